@@ -1,0 +1,98 @@
+// The algorithm of PyTorch's ConvTranspose1d forward, and nothing else.
+// Every schedule directive lives in schedules/; this file only states what is computed.
+//
+//   out[b, co, l] = bias[co] + Σ_ci Σ_k w[ci, co_g, k] · x[b, g·Cin_g + ci, (l + padding − k·dilation) / stride]
+//
+// where g = co / Cout_g is the group of co, and a term is present only where the division is exact
+// and the index lies in [0, L_in). Halide orders dimensions innermost first, the reverse of
+// PyTorch, so a contiguous PyTorch tensor (B, C, L) is a Halide buffer (l, c, b) with dim 0 dense.
+//
+// Polyphase form: tap k lands on output position t = l + padding iff k·dilation ≡ t (mod stride),
+// a condition on k mod stride alone. So we write k = k_lo + j·stride with k_lo ∈ [0, stride) and
+// test the congruence once per k_lo; the taps j of a landing k_lo all land, and
+// (t − k·dilation) / stride = (t − k_lo·dilation) / stride − j·dilation exactly.
+// The work per output is the landing taps (rounded up to ceil(K / stride) per phase), never the
+// (stride − 1)/stride masked taps of the zero-stuffing formulation.
+#include "Halide.h"
+#include "schedule.h"
+
+namespace convt1d {
+
+using namespace Halide;
+
+class ConvTranspose1d : public Generator<ConvTranspose1d> {
+public:
+    // Element type of x, w, bias and out. float32 is built now; the accumulator type below is
+    // where fp16/bf16 would widen to float32.
+    GeneratorParam<Type> elem_type{"elem_type", Float(32)};
+    // Which schedule family (schedules/*.cpp) and its knobs; see schedules/schedule.h.
+    GeneratorParam<std::string> family{"family", "cpu"};
+    GeneratorParam<int> tile_l{"tile_l", 16};
+    GeneratorParam<int> tile_co{"tile_co", 32};
+    GeneratorParam<int> ci_chunk{"ci_chunk", 8};
+    GeneratorParam<int> stage_w{"stage_w", 0};  // 0 or 1
+
+    Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
+    Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
+    Input<Buffer<void, 1>> bias{"bias"};  // (co); stride 0 over a single zero means "no bias"
+    Input<int> stride{"stride"};
+    Input<int> padding{"padding"};
+    Input<int> dilation{"dilation"};
+    Input<int> groups{"groups"};
+    Output<Buffer<void, 3>> out{"out"};   // (l, co, b)       = PyTorch (B, C_out, L_out)
+
+    void configure() {
+        x.set_type(elem_type);
+        w.set_type(elem_type);
+        bias.set_type(elem_type);
+        out.set_type(elem_type);
+    }
+
+    void generate() {
+        Var l("l"), co("co"), b("b");
+        const Type acc_t = Float(32);
+
+        Expr L_in = x.dim(0).extent();
+        Expr K = w.dim(0).extent();
+        Expr cout_g = w.dim(1).extent();
+        Expr cin_g = x.dim(1).extent() / groups;
+        Expr taps_per_phase = (K + stride - 1) / stride;
+
+        // Zero outside the data: x beyond [0, L_in), w beyond tap K - 1 (the rounded-up last j).
+        // The channel bounds make any tile a schedule rounds up past C_in / C_out read zeros
+        // instead of memory it does not own.
+        Expr zero = make_zero(elem_type);
+        Func xz = BoundaryConditions::constant_exterior(x, zero, {{0, L_in}, {0, x.dim(1).extent()}, {}});
+        Func wz = BoundaryConditions::constant_exterior(w, zero, {{0, K}, {}, {0, w.dim(2).extent()}});
+        Func biasz = BoundaryConditions::constant_exterior(bias, zero, {{0, bias.dim(0).extent()}});
+
+        RDom r(0, taps_per_phase, 0, cin_g, 0, stride, "r");  // r.x = j, r.y = ci in group, r.z = k_lo
+        Expr t = l + padding;
+        r.where((r.z * dilation - t) % stride == 0);
+
+        Expr g = co / cout_g;
+        Expr ci = g * cin_g + r.y;
+        Expr k = r.z + r.x * stride;
+        Expr i = (t - r.z * dilation) / stride - r.x * dilation;
+
+        Func conv("conv");
+        conv(l, co, b) = cast(acc_t, biasz(co));
+        conv(l, co, b) += cast(acc_t, wz(k, co % cout_g, ci)) * cast(acc_t, xz(i, ci, b));
+        out(l, co, b) = cast(elem_type, conv(l, co, b));
+
+        // Layouts: the innermost dimension of every tensor is dense, as in a contiguous PyTorch tensor.
+        x.dim(0).set_stride(1);
+        w.dim(0).set_stride(1);
+        out.dim(0).set_stride(1);
+        // bias may be a single zero broadcast with stride 0 (no bias): lift Halide's default stride-1 rule.
+        bias.dim(0).set_stride(Expr());
+
+        Stages s{out, conv, xz, wz, l, co, b, r, stride, dilation};
+        Knobs knobs{tile_l, tile_co, ci_chunk, stage_w != 0};
+        apply_schedule(family, get_target(), s, knobs);
+    }
+};
+
+}  // namespace convt1d
+
+HALIDE_REGISTER_GENERATOR(convt1d::ConvTranspose1d, convt1d)

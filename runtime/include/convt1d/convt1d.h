@@ -1,0 +1,142 @@
+// halide-convt1d: PyTorch's ConvTranspose1d forward (float32), from AOT-compiled Halide pipelines.
+//
+//   #include <convt1d/convt1d.h>
+//   convt1d::Params p;  p.stride = 2;  p.padding = 1;  p.dilation = 2;
+//   const int64_t L_out = convt1d::output_length(L_in, K, p);
+//   auto st = convt1d::conv_transpose1d(
+//       convt1d::contiguous(x, B, C_in, L_in), convt1d::contiguous(w, C_in, C_out / p.groups, K),
+//       bias /* or nullptr */, convt1d::contiguous(out, B, C_out, L_out), p);
+//   if (!st) std::cerr << st.message << "\n";
+//
+// Tensors are described as PyTorch describes them: shape and strides in elements, outermost first
+// (x: B × C_in × L_in, w: C_in × C_out/groups × K, out: B × C_out × L_out). The innermost stride
+// must be 1. Every call validates all of its arguments before any work and writes nothing to `out`
+// when it fails; the returned Status names the argument and the rule it broke.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace convt1d {
+
+// A read-only 3-D tensor: PyTorch order (outermost first), strides in elements.
+struct ConstTensor {
+    const float *data = nullptr;
+    std::array<int64_t, 3> shape{};
+    std::array<int64_t, 3> strides{};
+};
+
+// A writable 3-D tensor (the output); usable wherever a read-only one is asked for.
+struct Tensor {
+    float *data = nullptr;
+    std::array<int64_t, 3> shape{};
+    std::array<int64_t, 3> strides{};
+    operator ConstTensor() const { return {data, shape, strides}; }
+};
+
+// Row-major (contiguous) views, like a contiguous torch.Tensor of that shape.
+ConstTensor contiguous(const float *data, int64_t d0, int64_t d1, int64_t d2);
+Tensor contiguous(float *data, int64_t d0, int64_t d1, int64_t d2);
+
+// torch.nn.ConvTranspose1d's hyper-parameters.
+struct Params {
+    int64_t stride = 1;
+    int64_t padding = 0;
+    int64_t output_padding = 0;
+    int64_t dilation = 1;
+    int64_t groups = 1;
+};
+
+// L_out = (L_in − 1)·stride − 2·padding + dilation·(K − 1) + output_padding + 1
+int64_t output_length(int64_t L_in, int64_t K, const Params &p);
+
+enum class Device { Auto, CPU, CUDA };
+const char *to_string(Device d);
+
+struct Options {
+    Device device = Device::Auto;  // Auto: CUDA when a device is present, else CPU
+    std::string variant;           // empty: the runtime chooses; else a name from variants()
+    void *cuda_stream = nullptr;   // CUstream for conv_transpose1d_device (nullptr: legacy stream)
+};
+
+// What a call did.
+struct RunInfo {
+    std::string variant;       // the variant that ran
+    Device device = Device::CPU;
+    std::string choice;        // "explicit", "heuristic" or "tuned"
+};
+
+struct Status {
+    bool ok = true;
+    std::string message;  // empty when ok
+    explicit operator bool() const { return ok; }
+    static Status success() { return {}; }
+    static Status error(std::string m) { return {false, std::move(m)}; }
+};
+
+// Host pointers: on CUDA the data is copied to the device and the result back; on the CPU it is
+// computed in place. `bias` may be nullptr; otherwise it holds C_out contiguous floats.
+Status conv_transpose1d(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
+                        const Params &p, const Options &opt = {}, RunInfo *info = nullptr);
+
+// Device pointers the caller owns (cudaMalloc'd in the current or primary context of device 0):
+// no copies; the work is queued on opt.cuda_stream and the call returns without synchronising.
+Status conv_transpose1d_device(const ConstTensor &x, const ConstTensor &w, const float *bias,
+                               const Tensor &out, const Params &p, const Options &opt = {},
+                               RunInfo *info = nullptr);
+
+// Checks every argument as both calls do, without running anything.
+Status validate(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
+                const Params &p);
+
+struct VariantInfo {
+    std::string name;
+    Device device;
+    int tile_l, tile_co, ci_chunk;
+    bool stage_w;
+};
+// Every schedule variant compiled into this library (from schedules/variants.cmake).
+const std::vector<VariantInfo> &variants();
+
+// True when libcuda loads and reports at least one device (never throws, never aborts).
+bool cuda_available();
+// The name of CUDA device 0, or "" without one.
+std::string cuda_device_name();
+
+// The variant the runtime would run for this problem on this device, and why.
+struct Choice {
+    std::string variant;
+    std::string reason;  // "heuristic" or "tuned"
+};
+Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d);
+
+// Device memory owned by the caller, for conv_transpose1d_device (RAII: freed on destruction).
+// Works through libcuda loaded at run time; every method reports failure through a Status.
+class DeviceBuffer {
+public:
+    DeviceBuffer() = default;
+    static Status allocate(size_t count, DeviceBuffer *out);  // count floats
+    DeviceBuffer(DeviceBuffer &&other) noexcept;
+    DeviceBuffer &operator=(DeviceBuffer &&other) noexcept;
+    DeviceBuffer(const DeviceBuffer &) = delete;
+    DeviceBuffer &operator=(const DeviceBuffer &) = delete;
+    ~DeviceBuffer();
+
+    float *data() const { return ptr_; }
+    size_t size() const { return count_; }
+    Status upload(const float *host, size_t count);   // host → device, synchronous
+    Status download(float *host, size_t count) const;  // device → host, synchronous
+
+private:
+    float *ptr_ = nullptr;
+    size_t count_ = 0;
+};
+// Waits for the work queued on a stream (nullptr: the legacy default stream) to finish.
+Status synchronize(void *cuda_stream = nullptr);
+
+const char *version();         // library version
+const char *halide_version();  // Halide the variants were compiled with
+
+}  // namespace convt1d

@@ -1,0 +1,193 @@
+// The library's one call path: API → validate → choose the variant → Halide call.
+#include "internal.h"
+
+#include "HalideRuntime.h"
+#include "HalideRuntimeCuda.h"
+
+#include <cstdio>
+#include <mutex>
+
+namespace convt1d {
+namespace detail {
+namespace {
+
+void on_halide_error(void *user_context, const char *msg) {
+    if (user_context) {
+        static_cast<CallContext *>(user_context)->error += msg;
+    } else {
+        std::fputs(msg, stderr);
+    }
+}
+
+int acquire_cuda_context(void *, void **ctx, bool) { return cuda_driver_context(ctx); }
+int release_cuda_context(void *) { return 0; }
+int get_cuda_stream(void *user_context, void *, void **stream) {
+    *stream = user_context ? static_cast<CallContext *>(user_context)->cuda_stream : nullptr;
+    return 0;
+}
+
+// A halide_buffer_t over a caller's 3-D tensor (Halide order: l, c, b) or the bias vector.
+// Its destructor gives back whatever device memory Halide attached to it during the call.
+class HalideView {
+public:
+    HalideView(const float *data, const std::array<int64_t, 3> &shape, const std::array<int64_t, 3> &strides) {
+        for (int d = 0; d < 3; ++d) {
+            dim_[d] = {0, int32_t(shape[2 - d]), int32_t(strides[2 - d]), 0};
+        }
+        init(data, 3);
+    }
+    // A vector of n elements with the given stride (0: one value broadcast to all n).
+    HalideView(const float *data, int64_t n, int64_t stride) {
+        dim_[0] = {0, int32_t(n), int32_t(stride), 0};
+        init(data, 1);
+    }
+    HalideView(const HalideView &) = delete;
+    HalideView &operator=(const HalideView &) = delete;
+    ~HalideView() {
+        if (wrapped_) {
+            halide_cuda_detach_device_ptr(nullptr, &buf_);
+        } else if (buf_.device) {
+            halide_device_free(nullptr, &buf_);
+        }
+    }
+
+    halide_buffer_t *get() { return &buf_; }
+    void mark_host_dirty() { buf_.flags |= halide_buffer_flag_host_dirty; }
+
+    // Use `data` as a CUDA device pointer instead of host memory.
+    int wrap_device(void *ctx) {
+        const uint64_t ptr = reinterpret_cast<uintptr_t>(buf_.host);
+        buf_.host = nullptr;
+        const int rc = halide_cuda_wrap_device_ptr(ctx, &buf_, ptr);
+        wrapped_ = rc == 0;
+        return rc;
+    }
+
+private:
+    void init(const float *data, int dims) {
+        buf_.host = reinterpret_cast<uint8_t *>(const_cast<float *>(data));
+        buf_.type = halide_type_t(halide_type_float, 32);
+        buf_.dimensions = dims;
+        buf_.dim = dim_;
+    }
+    halide_dimension_t dim_[3] = {};
+    halide_buffer_t buf_ = {};
+    bool wrapped_ = false;
+};
+
+const float kZero = 0.0f;  // the "no bias" vector: C_out elements of stride 0
+
+Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
+           const Params &p, const Options &opt, RunInfo *info, bool device_pointers) {
+    if (Status s = validate(x, w, bias, out, p); !s) return s;
+
+    // the device
+    Device device = opt.device;
+    if (device == Device::Auto) device = (device_pointers || cuda_available()) ? Device::CUDA : Device::CPU;
+    if (device_pointers && device != Device::CUDA) {
+        return Status::error(std::string(api) + ": device pointers need device = cuda, got " + to_string(device));
+    }
+    if (device == Device::CUDA && !cuda_available()) {
+        return Status::error(std::string(api) + ": device = cuda, but no CUDA device is available "
+                                                "(libcuda missing or no GPU)");
+    }
+
+    // the variant
+    const VariantEntry *v = nullptr;
+    std::string how = "explicit";
+    if (!opt.variant.empty()) {
+        v = find_variant(opt.variant);
+        if (!v) return Status::error("variant '" + opt.variant + "' is not in this library (see variants())");
+        if (v->device != device) {
+            return Status::error("variant '" + opt.variant + "' runs on " + to_string(v->device) + ", but device " +
+                                 to_string(device) + " was requested");
+        }
+    } else {
+        Choice c = choose_variant(x, w, p, device);
+        v = find_variant(c.variant);
+        how = c.reason;
+        if (!v) return Status::error(std::string("no variant for device ") + to_string(device) + " in this library");
+    }
+
+    install_halide_hooks();
+    const int64_t C_out = out.shape[1];
+    HalideView hx(x.data, x.shape, x.strides), hw(w.data, w.shape, w.strides), ho(out.data, out.shape, out.strides);
+    HalideView hb(bias ? bias : &kZero, C_out, bias ? 1 : 0);
+    CallContext ctx;
+    ctx.cuda_stream = opt.cuda_stream;
+
+    if (device_pointers) {
+        for (HalideView *h : {&hx, &hw, &ho}) {
+            if (h->wrap_device(&ctx) != 0) return Status::error(std::string(api) + ": " + ctx.error);
+            h->get()->flags |= halide_buffer_flag_device_dirty;
+        }
+        if (bias) {
+            if (hb.wrap_device(&ctx) != 0) return Status::error(std::string(api) + ": " + ctx.error);
+            hb.get()->flags |= halide_buffer_flag_device_dirty;
+        } else {
+            hb.mark_host_dirty();
+        }
+    } else if (device == Device::CUDA) {
+        hx.mark_host_dirty();
+        hw.mark_host_dirty();
+        hb.mark_host_dirty();
+    }
+
+    int rc = v->fn(&ctx, hx.get(), hw.get(), hb.get(), int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation),
+                   int32_t(p.groups), ho.get());
+    if (rc == 0 && device == Device::CUDA && !device_pointers) rc = halide_copy_to_host(&ctx, ho.get());
+    if (rc != 0) {
+        return Status::error(std::string(api) + ": variant " + v->name + " failed (Halide error " +
+                             std::to_string(rc) + "): " + ctx.error);
+    }
+    if (info) *info = RunInfo{v->name, device, how};
+    return Status::success();
+}
+
+}  // namespace
+
+void install_halide_hooks() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        halide_set_error_handler(on_halide_error);
+#if CONVT1D_HAS_CUDA
+        halide_set_cuda_acquire_context(acquire_cuda_context);
+        halide_set_cuda_release_context(release_cuda_context);
+        halide_set_cuda_get_stream(get_cuda_stream);
+        // Keep freed device buffers for the next call: host-pointer calls allocate on every call.
+        halide_reuse_device_allocations(nullptr, true);
+#endif
+    });
+}
+
+}  // namespace detail
+
+ConstTensor contiguous(const float *data, int64_t d0, int64_t d1, int64_t d2) {
+    return {data, {d0, d1, d2}, {d1 * d2, d2, 1}};
+}
+Tensor contiguous(float *data, int64_t d0, int64_t d1, int64_t d2) { return {data, {d0, d1, d2}, {d1 * d2, d2, 1}}; }
+
+bool cuda_available() {
+#if CONVT1D_HAS_CUDA
+    return detail::cuda_driver_ready();
+#else
+    return false;
+#endif
+}
+
+std::string cuda_device_name() { return cuda_available() ? detail::cuda_driver_device_name() : ""; }
+
+Status conv_transpose1d(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
+                        const Params &p, const Options &opt, RunInfo *info) {
+    return detail::run("conv_transpose1d", x, w, bias, out, p, opt, info, false);
+}
+
+Status conv_transpose1d_device(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
+                               const Params &p, const Options &opt, RunInfo *info) {
+    return detail::run("conv_transpose1d_device", x, w, bias, out, p, opt, info, true);
+}
+
+const char *version() { return CONVT1D_VERSION; }
+const char *halide_version() { return CONVT1D_HALIDE_VERSION; }
+
+}  // namespace convt1d

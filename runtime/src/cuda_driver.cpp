@@ -1,0 +1,192 @@
+// The few libcuda entry points the runtime needs, loaded with dlopen so that the library never
+// depends on a driver being installed. Halide's own CUDA runtime loads libcuda the same way.
+#include "internal.h"
+
+#include <dlfcn.h>
+
+#include <mutex>
+#include <string>
+
+namespace convt1d::detail {
+namespace {
+
+using CUresult = int;
+using CUdevice = int;
+using CUcontext = void *;
+
+struct Driver {
+    CUresult (*cuInit)(unsigned) = nullptr;
+    CUresult (*cuDeviceGetCount)(int *) = nullptr;
+    CUresult (*cuDeviceGet)(CUdevice *, int) = nullptr;
+    CUresult (*cuDeviceGetName)(char *, int, CUdevice) = nullptr;
+    CUresult (*cuDevicePrimaryCtxRetain)(CUcontext *, CUdevice) = nullptr;
+    CUresult (*cuCtxGetCurrent)(CUcontext *) = nullptr;
+    CUresult (*cuCtxPushCurrent)(CUcontext) = nullptr;
+    CUresult (*cuCtxPopCurrent)(CUcontext *) = nullptr;
+    CUresult (*cuMemAlloc)(unsigned long long *, size_t) = nullptr;
+    CUresult (*cuMemFree)(unsigned long long) = nullptr;
+    CUresult (*cuMemcpyHtoD)(unsigned long long, const void *, size_t) = nullptr;
+    CUresult (*cuMemcpyDtoH)(void *, unsigned long long, size_t) = nullptr;
+    CUresult (*cuStreamSynchronize)(void *) = nullptr;
+    bool ready = false;           // libcuda loaded, initialised, and at least one device
+    CUcontext primary = nullptr;  // device 0's primary context, retained for the process
+};
+
+template <typename F>
+bool load(void *lib, const char *name, F &fn) {
+    fn = reinterpret_cast<F>(dlsym(lib, name));
+    return fn != nullptr;
+}
+
+// Written once under call_once, read-only afterwards.
+const Driver &driver() {
+    static Driver d;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+        if (!lib) lib = dlopen("libcuda.so", RTLD_NOW | RTLD_LOCAL);
+        if (!lib) return;
+        bool ok = load(lib, "cuInit", d.cuInit) && load(lib, "cuDeviceGetCount", d.cuDeviceGetCount) &&
+                  load(lib, "cuDeviceGet", d.cuDeviceGet) && load(lib, "cuDeviceGetName", d.cuDeviceGetName) &&
+                  load(lib, "cuDevicePrimaryCtxRetain", d.cuDevicePrimaryCtxRetain) &&
+                  load(lib, "cuCtxGetCurrent", d.cuCtxGetCurrent) &&
+                  load(lib, "cuCtxPushCurrent_v2", d.cuCtxPushCurrent) &&
+                  load(lib, "cuCtxPopCurrent_v2", d.cuCtxPopCurrent) && load(lib, "cuMemAlloc_v2", d.cuMemAlloc) &&
+                  load(lib, "cuMemFree_v2", d.cuMemFree) && load(lib, "cuMemcpyHtoD_v2", d.cuMemcpyHtoD) &&
+                  load(lib, "cuMemcpyDtoH_v2", d.cuMemcpyDtoH) &&
+                  load(lib, "cuStreamSynchronize", d.cuStreamSynchronize);
+        if (!ok || d.cuInit(0) != 0) return;
+        int n = 0;
+        CUdevice dev = 0;
+        if (d.cuDeviceGetCount(&n) != 0 || n < 1 || d.cuDeviceGet(&dev, 0) != 0) return;
+        if (d.cuDevicePrimaryCtxRetain(&d.primary, dev) != 0) return;
+        d.ready = true;
+    });
+    return d;
+}
+
+}  // namespace
+
+bool cuda_driver_ready() { return driver().ready; }
+
+std::string cuda_driver_device_name() {
+    const Driver &d = driver();
+    if (!d.ready) return "";
+    char name[256] = {0};
+    CUdevice dev = 0;
+    if (d.cuDeviceGet(&dev, 0) != 0 || d.cuDeviceGetName(name, sizeof(name) - 1, dev) != 0) return "";
+    return name;
+}
+
+int cuda_driver_context(void **ctx) {
+    const Driver &d = driver();
+    if (!d.ready) return -1;
+    CUcontext current = nullptr;
+    if (d.cuCtxGetCurrent(&current) == 0 && current != nullptr) {
+        *ctx = current;
+    } else {
+        *ctx = d.primary;
+    }
+    return 0;
+}
+
+namespace {
+// Runs f with the library's context current on this thread, restoring the caller's afterwards.
+template <typename F>
+int in_context(F &&f) {
+    const Driver &d = driver();
+    if (!d.ready) return -1;
+    void *ctx = nullptr;
+    cuda_driver_context(&ctx);
+    if (int rc = d.cuCtxPushCurrent(ctx); rc != 0) return rc;
+    const int rc = f(d);
+    CUcontext popped = nullptr;
+    d.cuCtxPopCurrent(&popped);
+    return rc;
+}
+}  // namespace
+
+int cuda_driver_alloc(void **ptr, size_t bytes) {
+    return in_context([&](const Driver &d) {
+        unsigned long long p = 0;
+        const int rc = d.cuMemAlloc(&p, bytes);
+        *ptr = reinterpret_cast<void *>(p);
+        return rc;
+    });
+}
+int cuda_driver_free(void *ptr) {
+    return in_context([&](const Driver &d) { return d.cuMemFree(reinterpret_cast<uintptr_t>(ptr)); });
+}
+int cuda_driver_copy(void *dst, const void *src, size_t bytes, bool to_device) {
+    return in_context([&](const Driver &d) {
+        return to_device ? d.cuMemcpyHtoD(reinterpret_cast<uintptr_t>(dst), src, bytes)
+                         : d.cuMemcpyDtoH(dst, reinterpret_cast<uintptr_t>(src), bytes);
+    });
+}
+int cuda_driver_sync(void *stream) {
+    return in_context([&](const Driver &d) { return d.cuStreamSynchronize(stream); });
+}
+
+}  // namespace convt1d::detail
+
+namespace convt1d {
+
+Status DeviceBuffer::allocate(size_t count, DeviceBuffer *out) {
+    if (!detail::cuda_driver_ready()) return Status::error("DeviceBuffer: no CUDA device is available");
+    void *p = nullptr;
+    if (int rc = detail::cuda_driver_alloc(&p, count * sizeof(float)); rc != 0) {
+        return Status::error("DeviceBuffer: cuMemAlloc of " + std::to_string(count * sizeof(float)) +
+                             " bytes failed (CUresult " + std::to_string(rc) + ")");
+    }
+    DeviceBuffer b;
+    b.ptr_ = static_cast<float *>(p);
+    b.count_ = count;
+    *out = std::move(b);
+    return Status::success();
+}
+
+DeviceBuffer::DeviceBuffer(DeviceBuffer &&o) noexcept : ptr_(o.ptr_), count_(o.count_) {
+    o.ptr_ = nullptr;
+    o.count_ = 0;
+}
+
+DeviceBuffer &DeviceBuffer::operator=(DeviceBuffer &&o) noexcept {
+    if (this != &o) {
+        if (ptr_) detail::cuda_driver_free(ptr_);
+        ptr_ = o.ptr_;
+        count_ = o.count_;
+        o.ptr_ = nullptr;
+        o.count_ = 0;
+    }
+    return *this;
+}
+
+DeviceBuffer::~DeviceBuffer() {
+    if (ptr_) detail::cuda_driver_free(ptr_);
+}
+
+Status DeviceBuffer::upload(const float *host, size_t count) {
+    if (count > count_) return Status::error("DeviceBuffer::upload: count exceeds the buffer's size");
+    if (int rc = detail::cuda_driver_copy(ptr_, host, count * sizeof(float), true); rc != 0) {
+        return Status::error("DeviceBuffer::upload: cuMemcpyHtoD failed (CUresult " + std::to_string(rc) + ")");
+    }
+    return Status::success();
+}
+
+Status DeviceBuffer::download(float *host, size_t count) const {
+    if (count > count_) return Status::error("DeviceBuffer::download: count exceeds the buffer's size");
+    if (int rc = detail::cuda_driver_copy(host, ptr_, count * sizeof(float), false); rc != 0) {
+        return Status::error("DeviceBuffer::download: cuMemcpyDtoH failed (CUresult " + std::to_string(rc) + ")");
+    }
+    return Status::success();
+}
+
+Status synchronize(void *stream) {
+    if (!detail::cuda_driver_ready()) return Status::error("synchronize: no CUDA device is available");
+    if (int rc = detail::cuda_driver_sync(stream); rc != 0) {
+        return Status::error("synchronize: cuStreamSynchronize failed (CUresult " + std::to_string(rc) + ")");
+    }
+    return Status::success();
+}
+
+}  // namespace convt1d

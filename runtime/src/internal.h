@@ -1,0 +1,48 @@
+// Internals shared by the runtime's translation units; not installed.
+#pragma once
+
+#include "convt1d/convt1d.h"
+
+struct halide_buffer_t;
+
+namespace convt1d::detail {
+
+// The signature every generated variant has (Halide AOT, -user_context).
+using PipelineFn = int (*)(void const *user_context, halide_buffer_t *x, halide_buffer_t *w,
+                           halide_buffer_t *bias, int32_t stride, int32_t padding, int32_t dilation,
+                           int32_t groups, halide_buffer_t *out);
+
+struct VariantEntry {
+    const char *name;
+    Device device;
+    int tile_l, tile_co, ci_chunk, stage_w;
+    PipelineFn fn;
+};
+
+// The generated table (variants.inc) and lookups over it.
+const VariantEntry *find_variant(const std::string &name);
+const VariantEntry *const *variants_for(Device d, int *count);
+
+// What Halide's runtime is given as user_context on every call: where the error text goes and
+// which stream the CUDA work is queued on.
+struct CallContext {
+    void *cuda_stream = nullptr;
+    std::string error;
+};
+
+// Installs the Halide runtime hooks (error handler; CUDA context and stream from CallContext)
+// once per process. Thread-safe.
+void install_halide_hooks();
+
+// libcuda through dlopen: nothing links against it, so a machine without it still runs the CPU.
+bool cuda_driver_ready();
+std::string cuda_driver_device_name();
+// The context CUDA work runs in: the caller's current context if any, else device 0's primary.
+int cuda_driver_context(void **ctx);
+// Plain memory operations in that context; each returns a CUresult (0 = success).
+int cuda_driver_alloc(void **ptr, size_t bytes);
+int cuda_driver_free(void *ptr);
+int cuda_driver_copy(void *dst, const void *src, size_t bytes, bool to_device);
+int cuda_driver_sync(void *stream);
+
+}  // namespace convt1d::detail

@@ -1,0 +1,46 @@
+// The contract between the algorithm (generators/convt1d_generator.cpp) and the schedule
+// families (schedules/*.cpp): the generator hands over its stages and names, a family decides
+// how they are computed. A family never changes what is computed.
+#pragma once
+
+#include "Halide.h"
+
+#include <string>
+
+namespace convt1d {
+
+// The stages of the algorithm, with the names a schedule refers to.
+struct Stages {
+    Halide::Func out;    // (l, co, b): the output, cast to the element type
+    Halide::Func conv;   // (l, co, b): float32 accumulator; pure = bias, update = the taps
+    Halide::Func xz;     // (l, ci, b): x, zero outside its bounds
+    Halide::Func wz;     // (k, co_g, ci): w, zero outside its bounds
+    Halide::Var l, co, b;
+    Halide::RDom r;      // r.x = tap j within the phase, r.y = input channel in the group, r.z = k_lo
+    Halide::Expr stride, dilation;
+};
+
+// One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant
+// from one list (schedules/variants.cmake). All sizes are powers of two.
+struct Knobs {
+    int tile_l;     // outputs along L per thread (GPU) / per vector block (CPU)
+    int tile_co;    // output channels per block: 32 lanes × tile_co/32 registers each (GPU)
+    int ci_chunk;   // input channels staged in shared memory per step of the reduction (GPU)
+    bool stage_w;   // also stage the weights of a chunk in shared memory (GPU)
+};
+
+void schedule_cpu(const Halide::Target &target, Stages &s, const Knobs &k);
+void schedule_cuda(const Halide::Target &target, Stages &s, const Knobs &k);
+
+inline void apply_schedule(const std::string &family, const Halide::Target &target, Stages &s,
+                           const Knobs &k) {
+    if (family == "cpu") {
+        schedule_cpu(target, s, k);
+    } else if (family == "cuda") {
+        schedule_cuda(target, s, k);
+    } else {
+        throw Halide::CompileError("unknown schedule family '" + family + "' (cpu, cuda)");
+    }
+}
+
+}  // namespace convt1d

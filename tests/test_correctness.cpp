@@ -1,0 +1,103 @@
+// Property tests: every variant in the library, ≥ 500 random problems each, against float64.
+#include "test_util.h"
+
+namespace convt1d::test {
+namespace {
+
+constexpr int kCases = 500;
+
+class EveryVariant : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
+    const std::string name = GetParam();
+    const VariantInfo *v = nullptr;
+    for (const VariantInfo &e : variants()) {
+        if (e.name == name) v = &e;
+    }
+    ASSERT_NE(v, nullptr);
+    if (v->device == Device::CUDA && !cuda_available()) GTEST_SKIP() << "SKIPPED: no CUDA device";
+
+    std::mt19937_64 rng(test_seed() ^ std::hash<std::string>{}(name));
+    Options opt;
+    opt.device = v->device;
+    opt.variant = name;
+    for (int i = 0; i < kCases; ++i) {
+        Case c(random_problem(rng), rng);
+        RunInfo info;
+        const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, opt, &info);
+        ASSERT_TRUE(st.ok) << st.message << " for " << c.pr.str();
+        ASSERT_EQ(info.variant, name);
+        ASSERT_TRUE(c.check(c.out)) << "case " << i;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Library, EveryVariant, ::testing::ValuesIn([] {
+                             std::vector<std::string> names;
+                             for (const VariantInfo &v : variants()) names.push_back(v.name);
+                             return names;
+                         }()),
+                         [](const ::testing::TestParamInfo<std::string> &i) { return i.param; });
+
+TEST(Runtime, ChoosesAVariantForTheDeviceItRunsOn) {
+    std::mt19937_64 rng(test_seed() + 1);
+    for (int i = 0; i < 50; ++i) {
+        Case c(random_problem(rng), rng);
+        RunInfo info;
+        const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, {}, &info);
+        ASSERT_TRUE(st.ok) << st.message;
+        EXPECT_EQ(info.device, cuda_available() ? Device::CUDA : Device::CPU);
+        EXPECT_NE(info.choice, "explicit");
+        ASSERT_TRUE(c.check(c.out));
+    }
+}
+
+TEST(Runtime, LibraryHoldsACpuVariantAndAtLeastSixCudaVariants) {
+    int cpu = 0, cuda = 0;
+    for (const VariantInfo &v : variants()) (v.device == Device::CPU ? cpu : cuda)++;
+    EXPECT_GE(cpu, 1);
+    EXPECT_GE(cuda, 6);
+}
+
+TEST(Reference, ScatterAndGatherFormsAgree) {
+    // The two reference forms are written independently; they must agree to rounding.
+    std::mt19937_64 rng(test_seed() + 2);
+    for (int i = 0; i < 100; ++i) {
+        Case c(random_problem(rng), rng);
+        const int64_t L_out = c.pr.L_out();
+        for (int64_t b = 0; b < c.pr.B; ++b) {
+            for (int64_t co = 0; co < c.pr.C_out; ++co) {
+                for (int64_t l = 0; l < L_out; ++l) {
+                    const double g = reference::output_at(c.tx, c.tw, c.bias_ptr(), c.pr.p, b, co, l);
+                    ASSERT_NEAR(g, c.ref[size_t((b * c.pr.C_out + co) * L_out + l)], 1e-9) << c.pr.str();
+                }
+            }
+        }
+    }
+}
+
+TEST(Reference, KnownSmallCase) {
+    // torch.nn.functional.conv_transpose1d(x=[[[1,2,3]]], w=[[[1,10]]], stride=2, padding=0) = [[[1,10,2,20,3,30]]]
+    const float x[] = {1, 2, 3}, w[] = {1, 10};
+    Params p;
+    p.stride = 2;
+    const auto out = reference::conv_transpose1d(contiguous(x, 1, 1, 3), contiguous(w, 1, 1, 2), nullptr, p);
+    EXPECT_EQ(out, (std::vector<double>{1, 10, 2, 20, 3, 30}));
+}
+
+TEST(Runtime, KnownSmallCaseThroughTheLibrary) {
+    // dilation 2, padding 1, output_padding 1: L_out = (3-1)*2 - 2 + 2*(2-1) + 1 + 1 = 6
+    const float x[] = {1, 2, 3}, w[] = {1, 10}, bias[] = {0.5f};
+    float out[6];
+    Params p;
+    p.stride = 2, p.padding = 1, p.dilation = 2, p.output_padding = 1;
+    ASSERT_EQ(output_length(3, 2, p), 6);
+    const Status st =
+        conv_transpose1d(contiguous(x, 1, 1, 3), contiguous(w, 1, 1, 2), bias, contiguous(out, 1, 1, 6), p);
+    ASSERT_TRUE(st.ok) << st.message;
+    // positions before padding: i*2 + k*2 -> {0,2,4} + {0,2}: t=0:1, t=2:2+10, t=4:3+20, t=6:30; l = t - 1
+    const float want[] = {0.5f, 12.5f, 0.5f, 23.5f, 0.5f, 30.5f};
+    for (int i = 0; i < 6; ++i) EXPECT_FLOAT_EQ(out[i], want[i]) << "l=" << i;
+}
+
+}  // namespace
+}  // namespace convt1d::test

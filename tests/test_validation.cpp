@@ -1,0 +1,143 @@
+// Bad input: each rule has a test that the call fails with its message and leaves out untouched.
+#include "test_util.h"
+
+#include <functional>
+
+namespace convt1d::test {
+namespace {
+
+constexpr float kSentinel = 7.0f;
+
+// A valid problem (B 2, C_in 4, C_out 6, K 3, L_in 10, stride 2, padding 1, dilation 2, groups 2)
+// that each test breaks in one way.
+struct Valid {
+    std::vector<float> x = std::vector<float>(2 * 4 * 10, 0.25f), w = std::vector<float>(4 * 3 * 3, 0.5f),
+                       bias = std::vector<float>(6, 1.0f), out;
+    Params p;
+    ConstTensor tx, tw;
+    Tensor to;
+    const float *b = nullptr;
+    Valid() {
+        p.stride = 2, p.padding = 1, p.dilation = 2, p.groups = 2;
+        const int64_t L_out = output_length(10, 3, p);  // 18 - 2 + 4 + 1 = 21
+        out.assign(size_t(2 * 6 * L_out), kSentinel);
+        tx = contiguous(x.data(), 2, 4, 10);
+        tw = contiguous(w.data(), 4, 3, 3);
+        to = contiguous(out.data(), 2, 6, L_out);
+        b = bias.data();
+    }
+    Status run(Device d = Device::Auto) {
+        Options o;
+        o.device = d;
+        return conv_transpose1d(tx, tw, b, to, p, o);
+    }
+    bool untouched() const {
+        for (float v : out) {
+            if (v != kSentinel) return false;
+        }
+        return true;
+    }
+};
+
+struct Rule {
+    const char *name;
+    std::function<void(Valid &)> breaks;
+    const char *message;  // a substring the error must contain
+};
+
+class BadInput : public ::testing::TestWithParam<Rule> {};
+
+TEST_P(BadInput, FailsWithItsMessageAndWritesNothing) {
+    const Rule &r = GetParam();
+    Valid v;
+    ASSERT_TRUE(validate(v.tx, v.tw, v.b, v.to, v.p).ok) << "the base problem must be valid";
+    r.breaks(v);
+    const Status st = v.run(Device::CPU);
+    EXPECT_FALSE(st.ok);
+    EXPECT_NE(st.message.find(r.message), std::string::npos) << "message was: " << st.message;
+    if (v.to.data == v.out.data()) {
+        EXPECT_TRUE(v.untouched()) << "the output was written although the call failed";
+    }
+    // validate() alone gives the same verdict as the call.
+    const Status sv = validate(v.tx, v.tw, v.b, v.to, v.p);
+    EXPECT_EQ(sv.message, st.message);
+}
+
+const Rule kRules[] = {
+    {"StrideZero", [](Valid &v) { v.p.stride = 0; }, "stride must be >= 1, got 0"},
+    {"DilationZero", [](Valid &v) { v.p.dilation = 0; }, "dilation must be >= 1, got 0"},
+    {"PaddingNegative", [](Valid &v) { v.p.padding = -1; }, "padding must be >= 0, got -1"},
+    {"OutputPaddingNegative", [](Valid &v) { v.p.output_padding = -2; }, "output_padding must be >= 0, got -2"},
+    {"GroupsZero", [](Valid &v) { v.p.groups = 0; }, "groups must be >= 1, got 0"},
+    {"OutputPaddingTooLarge", [](Valid &v) { v.p.output_padding = 2; },
+     "output padding must be smaller than either stride or dilation, but got output_padding: 2, stride: 2, "
+     "dilation: 2"},
+    {"StrideHuge", [](Valid &v) { v.p.stride = int64_t(1) << 40; }, "must each be <= 2^31-1"},
+    {"NullX", [](Valid &v) { v.tx.data = nullptr; }, "x: data is a null pointer"},
+    {"NullW", [](Valid &v) { v.tw.data = nullptr; }, "w: data is a null pointer"},
+    {"NullOut", [](Valid &v) { v.to.data = nullptr; }, "out: data is a null pointer"},
+    {"EmptyBatch", [](Valid &v) { v.tx.shape[0] = 0; }, "x.shape[0] (batch) must be >= 1, got 0"},
+    {"NegativeLength", [](Valid &v) { v.tx.shape[2] = -5; }, "x.shape[2] (length) must be >= 1, got -5"},
+    {"EmptyKernel", [](Valid &v) { v.tw.shape[2] = 0; }, "w.shape[2] (kernel_size) must be >= 1, got 0"},
+    {"XNotDense", [](Valid &v) { v.tx.strides[2] = 2, v.tx.shape[2] = 5; }, "x.strides[2] must be 1"},
+    {"NegativeStrideTensor", [](Valid &v) { v.tx.strides[1] = -10; }, "x.strides[1] must be >= 0, got -10"},
+    {"XSpanOverflows", [](Valid &v) { v.tx.strides[0] = int64_t(1) << 31; }, "x spans more than 2^31-1 elements"},
+    {"ShapeOverflows", [](Valid &v) { v.tx.shape[0] = int64_t(1) << 33; }, "exceeds 2^31-1"},
+    {"StrideProductOverflows", [](Valid &v) { v.tx.strides[0] = int64_t(1) << 62; }, "x spans more than 2^31-1"},
+    {"WeightInChannels", [](Valid &v) { v.tw.shape[0] = 3; },
+     "w.shape[0] (in_channels) must equal x.shape[1] = 4, got 3"},
+    {"GroupsDoNotDivide", [](Valid &v) { v.p.groups = 3; }, "in_channels (x.shape[1] = 4) must be divisible by groups = 3"},
+    {"OutputTooShort", [](Valid &v) { v.p.padding = 40; }, "must be >= 1"},
+    {"OutShapeWrong", [](Valid &v) { v.to.shape[2] -= 1; }, "out.shape must be [batch, out_channels, L_out] = [2, 6, 21]"},
+    {"OutChannelsWrong", [](Valid &v) { v.to.shape[1] = 3; }, "out.shape must be"},
+    {"OutSelfOverlap", [](Valid &v) { v.to.strides[1] = 5; }, "make elements of out overlap"},
+    {"OutAliasesX", [](Valid &v) { v.to.data = const_cast<float *>(v.tx.data); }, "out overlaps x in memory"},
+    {"OutAliasesW", [](Valid &v) { v.to.data = const_cast<float *>(v.tw.data) + 1; }, "out overlaps w in memory"},
+    {"OutAliasesBias", [](Valid &v) { v.b = v.to.data + 3; }, "out overlaps bias in memory"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Rules, BadInput, ::testing::ValuesIn(kRules),
+                         [](const ::testing::TestParamInfo<Rule> &i) { return std::string(i.param.name); });
+
+TEST(Validation, OutputLengthMatchesPyTorchFormula) {
+    Params p;
+    p.stride = 3, p.padding = 2, p.dilation = 4, p.output_padding = 1;
+    EXPECT_EQ(output_length(7, 5, p), (7 - 1) * 3 - 2 * 2 + 4 * (5 - 1) + 1 + 1);
+    EXPECT_LT(output_length(1, 1, Params{1, 5, 0, 1, 1}), 1);
+}
+
+TEST(Validation, UnknownVariantIsAnError) {
+    Valid v;
+    Options o;
+    o.variant = "no_such_variant";
+    const Status st = conv_transpose1d(v.tx, v.tw, v.b, v.to, v.p, o);
+    EXPECT_FALSE(st.ok);
+    EXPECT_NE(st.message.find("variant 'no_such_variant' is not in this library"), std::string::npos) << st.message;
+    EXPECT_TRUE(v.untouched());
+}
+
+TEST(Validation, VariantOnTheWrongDeviceIsAnError) {
+    Valid v;
+    Options o;
+    o.device = Device::CPU;
+    for (const VariantInfo &e : variants()) {
+        if (e.device == Device::CUDA) o.variant = e.name;
+    }
+    ASSERT_FALSE(o.variant.empty());
+    const Status st = conv_transpose1d(v.tx, v.tw, v.b, v.to, v.p, o);
+    EXPECT_FALSE(st.ok);
+    EXPECT_NE(st.message.find("runs on cuda, but device cpu was requested"), std::string::npos) << st.message;
+    EXPECT_TRUE(v.untouched());
+}
+
+TEST(Validation, ValidProblemRunsAndWritesEveryElement) {
+    // The control for the tests above: the same problem unbroken succeeds.
+    Valid v;
+    const Status st = v.run(Device::CPU);
+    ASSERT_TRUE(st.ok) << st.message;
+    EXPECT_FALSE(v.untouched());
+    for (float e : v.out) EXPECT_FALSE(std::isnan(e));
+}
+
+}  // namespace
+}  // namespace convt1d::test

@@ -1,0 +1,220 @@
+// convt1d: the library's command line.
+//   convt1d run [--shape NAME | --batch B --cin C --cout C --kernel K --length L ...] [--device D] [--variant V]
+//   convt1d variants      what the library holds
+//   convt1d shapes        the suite's shapes (bench/shapes.csv)
+#include "convt1d/convt1d.h"
+#include "convt1d/reference.h"
+#include "shapes.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <random>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+using namespace convt1d;
+
+namespace {
+
+int usage() {
+    std::fprintf(stderr,
+                 "usage: convt1d run [--shape NAME] [--batch N] [--cin N] [--cout N] [--kernel N] [--length N]\n"
+                 "                   [--stride N] [--padding N] [--output-padding N] [--dilation N] [--groups N]\n"
+                 "                   [--bias] [--device auto|cpu|cuda] [--variant NAME] [--reps N] [--samples N]\n"
+                 "       convt1d variants\n"
+                 "       convt1d shapes [--file PATH]\n");
+    return 2;
+}
+
+std::vector<tools::Shape> suite(const std::string &file) { return tools::load_shapes(file); }
+
+int cmd_variants() {
+    std::printf("%-20s %-6s %7s %8s %9s %8s\n", "variant", "device", "tile_l", "tile_co", "ci_chunk", "stage_w");
+    for (const VariantInfo &v : variants()) {
+        std::printf("%-20s %-6s %7d %8d %9d %8s\n", v.name.c_str(), to_string(v.device), v.tile_l, v.tile_co,
+                    v.ci_chunk, v.stage_w ? "yes" : "no");
+    }
+    std::printf("CUDA device: %s\n", cuda_available() ? cuda_device_name().c_str() : "none");
+    std::printf("convt1d %s, Halide %s\n", version(), halide_version());
+    return 0;
+}
+
+int cmd_shapes(const std::string &file) {
+    std::printf("%-12s %4s %5s %5s %3s %7s %3s %3s %3s %3s %3s %4s %8s %10s\n", "name", "B", "C_in", "C_out", "K",
+                "L_in", "s", "p", "op", "d", "g", "where", "L_out", "GFLOP");
+    for (const tools::Shape &s : suite(file)) {
+        std::printf("%-12s %4lld %5lld %5lld %3lld %7lld %3lld %3lld %3lld %3lld %3lld %4s %8lld %10.3f\n",
+                    s.name.c_str(), (long long)s.B, (long long)s.C_in, (long long)s.C_out, (long long)s.K,
+                    (long long)s.L_in, (long long)s.p.stride, (long long)s.p.padding, (long long)s.p.output_padding,
+                    (long long)s.p.dilation, (long long)s.p.groups, s.where.c_str(), (long long)s.L_out(),
+                    s.useful_flops() * 1e-9);
+    }
+    return 0;
+}
+
+int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const std::string &file) {
+    // The default: a kb79-like problem scaled to finish in seconds on a 2-core CPU.
+    tools::Shape s;
+    s.name = "default";
+    s.B = 4, s.C_in = 32, s.C_out = 64, s.K = 3, s.L_in = 16384;
+    s.p.stride = 2, s.p.padding = 1, s.p.dilation = 2;
+    if (a.count("shape")) {
+        const auto shapes = suite(file);
+        const tools::Shape *f = tools::find_shape(shapes, a.at("shape"));
+        if (!f) {
+            std::fprintf(stderr, "convt1d: no shape '%s' in %s\n", a.at("shape").c_str(), file.c_str());
+            return 2;
+        }
+        s = *f;
+    }
+    auto num = [&](const char *k, int64_t &v) {
+        if (a.count(k)) v = std::stoll(a.at(k));
+    };
+    num("batch", s.B), num("cin", s.C_in), num("cout", s.C_out), num("kernel", s.K), num("length", s.L_in);
+    num("stride", s.p.stride), num("padding", s.p.padding), num("output-padding", s.p.output_padding);
+    num("dilation", s.p.dilation), num("groups", s.p.groups);
+    int64_t reps = 10, samples = 4096;
+    num("reps", reps), num("samples", samples);
+
+    Options opt;
+    const std::string dev = a.count("device") ? a.at("device") : "auto";
+    if (dev == "cpu") opt.device = Device::CPU;
+    else if (dev == "cuda") opt.device = Device::CUDA;
+    else if (dev != "auto") return usage();
+    if (a.count("variant")) opt.variant = a.at("variant");
+    const bool cuda = opt.device == Device::CUDA || (opt.device == Device::Auto && cuda_available());
+
+    const int64_t C_out = s.C_out, L_out = s.L_out();
+    if (s.p.groups < 1 || C_out % s.p.groups != 0) {
+        std::fprintf(stderr, "convt1d: out_channels = %lld must be divisible by groups = %lld\n", (long long)C_out,
+                     (long long)s.p.groups);
+        return 2;
+    }
+    const int64_t cout_g = C_out / s.p.groups;
+    std::mt19937 rng(1234);
+    std::uniform_real_distribution<float> U(-1.f, 1.f);
+    auto fill = [&](std::vector<float> &v) {
+        for (float &e : v) e = U(rng);
+    };
+    std::vector<float> x(size_t(std::max<int64_t>(0, s.B * s.C_in * s.L_in)));
+    std::vector<float> w(size_t(std::max<int64_t>(0, s.C_in * cout_g * s.K)));
+    std::vector<float> bias(static_cast<size_t>(C_out), 0.0f);
+    std::vector<float> out(size_t(std::max<int64_t>(0, s.B * C_out * std::max<int64_t>(L_out, 0))),
+                           std::numeric_limits<float>::quiet_NaN());
+    fill(x), fill(w), fill(bias);
+    const float *b = with_bias ? bias.data() : nullptr;
+    const ConstTensor tx = contiguous(std::as_const(x).data(), s.B, s.C_in, s.L_in);
+    const ConstTensor tw = contiguous(std::as_const(w).data(), s.C_in, cout_g, s.K);
+    const Tensor to = contiguous(out.data(), s.B, C_out, L_out);
+
+    std::printf("problem %s: B %lld, C_in %lld, C_out %lld, K %lld, L_in %lld -> L_out %lld, stride %lld, padding "
+                "%lld, output_padding %lld, dilation %lld, groups %lld, bias %s\n",
+                s.name.c_str(), (long long)s.B, (long long)s.C_in, (long long)C_out, (long long)s.K, (long long)s.L_in,
+                (long long)L_out, (long long)s.p.stride, (long long)s.p.padding, (long long)s.p.output_padding,
+                (long long)s.p.dilation, (long long)s.p.groups, with_bias ? "yes" : "no");
+    if (Status st = validate(tx, tw, b, to, s.p); !st) {
+        std::fprintf(stderr, "convt1d: %s\n", st.message.c_str());
+        return 1;
+    }
+
+    // One call, timed `reps` times after a warm-up; on CUDA on device-resident data.
+    RunInfo info;
+    std::vector<double> ms;
+    Status st;
+    if (cuda) {
+        opt.device = Device::CUDA;
+        DeviceBuffer dx, dw, db, dout;
+        for (auto [buf, src, n] : {std::tuple{&dx, x.data(), x.size()}, std::tuple{&dw, w.data(), w.size()},
+                                   std::tuple{&db, bias.data(), bias.size()}, std::tuple{&dout, out.data(), out.size()}}) {
+            if (!(st = DeviceBuffer::allocate(n, buf)) || !(st = buf->upload(src, n))) break;
+        }
+        if (st) {
+            ConstTensor gx = tx, gw = tw;
+            Tensor go = to;
+            gx.data = dx.data(), gw.data = dw.data(), go.data = dout.data();
+            const float *gb = with_bias ? db.data() : nullptr;
+            for (int64_t r = 0; r <= reps && st; ++r) {
+                auto t0 = std::chrono::steady_clock::now();
+                st = conv_transpose1d_device(gx, gw, gb, go, s.p, opt, &info);
+                if (st) st = synchronize(opt.cuda_stream);
+                auto t1 = std::chrono::steady_clock::now();
+                if (r > 0) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+            }
+            if (st) st = dout.download(out.data(), out.size());
+        }
+    } else {
+        for (int64_t r = 0; r <= reps && st; ++r) {
+            auto t0 = std::chrono::steady_clock::now();
+            st = conv_transpose1d(tx, tw, b, to, s.p, opt, &info);
+            auto t1 = std::chrono::steady_clock::now();
+            if (r > 0) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        }
+    }
+    if (!st) {
+        std::fprintf(stderr, "convt1d: %s\n", st.message.c_str());
+        return 1;
+    }
+
+    // Check: every element written (no NaN poison left), sampled elements against float64.
+    size_t unwritten = std::count_if(out.begin(), out.end(), [](float v) { return std::isnan(v); });
+    std::uniform_int_distribution<int64_t> pick(0, int64_t(out.size()) - 1);
+    double num2 = 0, den2 = 0;
+    for (int64_t i = 0; i < samples; ++i) {
+        const int64_t e = pick(rng), l = e % L_out, co = (e / L_out) % C_out, bb = e / (L_out * C_out);
+        const double ref = reference::output_at(tx, tw, b, s.p, bb, co, l);
+        num2 += (out[size_t(e)] - ref) * (out[size_t(e)] - ref);
+        den2 += ref * ref;
+    }
+    const double rel = den2 > 0 ? std::sqrt(num2 / den2) : std::sqrt(num2);
+    const bool ok = unwritten == 0 && rel <= 1e-5;
+
+    std::sort(ms.begin(), ms.end());
+    const double med = ms.empty() ? 0 : ms[ms.size() / 2];
+    const double gbs = s.bytes_once(with_bias) / (med * 1e-3) * 1e-9;
+    const double gflops = s.useful_flops() / (med * 1e-3) * 1e-9;
+    std::printf("device %s%s%s, variant %s (%s choice)\n", to_string(info.device),
+                info.device == Device::CUDA ? " " : "", info.device == Device::CUDA ? cuda_device_name().c_str() : "",
+                info.variant.c_str(), info.choice.c_str());
+    std::printf("time %.4f ms (median of %lld%s), %.1f GB/s moved once, %.1f GFLOP/s useful\n", med, (long long)reps,
+                cuda ? ", device-resident data, host clock around call + sync" : "", gbs, gflops);
+    std::printf("check: %zu unwritten elements, relative error %.2e over %lld sampled outputs vs float64 -> %s\n",
+                unwritten, rel, (long long)samples, ok ? "PASS" : "FAIL");
+    return ok ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    if (argc < 2) return usage();
+    const std::string cmd = argv[1];
+    std::map<std::string, std::string> a;
+    bool with_bias = false;
+    for (int i = 2; i < argc; ++i) {
+        std::string k = argv[i];
+        if (k.rfind("--", 0) != 0) return usage();
+        k = k.substr(2);
+        if (k == "bias") {
+            with_bias = true;
+            continue;
+        }
+        if (i + 1 >= argc) return usage();
+        a[k] = argv[++i];
+    }
+    const std::string file = a.count("file") ? a.at("file") : CONVT1D_SHAPES_FILE;
+    try {
+        if (cmd == "variants") return cmd_variants();
+        if (cmd == "shapes") return cmd_shapes(file);
+        if (cmd == "run") return cmd_run(a, with_bias, file);
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "convt1d: %s\n", e.what());
+        return 2;
+    }
+    return usage();
+}
