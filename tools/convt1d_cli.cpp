@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <random>
@@ -207,7 +208,10 @@ int main(int argc, char **argv) {
         if (i + 1 >= argc) return usage();
         a[k] = argv[++i];
     }
-    const std::string file = a.count("file") ? a.at("file") : CONVT1D_SHAPES_FILE;
+    // The shape list: --file, else the source tree this was built from, else ./bench/shapes.csv
+    // (a build carried to another machine and run from the repository root).
+    std::string file = a.count("file") ? a.at("file") : CONVT1D_SHAPES_FILE;
+    if (!a.count("file") && !std::ifstream(file)) file = "bench/shapes.csv";
     try {
         if (cmd == "variants") return cmd_variants();
         if (cmd == "shapes") return cmd_shapes(file);
