@@ -27,10 +27,12 @@ public:
     GeneratorParam<Type> elem_type{"elem_type", Float(32)};
     // Which schedule family (schedules/*.cpp) and its knobs; see schedules/schedule.h.
     GeneratorParam<std::string> family{"family", "cpu"};
-    GeneratorParam<int> tile_l{"tile_l", 16};
-    GeneratorParam<int> tile_co{"tile_co", 32};
-    GeneratorParam<int> ci_chunk{"ci_chunk", 8};
-    GeneratorParam<int> stage_w{"stage_w", 0};  // 0 or 1
+    GeneratorParam<int> tile_l{"tile_l", 64};
+    GeneratorParam<int> tile_co{"tile_co", 64};
+    GeneratorParam<int> reg_l{"reg_l", 8};
+    GeneratorParam<int> reg_co{"reg_co", 2};
+    GeneratorParam<int> stage_out{"stage_out", 0};  // 0 or 1
+    GeneratorParam<int> stage_x{"stage_x", 1};      // 0 or 1
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -87,8 +89,8 @@ public:
         // bias may be a single zero broadcast with stride 0 (no bias): lift Halide's default stride-1 rule.
         bias.dim(0).set_stride(Expr());
 
-        Stages s{out, conv, xz, wz, l, co, b, r, stride, dilation};
-        Knobs knobs{tile_l, tile_co, ci_chunk, stage_w != 0};
+        Stages s{out, conv, xz, wz, l, co, b, r, stride, dilation, groups};
+        Knobs knobs{tile_l, tile_co, reg_l, reg_co, stage_out != 0, stage_x != 0};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

@@ -38,7 +38,8 @@ void schedule_cpu(const Target &target, Stages &s, const Knobs &) {
         .vectorize(s.l, vec)
         .unroll(s.l)
         .unroll(cii);
-    s.conv.update().specialize(s.stride == 1);  // dense x loads, no phase test
+    s.conv.update().specialize(s.stride == 1 && s.groups == 1);  // dense x loads, no phase test
+    s.conv.update().specialize(s.stride == 1);
 
     // ---- x window of one (channel, k_lo): the boundary test once per element, not once per tap
     s.xz.in(s.conv)

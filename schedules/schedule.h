@@ -17,16 +17,18 @@ struct Stages {
     Halide::Func wz;     // (k, co_g, ci): w, zero outside its bounds
     Halide::Var l, co, b;
     Halide::RDom r;      // r.x = tap j within the phase, r.y = input channel in the group, r.z = k_lo
-    Halide::Expr stride, dilation;
+    Halide::Expr stride, dilation, groups;
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant
 // from one list (schedules/variants.cmake). All sizes are powers of two.
 struct Knobs {
-    int tile_l;     // outputs along L per thread (GPU) / per vector block (CPU)
-    int tile_co;    // output channels per block: 32 lanes × tile_co/32 registers each (GPU)
-    int ci_chunk;   // input channels staged in shared memory per step of the reduction (GPU)
-    bool stage_w;   // also stage the weights of a chunk in shared memory (GPU)
+    int tile_l;      // outputs along L per block (GPU)
+    int tile_co;     // output channels per block (GPU)
+    int reg_l;       // outputs along L per thread, in registers (GPU)
+    int reg_co;      // output channels per thread, in registers (GPU)
+    bool stage_out;  // write the tile out through shared memory, coalesced (GPU)
+    bool stage_x;    // stage the tile's x window in shared memory (GPU); else read it through L1
 };
 
 void schedule_cpu(const Halide::Target &target, Stages &s, const Knobs &k);

@@ -16,3 +16,12 @@ for v in $(./build/convt1d variants | awk '$2=="cuda"{print $1}'); do
     printf "%-18s %-11s %s | %s\n" "$v" "$s" "$(echo "$r" | grep -o 'time [0-9.]* ms')" "$(echo "$r" | grep -o 'relative error.*' | head -1)$(echo "$r" | grep 'convt1d:')"
   done
 done | tee "$OUT/cli_summary.txt"
+if [ "${SANITIZE:-0}" = 1 ]; then
+  # compute-sanitizer memcheck on every CUDA variant, on a shape no tile divides
+  for v in $(./build/convt1d variants | awk '$2=="cuda"{print $1}'); do
+    compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 33 --cout 67 --kernel 5 \
+      --length 999 --stride 3 --padding 2 --dilation 2 --output-padding 1 --bias --device cuda --variant "$v" --reps 1 \
+      > "$OUT/memcheck_$v.log" 2>&1
+    echo "memcheck $v rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck_$v.log")"
+  done | tee "$OUT/memcheck_summary.txt"
+fi

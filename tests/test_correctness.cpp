@@ -21,14 +21,25 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     Options opt;
     opt.device = v->device;
     opt.variant = name;
+    int ran = 0;
     for (int i = 0; i < kCases; ++i) {
         Case c(random_problem(rng), rng);
         RunInfo info;
         const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, opt, &info);
+        if (!st.ok && st.message.find("bytes of shared memory per block") != std::string::npos) {
+            // Too large a window for this variant's tile: refused up front, output untouched.
+            for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
+            continue;
+        }
         ASSERT_TRUE(st.ok) << st.message << " for " << c.pr.str();
         ASSERT_EQ(info.variant, name);
         ASSERT_TRUE(c.check(c.out)) << "case " << i;
+        ++ran;
     }
+    // Every variant fits the large majority of the random problems (windows of at most
+    // tile_l + 8·4 positions × 130 channels); a variant that refuses many is a bug.
+    EXPECT_GE(ran, kCases * 4 / 5) << name << " ran only " << ran << " of " << kCases << " problems";
+    std::printf("[ variant  ] %s: %d of %d random problems ran and matched float64\n", name.c_str(), ran, kCases);
 }
 
 INSTANTIATE_TEST_SUITE_P(Library, EveryVariant, ::testing::ValuesIn([] {

@@ -94,8 +94,10 @@ Status validate(const ConstTensor &x, const ConstTensor &w, const float *bias, c
 struct VariantInfo {
     std::string name;
     Device device;
-    int tile_l, tile_co, ci_chunk;
-    bool stage_w;
+    int tile_l, tile_co;  // outputs per block (CUDA) along L and C_out
+    int reg_l, reg_co;    // outputs per thread, in registers
+    bool stage_out;       // tile written out through shared memory
+    bool stage_x;         // x window staged in shared memory
 };
 // Every schedule variant compiled into this library (from schedules/variants.cmake).
 const std::vector<VariantInfo> &variants();
