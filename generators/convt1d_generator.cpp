@@ -27,12 +27,9 @@ public:
     GeneratorParam<Type> elem_type{"elem_type", Float(32)};
     // Which schedule family (schedules/*.cpp) and its knobs; see schedules/schedule.h.
     GeneratorParam<std::string> family{"family", "cpu"};
-    GeneratorParam<int> tile_l{"tile_l", 64};
-    GeneratorParam<int> tile_co{"tile_co", 64};
-    GeneratorParam<int> reg_l{"reg_l", 8};
-    GeneratorParam<int> reg_co{"reg_co", 2};
-    GeneratorParam<int> stage_out{"stage_out", 0};  // 0 or 1
-    GeneratorParam<int> stage_x{"stage_x", 1};      // 0 or 1
+    GeneratorParam<int> tile_l{"tile_l", 128};
+    GeneratorParam<int> reg_co{"reg_co", 32};
+    GeneratorParam<int> ungrouped{"ungrouped", 0};  // 0 or 1
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -65,21 +62,24 @@ public:
         // instead of memory it does not own.
         Expr zero = make_zero(elem_type);
         Func xz = BoundaryConditions::constant_exterior(x, zero, {{0, L_in}, {0, x.dim(1).extent()}, {}});
-        Func wz = BoundaryConditions::constant_exterior(w, zero, {{0, K}, {}, {0, w.dim(2).extent()}});
+        Func wz = BoundaryConditions::constant_exterior(w, zero, {{0, K}, {0, cout_g}, {0, w.dim(2).extent()}});
         Func biasz = BoundaryConditions::constant_exterior(bias, zero, {{0, bias.dim(0).extent()}});
 
         RDom r(0, taps_per_phase, 0, cin_g, 0, stride, "r");  // r.x = j, r.y = ci in group, r.z = k_lo
         Expr t = l + padding;
         r.where((r.z * dilation - t) % stride == 0);
 
-        Expr g = co / cout_g;
+        // With one group, co % cout_g = co and the channel is r.y: written so that a schedule's
+        // specialisation on groups == 1 sees the plain indices.
+        Expr g = select(groups == 1, 0, co / cout_g);
+        Expr co_g = select(groups == 1, co, co % cout_g);
         Expr ci = g * cin_g + r.y;
         Expr k = r.z + r.x * stride;
         Expr i = (t - r.z * dilation) / stride - r.x * dilation;
 
         Func conv("conv");
         conv(l, co, b) = cast(acc_t, biasz(co));
-        conv(l, co, b) += cast(acc_t, wz(k, co % cout_g, ci)) * cast(acc_t, xz(i, ci, b));
+        conv(l, co, b) += cast(acc_t, wz(k, co_g, ci)) * cast(acc_t, xz(i, ci, b));
         out(l, co, b) = cast(elem_type, conv(l, co, b));
 
         // Layouts: the innermost dimension of every tensor is dense, as in a contiguous PyTorch tensor.
@@ -89,8 +89,8 @@ public:
         // bias may be a single zero broadcast with stride 0 (no bias): lift Halide's default stride-1 rule.
         bias.dim(0).set_stride(Expr());
 
-        Stages s{out, conv, xz, wz, l, co, b, r, stride, dilation, groups};
-        Knobs knobs{tile_l, tile_co, reg_l, reg_co, stage_out != 0, stage_x != 0};
+        Stages s{out, conv, xz, wz, l, co, b, r, stride, dilation, groups, cout_g};
+        Knobs knobs{tile_l, reg_co, ungrouped != 0};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

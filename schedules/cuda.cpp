@@ -1,18 +1,18 @@
-// CUDA schedule family: a block computes a tile_l × tile_co tile of one batch row; each thread
-// accumulates a reg_l × reg_co register block (contiguous along L, contiguous along C_out).
+// CUDA schedule family. Threads run along L, one output position each; a thread accumulates
+// reg_co consecutive output channels in registers.
 //
-//   * Threads of a warp differ in output channel and share L positions, so every x value a warp
-//     reads is one address: a shared-memory broadcast, conflict-free whatever stride and dilation.
-//   * x is staged once per block in shared memory, zero-extended there, for every input channel
-//     the tile's groups read: the boundary test runs once per staged element, not once per tap.
-//   * Weights come from global memory through L1 (one per channel and tap per thread, reused by the
-//     reg_l outputs of the register block).
-//   * With stage_out the tile is written through shared memory so that the global stores of a warp
-//     are 32 consecutive floats; without it each thread stores its own reg_l run.
+//   * A warp's 32 threads read 32 consecutive x values per tap (one coalesced load) and store 32
+//     consecutive outputs per channel (one coalesced store): no shared-memory staging is needed,
+//     so no problem size is too large for a block.
+//   * Every thread of a warp needs the same weights. They are transposed once per call into a
+//     (channel innermost) copy, so a thread's reg_co weights for a tap are reg_co/4 uniform
+//     16-byte loads: broadcasts served from L1.
+//   * The boundary test on x is one select per (tap, input channel), paid once for reg_co FMAs.
 //
-// Issue budget per (input channel, tap) and thread: reg_l broadcast loads + reg_co weight loads +
-// reg_l·reg_co FMAs; reg_l 16 × reg_co 4 gives 64 FMAs of 84 instructions (76 % FMA issue) and
-// 64 accumulator registers (of 255).
+// Budget per (input channel, tap) and warp (H100: one L1 wavefront per clock per SM, four
+// FMA warp-instructions per clock per SM): 1–2 wavefronts for x + reg_co/4 for the weights
+// against reg_co FMA instructions. reg_co = 32 gives 10 wavefronts for 32 FMAs, near balance;
+// 32 accumulators leave room for 2 blocks of 256 threads per SM.
 #include "schedule.h"
 
 namespace convt1d {
@@ -21,88 +21,57 @@ using namespace Halide;
 
 void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
     // ---- search space (powers of two; schedules/variants.cmake picks the points) -------------
-    const int tile_l = k.tile_l, tile_co = k.tile_co;  // outputs per block along L and C_out
-    const int reg_l = k.reg_l, reg_co = k.reg_co;      // outputs per thread
-    const int threads_co = tile_co / reg_co;           // the warp runs along C_out ...
-    const int threads_l = tile_l / reg_l;               // ... and warps along L
-    const int threads = threads_co * threads_l;
-    if (threads_co * reg_co != tile_co || threads_l * reg_l != tile_l || threads > 1024 || threads < 32) {
-        throw CompileError("cuda schedule: tiles must divide into 32..1024 threads (tile_l " + std::to_string(tile_l) +
-                           ", tile_co " + std::to_string(tile_co) + ", reg_l " + std::to_string(reg_l) +
-                           ", reg_co " + std::to_string(reg_co) + ")");
+    const int tile_l = k.tile_l;  // threads per block, one output position each (32..1024)
+    const int reg_co = k.reg_co;  // output channels per thread, in registers (4..64)
+    const int vec = 4;            // weights per load: 16 bytes
+    if (tile_l < 32 || tile_l > 1024 || reg_co < vec || reg_co % vec != 0) {
+        throw CompileError("cuda schedule: tile_l must be 32..1024 and reg_co a multiple of 4");
     }
-    const int out_threads_l = std::min(32, tile_l);  // coalesced write-out: a warp per 32 floats
-    const int out_threads_co = std::max(1, threads / out_threads_l);
 
-    Var lb("lb"), cb("cb"), li("li"), ci("ci"), tl("tl"), tc("tc"), lr("lr"), cr("cr"), t("t");
+    Var lb("lb"), tl("tl"), cb("cb"), cr("cr"), wk("wk"), wc("wc"), wi("wi");
     RVar j = s.r.x, rci = s.r.y, k_lo = s.r.z;
 
-    // ---- blocks: (L tiles, C_out tiles, batch) ------------------------------------------------
+    // ---- blocks of tile_l positions × reg_co channels × one batch row -------------------------
     s.out.compute_root()
-        .tile(s.l, s.co, lb, cb, li, ci, tile_l, tile_co, TailStrategy::GuardWithIf)
-        .gpu_blocks(lb, cb, s.b);
+        .split(s.l, lb, tl, tile_l, TailStrategy::GuardWithIf)
+        .split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf)
+        .reorder(cr, tl, lb, cb, s.b)
+        .gpu_blocks(lb, cb, s.b)
+        .gpu_threads(tl)
+        .unroll(cr);
 
-    // ---- the register blocks: thread (tc, tl) owns co ∈ [tc·reg_co, +reg_co), l ∈ [tl·reg_l, +reg_l)
-    Func acc = k.stage_out ? s.conv.in(s.out) : Func();
-    Func owner = k.stage_out ? acc : s.out;  // the stage whose thread loops own the register blocks
-    if (k.stage_out) {
-        // write-out: 32 consecutive l per warp from the shared tile, one float per thread per step
-        s.out.split(li, lr, tl, out_threads_l, TailStrategy::GuardWithIf)
-            .split(ci, cr, tc, out_threads_co, TailStrategy::GuardWithIf)
-            .reorder(tl, tc, lr, cr)
-            .gpu_threads(tl, tc)
-            .unroll(lr);
-        acc.compute_at(s.out, lb)
-            .store_in(MemoryType::GPUShared)
-            .bound_storage(s.l, tile_l + 1)  // +1 float per row: the warp's 32 rows hit 32 banks
-            .bound_storage(s.co, tile_co)
-            .split(s.l, tl, lr, reg_l, TailStrategy::RoundUp)
-            .split(s.co, tc, cr, reg_co, TailStrategy::RoundUp)
-            .reorder(lr, cr, tc, tl)
-            .gpu_threads(tc, tl)
-            .unroll(lr)
-            .unroll(cr);
-    } else {
-        s.out.split(li, tl, lr, reg_l, TailStrategy::GuardWithIf)
-            .split(ci, tc, cr, reg_co, TailStrategy::GuardWithIf)
-            .reorder(lr, cr, tc, tl)
-            .gpu_threads(tc, tl)
-            .unroll(lr)
-            .unroll(cr);
-    }
-
-    // ---- accumulators: reg_l × reg_co registers per thread --------------------------------------
-    s.conv.compute_at(owner, tc)
+    // ---- reg_co accumulators per thread --------------------------------------------------------
+    s.conv.compute_at(s.out, tl)
         .store_in(MemoryType::Register)
-        .bound_extent(s.l, reg_l)
         .bound_extent(s.co, reg_co)
-        .reorder(s.l, s.co)
-        .unroll(s.l)
+        .vectorize(s.co, vec)
         .unroll(s.co);
     s.conv.update()
-        .reorder(s.l, s.co, j, rci, k_lo)
-        .unroll(s.l)
+        .reorder(s.co, j, rci, k_lo)
+        .vectorize(s.co, vec)
         .unroll(s.co);
-    // Specialised loop nests for the common cases: with one group the reg_co channels of a thread
-    // read the same x values (one broadcast load serves reg_co FMAs); with stride 1 there is no
-    // phase test and the taps are all of K.
+    // One group: the channels of a thread share their x value (one load for reg_co FMAs) and the
+    // weight index is the channel itself (aligned vectors). Stride 1: no phase test.
     s.conv.update().specialize(s.stride == 1 && s.groups == 1);
     s.conv.update().specialize(s.groups == 1);
-    s.conv.update().specialize(s.stride == 1);
+    if (k.ungrouped) {
+        // The grouped loop nest needs a channel division and an x load per accumulator, and a
+        // kernel's register count is its hungriest branch's: leave it to the grouped variants
+        // (reg_co 32: 255 registers with spills with it, far fewer without; see docs/NOTES.md).
+        s.conv.update().specialize_fail("this variant computes groups == 1 only");
+    }
 
-    // ---- x for the whole tile in shared memory, staged by all threads, coalesced along L ---------
-    // For one k_lo a tile reads (tile_l − 1)/stride + 2 positions at each of its taps, dilation
-    // apart; the size depends on no block index, so Halide sizes shared memory once per launch.
-    if (!k.stage_x) return;
-    Expr x_window = (tile_l - 1) / s.stride + 2 + (s.r.x.extent() - 1) * s.dilation;
-    s.xz.in(s.conv)
-        .compute_at(s.out, lb)
-        .store_in(MemoryType::GPUShared)
-        .bound_storage(_0, x_window)
-        .split(_0, _0, t, 32, TailStrategy::GuardWithIf)
-        .split(_1, _1, tc, threads / 32, TailStrategy::GuardWithIf)
-        .reorder(t, tc, _0, _1)
-        .gpu_threads(t, tc);
+    // ---- weights, transposed to (co, k, ci) with co innermost, once per call -----------------------
+    // C_in·C_out/groups·K floats (40 KiB for kb74): a small kernel of its own ahead of the main one.
+    s.wz.in(s.conv)
+        .compute_root()
+        .bound(_1, 0, (s.cout_g + vec - 1) / vec * vec)  // starts at 0, whole vectors: aligned loads
+        .reorder_storage(_1, _0, _2)
+        .align_storage(_1, vec)
+        .split(_1, wc, wi, 32, TailStrategy::GuardWithIf)
+        .reorder(wi, _0, wc, _2)
+        .gpu_blocks(wc, _2)
+        .gpu_threads(wi);
 }
 
 }  // namespace convt1d

@@ -18,17 +18,15 @@ struct Stages {
     Halide::Var l, co, b;
     Halide::RDom r;      // r.x = tap j within the phase, r.y = input channel in the group, r.z = k_lo
     Halide::Expr stride, dilation, groups;
+    Halide::Expr cout_g;  // output channels per group (w's dimension 1)
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant
 // from one list (schedules/variants.cmake). All sizes are powers of two.
 struct Knobs {
-    int tile_l;      // outputs along L per block (GPU)
-    int tile_co;     // output channels per block (GPU)
-    int reg_l;       // outputs along L per thread, in registers (GPU)
-    int reg_co;      // output channels per thread, in registers (GPU)
-    bool stage_out;  // write the tile out through shared memory, coalesced (GPU)
-    bool stage_x;    // stage the tile's x window in shared memory (GPU); else read it through L1
+    int tile_l;  // threads per block along L, one output position each (GPU)
+    int reg_co;  // output channels per thread, in registers (GPU)
+    bool ungrouped;  // compile the groups == 1 loop nests only; grouped problems go to another variant
 };
 
 void schedule_cpu(const Halide::Target &target, Stages &s, const Knobs &k);

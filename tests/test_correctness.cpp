@@ -26,8 +26,10 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         Case c(random_problem(rng), rng);
         RunInfo info;
         const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, opt, &info);
-        if (!st.ok && st.message.find("bytes of shared memory per block") != std::string::npos) {
-            // Too large a window for this variant's tile: refused up front, output untouched.
+        if (v->ungrouped && c.pr.p.groups != 1) {
+            // Compiled for groups == 1 only: refused up front with its reason, output untouched.
+            ASSERT_FALSE(st.ok);
+            ASSERT_NE(st.message.find("computes groups == 1 only"), std::string::npos) << st.message;
             for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
             continue;
         }
@@ -36,9 +38,7 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         ASSERT_TRUE(c.check(c.out)) << "case " << i;
         ++ran;
     }
-    // Every variant fits the large majority of the random problems (windows of at most
-    // tile_l + 8·4 positions × 130 channels); a variant that refuses many is a bug.
-    EXPECT_GE(ran, kCases * 4 / 5) << name << " ran only " << ran << " of " << kCases << " problems";
+    EXPECT_GE(ran, v->ungrouped ? kCases / 3 : kCases) << "too few of the random problems ran on " << name;
     std::printf("[ variant  ] %s: %d of %d random problems ran and matched float64\n", name.c_str(), ran, kCases);
 }
 

@@ -37,11 +37,10 @@ int usage() {
 std::vector<tools::Shape> suite(const std::string &file) { return tools::load_shapes(file); }
 
 int cmd_variants() {
-    std::printf("%-22s %-6s %7s %8s %6s %7s %10s %8s\n", "variant", "device", "tile_l", "tile_co", "reg_l",
-                "reg_co", "stage_out", "stage_x");
+    std::printf("%-18s %-6s %7s %7s %s\n", "variant", "device", "tile_l", "reg_co", "groups");
     for (const VariantInfo &v : variants()) {
-        std::printf("%-22s %-6s %7d %8d %6d %7d %10s %8s\n", v.name.c_str(), to_string(v.device), v.tile_l, v.tile_co,
-                    v.reg_l, v.reg_co, v.stage_out ? "yes" : "no", v.stage_x ? "yes" : "no");
+        std::printf("%-18s %-6s %7d %7d %s\n", v.name.c_str(), to_string(v.device), v.tile_l, v.reg_co,
+                    v.ungrouped ? "1 only" : "any");
     }
     std::printf("CUDA device: %s\n", cuda_available() ? cuda_device_name().c_str() : "none");
     std::printf("convt1d %s, Halide %s\n", version(), halide_version());

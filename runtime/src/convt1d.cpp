@@ -109,10 +109,9 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
         if (!v) return Status::error(std::string("no variant for device ") + to_string(device) + " in this library");
     }
 
-    if (const int64_t need = shared_bytes(*v, x, w, p); need > kSharedLimit) {
-        return Status::error("variant " + std::string(v->name) + " needs " + std::to_string(need) +
-                             " bytes of shared memory per block for this problem (limit " +
-                             std::to_string(kSharedLimit) + "); choose another variant or let the runtime choose");
+    if (v->ungrouped && p.groups != 1) {
+        return Status::error("variant " + std::string(v->name) + " computes groups == 1 only, got groups = " +
+                             std::to_string(p.groups) + "; choose another variant or let the runtime choose");
     }
 
     install_halide_hooks();

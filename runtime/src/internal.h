@@ -15,14 +15,10 @@ using PipelineFn = int (*)(void const *user_context, halide_buffer_t *x, halide_
 struct VariantEntry {
     const char *name;
     Device device;
-    int tile_l, tile_co, reg_l, reg_co, stage_out, stage_x;
+    int tile_l, reg_co;
+    int ungrouped;  // 1: computes groups == 1 only
     PipelineFn fn;
 };
-
-// Shared memory one block of a CUDA variant needs for this problem, in bytes (the launch fails
-// above the 48 KiB a kernel gets without opting in).
-int64_t shared_bytes(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p);
-constexpr int64_t kSharedLimit = 48 * 1024;
 
 // The generated table (variants.inc) and lookups over it.
 const VariantEntry *find_variant(const std::string &name);

@@ -94,10 +94,9 @@ Status validate(const ConstTensor &x, const ConstTensor &w, const float *bias, c
 struct VariantInfo {
     std::string name;
     Device device;
-    int tile_l, tile_co;  // outputs per block (CUDA) along L and C_out
-    int reg_l, reg_co;    // outputs per thread, in registers
-    bool stage_out;       // tile written out through shared memory
-    bool stage_x;         // x window staged in shared memory
+    int tile_l;  // CUDA: threads per block along L (one output position each); CPU: vector block
+    int reg_co;  // output channels per thread (CUDA) / per register tile (CPU)
+    bool ungrouped;  // computes groups == 1 only (a grouped problem is refused with a message)
 };
 // Every schedule variant compiled into this library (from schedules/variants.cmake).
 const std::vector<VariantInfo> &variants();
