@@ -28,7 +28,7 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         throw CompileError("cuda schedule: tile_l must be 32..1024 and reg_co a multiple of 4");
     }
 
-    Var lb("lb"), tl("tl"), cb("cb"), cr("cr"), wk("wk"), wc("wc"), wi("wi");
+    Var lb("lb"), tl("tl"), cb("cb"), cr("cr"), wc("wc"), wi("wi");
     RVar j = s.r.x, rci = s.r.y, k_lo = s.r.z;
 
     // ---- blocks of tile_l positions × reg_co channels × one batch row -------------------------
@@ -63,15 +63,34 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
 
     // ---- weights, transposed to (co, k, ci) with co innermost, once per call -----------------------
     // C_in·C_out/groups·K floats (40 KiB for kb74): a small kernel of its own ahead of the main one.
-    s.wz.in(s.conv)
-        .compute_root()
-        .bound(_1, 0, (s.cout_g + vec - 1) / vec * vec)  // starts at 0, whole vectors: aligned loads
+    // Starts at channel 0 and covers whole register blocks of every output channel (a grouped
+    // problem reaches them through co % cout_g and co alike): the loads of a block are aligned.
+    Expr co_blocks = (s.cout_g * s.groups + reg_co - 1) / reg_co * reg_co;
+    Func wt = s.wz.in(s.conv);
+    wt.compute_root()
+        .bound(_1, 0, co_blocks)
         .reorder_storage(_1, _0, _2)
         .align_storage(_1, vec)
         .split(_1, wc, wi, 32, TailStrategy::GuardWithIf)
         .reorder(wi, _0, wc, _2)
         .gpu_blocks(wc, _2)
         .gpu_threads(wi);
+
+    if (k.stage_w) {
+        // The block's reg_co channels × K taps × C_in/groups channels of weights in shared memory,
+        // so that a thread's reg_co weights of a tap are reg_co/4 broadcast 16-byte shared loads
+        // (global loads of the same data stay scalar: Halide cannot prove their alignment).
+        Var t("t");
+        wt.in(s.conv)
+            .compute_at(s.out, lb)
+            .store_in(MemoryType::GPUShared)
+            .bound_storage(_1, reg_co)
+            .reorder_storage(_1, _0, _2)
+            .fuse(_1, _0, t)
+            .fuse(t, _2, t)
+            .split(t, t, tl, tile_l, TailStrategy::GuardWithIf)
+            .gpu_threads(tl);
+    }
 }
 
 }  // namespace convt1d

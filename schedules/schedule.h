@@ -27,6 +27,7 @@ struct Knobs {
     int tile_l;  // threads per block along L, one output position each (GPU)
     int reg_co;  // output channels per thread, in registers (GPU)
     bool ungrouped;  // compile the groups == 1 loop nests only; grouped problems go to another variant
+    bool stage_w;    // stage the block's weights in shared memory (GPU)
 };
 
 void schedule_cpu(const Halide::Target &target, Stages &s, const Knobs &k);

@@ -33,12 +33,18 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
             for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
             continue;
         }
+        if (!st.ok && st.message.find("bytes of shared memory per block") != std::string::npos) {
+            // Its weights do not fit in shared memory for this problem: refused up front.
+            ASSERT_TRUE(v->stage_w) << st.message;
+            for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
+            continue;
+        }
         ASSERT_TRUE(st.ok) << st.message << " for " << c.pr.str();
         ASSERT_EQ(info.variant, name);
         ASSERT_TRUE(c.check(c.out)) << "case " << i;
         ++ran;
     }
-    EXPECT_GE(ran, v->ungrouped ? kCases / 3 : kCases) << "too few of the random problems ran on " << name;
+    EXPECT_GE(ran, v->ungrouped ? kCases / 4 : kCases) << "too few of the random problems ran on " << name;
     std::printf("[ variant  ] %s: %d of %d random problems ran and matched float64\n", name.c_str(), ran, kCases);
 }
 

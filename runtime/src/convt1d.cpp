@@ -114,6 +114,12 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
                              std::to_string(p.groups) + "; choose another variant or let the runtime choose");
     }
 
+    if (const int64_t need = shared_bytes(*v, x, w, p); need > kSharedLimit) {
+        return Status::error("variant " + std::string(v->name) + " needs " + std::to_string(need) +
+                             " bytes of shared memory per block for this problem (limit " +
+                             std::to_string(kSharedLimit) + "); choose another variant or let the runtime choose");
+    }
+
     install_halide_hooks();
     const int64_t C_out = out.shape[1];
     HalideView hx(x.data, x.shape, x.strides), hw(w.data, w.shape, w.strides), ho(out.data, out.shape, out.strides);

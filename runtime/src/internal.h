@@ -17,8 +17,14 @@ struct VariantEntry {
     Device device;
     int tile_l, reg_co;
     int ungrouped;  // 1: computes groups == 1 only
+    int stage_w;    // 1: the block's weights in shared memory
     PipelineFn fn;
 };
+
+// Shared memory one block of the variant needs for this problem, in bytes; a kernel gets 48 KiB
+// without opting in, and Halide's CUDA runtime does not opt in.
+int64_t shared_bytes(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p);
+constexpr int64_t kSharedLimit = 48 * 1024;
 
 // The generated table (variants.inc) and lookups over it.
 const VariantEntry *find_variant(const std::string &name);

@@ -23,7 +23,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_co, v.ungrouped != 0});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0});
         }
         return l;
     }();
@@ -39,20 +39,28 @@ const char *to_string(Device d) {
     return "?";
 }
 
+int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p) {
+    if (!v.stage_w) return 0;
+    // reg_co channels × the taps k_lo + j·stride reaches (K rounded up to whole phases) × C_in/groups
+    const int64_t K = w.shape[2], taps = (K + p.stride - 1) / p.stride * p.stride;
+    return int64_t(v.reg_co) * taps * (x.shape[1] / p.groups) * 4;
+}
+
 // Heuristic, until a measurement says otherwise: on CUDA the largest register block the output
 // channels fill (a 32-channel block over 3 channels computes 29 of zeros), with 128 threads per
 // block; on the CPU, the CPU variant.
-Choice choose_variant(const ConstTensor &, const ConstTensor &w, const Params &p, Device d) {
+Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d) {
     const int64_t C_out = w.shape[1] * p.groups;
     const detail::VariantEntry *best = nullptr;
     double best_score = -1;
     for (const detail::VariantEntry &v : detail::kVariantTable) {
         if (v.device != d || (v.ungrouped && p.groups != 1)) continue;
+        if (detail::shared_bytes(v, x, w, p) > detail::kSharedLimit) continue;
         double score = 0;
         if (d == Device::CUDA) {
             const int64_t blocks = (C_out + v.reg_co - 1) / v.reg_co;
             const double fill = double(C_out) / double(blocks * v.reg_co);  // useful fraction of the FMAs
-            score = fill * (1.0 + std::min(v.reg_co, 32) / 32.0) - (v.tile_l == 128 ? 0.0 : 0.01);
+            score = fill * (1.0 + std::min(v.reg_co, 32) / 32.0) * (v.stage_w ? 1.5 : 1.0) - (v.tile_l == 128 ? 0.0 : 0.01);
         }
         if (score > best_score) {
             best = &v;

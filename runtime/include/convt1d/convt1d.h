@@ -97,6 +97,7 @@ struct VariantInfo {
     int tile_l;  // CUDA: threads per block along L (one output position each); CPU: vector block
     int reg_co;  // output channels per thread (CUDA) / per register tile (CPU)
     bool ungrouped;  // computes groups == 1 only (a grouped problem is refused with a message)
+    bool stage_w;    // weights staged in shared memory (refused where they do not fit)
 };
 // Every schedule variant compiled into this library (from schedules/variants.cmake).
 const std::vector<VariantInfo> &variants();

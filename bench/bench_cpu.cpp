@@ -1,0 +1,150 @@
+// CPU benchmark: the library's CPU variant beside oneDNN's deconvolution (forward, direct) on the
+// "cpu" shapes of shapes.csv, scaled to a 2-core machine. Outputs are checked against float64
+// before timing; a contender that disagrees is reported as wrong and not timed.
+// Timing: wall clock around each call, 2 warm-up calls, the median of the timed calls.
+#include "common.h"
+
+#ifdef CONVT1D_HAVE_ONEDNN
+#include <oneapi/dnnl/dnnl.hpp>
+#endif
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <thread>
+
+namespace convt1d::bench {
+namespace {
+
+using Call = std::function<std::string(std::vector<float> &out)>;
+
+// A figure for the CPU's floors: no copy-bandwidth or FMA-peak measurement is made here, so the
+// floor uses a STREAM-like 20 GB/s and 2 cores × 2 FMA units × 8 lanes × 2 FLOP × 2.5 GHz.
+constexpr double kCpuCopyGBps = 20.0;
+const double kCpuPeakGFLOPs = 2.0 * 2 * 8 * 2 * 2.5 * std::max(1u, std::thread::hardware_concurrency()) / 2;
+
+void run_contender(benchmark::State &state, const tools::Shape &s, const Inputs &in, const Call &call) {
+    for (auto _ : state) {
+        std::vector<float> out(size_t(s.B * s.C_out * s.L_out()), std::numeric_limits<float>::quiet_NaN());
+        if (std::string err = call(out); !err.empty()) {
+            state.SkipWithError(("not run: " + err).c_str());
+            return;
+        }
+        const Check c = check_output(s, in, out);
+        if (!c.all_written || !(c.rel_error <= kFp32Tolerance)) {
+            char msg[128];
+            std::snprintf(msg, sizeof msg, "wrong: relative error %.3g, %s", c.rel_error,
+                          c.all_written ? "all elements written" : "unwritten elements");
+            state.SkipWithError(msg);
+            return;
+        }
+        for (int i = 0; i < 2; ++i) call(out);
+        std::vector<double> ms;
+        const auto start = std::chrono::steady_clock::now();
+        while (ms.size() < 5 || (ms.size() < 50 && std::chrono::steady_clock::now() - start < std::chrono::seconds(2))) {
+            const auto t0 = std::chrono::steady_clock::now();
+            call(out);
+            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+        report(state, s, median(ms), kCpuCopyGBps, kCpuPeakGFLOPs, c);
+        state.counters["reps"] = double(ms.size());
+    }
+}
+
+Call halide_cpu(const tools::Shape &s, const Inputs &in) {
+    return [&s, &in](std::vector<float> &out) -> std::string {
+        Options o;
+        o.device = Device::CPU;
+        const Status st = conv_transpose1d(contiguous(in.x.data(), s.B, s.C_in, s.L_in),
+                                           contiguous(in.w.data(), s.C_in, s.C_out / s.p.groups, s.K), nullptr,
+                                           contiguous(out.data(), s.B, s.C_out, s.L_out()), s.p, o);
+        return st.ok ? "" : st.message;
+    };
+}
+
+#ifdef CONVT1D_HAVE_ONEDNN
+// oneDNN deconvolution_forward, direct algorithm. The user's data stays in PyTorch's layouts
+// (ncw activations, (C_in, C_out/groups, K) weights, described by strides); the weights are
+// reordered once into the layout oneDNN prefers, outside the timed call, as a framework caches it.
+struct OneDnn {
+    dnnl::engine eng{dnnl::engine::kind::cpu, 0};
+    dnnl::stream strm{eng};
+    dnnl::deconvolution_forward prim;
+    dnnl::memory src, wts, dst;
+
+    OneDnn(const tools::Shape &s, const Inputs &in) {
+        using dt = dnnl::memory::data_type;
+        using tag = dnnl::memory::format_tag;
+        const int64_t G = s.p.groups, icg = s.C_in / G, ocg = s.C_out / G;
+        dnnl::memory::desc src_md({s.B, s.C_in, s.L_in}, dt::f32, tag::ncw);
+        dnnl::memory::desc dst_md({s.B, s.C_out, s.L_out()}, dt::f32, tag::ncw);
+        dnnl::memory::desc user_w = G == 1
+            ? dnnl::memory::desc({s.C_out, s.C_in, s.K}, dt::f32, dnnl::memory::dims{s.K, s.C_out * s.K, 1})
+            : dnnl::memory::desc({G, ocg, icg, s.K}, dt::f32, dnnl::memory::dims{icg * ocg * s.K, s.K, ocg * s.K, 1});
+        dnnl::memory::desc any_w = G == 1 ? dnnl::memory::desc({s.C_out, s.C_in, s.K}, dt::f32, tag::any)
+                                          : dnnl::memory::desc({G, ocg, icg, s.K}, dt::f32, tag::any);
+        // oneDNN counts dilation from 0 and pads the right end explicitly.
+        dnnl::deconvolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
+                                            src_md, any_w, dst_md, {s.p.stride}, {s.p.dilation - 1}, {s.p.padding},
+                                            {s.p.padding - s.p.output_padding});
+        dnnl::deconvolution_forward::primitive_desc pd(d, eng);
+        prim = dnnl::deconvolution_forward(pd);
+        src = dnnl::memory(src_md, eng, const_cast<float *>(in.x.data()));
+        dnnl::memory w_user(user_w, eng, const_cast<float *>(in.w.data()));
+        wts = dnnl::memory(pd.weights_desc(), eng);
+        dnnl::reorder(w_user, wts).execute(strm, w_user, wts);
+        strm.wait();
+        dst = dnnl::memory(dst_md, eng, nullptr);
+    }
+    std::string operator()(std::vector<float> &out) {
+        dst.set_data_handle(out.data());
+        prim.execute(strm, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wts}, {DNNL_ARG_DST, dst}});
+        strm.wait();
+        return "";
+    }
+};
+#endif
+
+}  // namespace
+}  // namespace convt1d::bench
+
+int main(int argc, char **argv) {
+    using namespace convt1d;
+    using namespace convt1d::bench;
+    benchmark::Initialize(&argc, argv);
+    benchmark::AddCustomContext("copy_GBps", std::to_string(kCpuCopyGBps) + " (assumed)");
+    benchmark::AddCustomContext("fp32_peak_GFLOPs", std::to_string(kCpuPeakGFLOPs) + " (assumed)");
+    static std::vector<tools::Shape> shapes = suite("cpu");
+    static std::vector<std::unique_ptr<Inputs>> inputs;
+    for (const tools::Shape &s : shapes) inputs.push_back(std::make_unique<Inputs>(s, 1234));
+    for (size_t i = 0; i < shapes.size(); ++i) {
+        const tools::Shape &s = shapes[i];
+        const Inputs &in = *inputs[i];
+        auto reg = [&](const std::string &who, std::function<Call()> make) {
+            benchmark::RegisterBenchmark(("convt1d/" + s.name + "/" + who).c_str(),
+                                         [&s, &in, make](benchmark::State &st) {
+                                             try {
+                                                 run_contender(st, s, in, make());
+                                             } catch (const std::exception &e) {
+                                                 st.SkipWithError(e.what());
+                                             }
+                                         })
+                ->Iterations(1)
+                ->UseManualTime()
+                ->Unit(benchmark::kMillisecond);
+        };
+        reg("halide_cpu_avx2", [&s, &in] { return halide_cpu(s, in); });
+#ifdef CONVT1D_HAVE_ONEDNN
+        reg("onednn", [&s, &in]() -> Call {
+            auto d = std::make_shared<OneDnn>(s, in);
+            return [d](std::vector<float> &out) { return (*d)(out); };
+        });
+#endif
+    }
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

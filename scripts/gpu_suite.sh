@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The GPU machine's one call: over a build made on the development machine (carried as build/),
+# run the tests on every variant, the CLI on every suite shape, compute-sanitizer on every CUDA
+# variant, and the Google Benchmark suite against cuDNN. Everything lands in $OUT.
+#   usage (device tool): bash scripts/gpu_suite.sh        [BENCH_FILTER=regex]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT="${OUT:-$PWD/gpu-suite-out}"
+mkdir -p "$OUT"
+nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,clocks.sm,temperature.gpu --format=csv | tee "$OUT/gpu.txt"
+echo "== tests"
+./build/tests/convt1d_tests > "$OUT/tests.log" 2>&1; echo "tests rc=$?"
+grep -E "^\[  (PASSED|FAILED|SKIPPED) |seed|variant  \]" "$OUT/tests.log" | head -40
+if [ "${SANITIZE:-1}" = 1 ]; then
+  echo "== compute-sanitizer (memcheck) on every CUDA variant, a shape no tile divides"
+  for v in $(./build/convt1d variants | awk '$2=="cuda"{print $1}'); do
+    for g in 1 3; do
+      compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 33 --cout 69 \
+        --kernel 5 --length 999 --stride 3 --padding 2 --dilation 2 --output-padding 1 --groups $g --bias \
+        --device cuda --variant "$v" --reps 1 > "$OUT/memcheck.tmp" 2>&1
+      rc=$?
+      echo "$v groups=$g rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
+    done
+  done | tee "$OUT/memcheck.txt"
+  rm -f "$OUT/memcheck.tmp"
+fi
+echo "== benchmark"
+./build/bench/convt1d_bench_gpu --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$OUT/bench_gpu.json" \
+  --benchmark_out_format=json --benchmark_counters_tabular=true 2>&1 | tee "$OUT/bench_gpu.txt" | \
+  awk '/^convt1d/{printf "%-48s %10s %s\n", $1, $2, $0 ~ /ERROR|not run|wrong/ ? substr($0, index($0,$4)) : ""} !/^convt1d/' | cut -c1-160
