@@ -241,13 +241,12 @@ int main(int argc, char **argv) {
     static std::map<std::string, std::unique_ptr<Cudnn>> cudnns;
     for (const tools::Shape &s : suite("gpu")) {
         auto lazy = [s]() -> Problem & {
-            auto &p = problems[s.name];
-            if (!p) {
+            if (!problems.count(s.name)) {
                 problems.clear();  // one shape's buffers on the device at a time
                 cudnns.clear();
-                p = std::make_unique<Problem>(s);
+                problems[s.name] = std::make_unique<Problem>(s);
             }
-            return *p;
+            return *problems[s.name];
         };
         auto reg = [&](const std::string &who, std::function<Call(Problem &)> make, double tol) {
             benchmark::RegisterBenchmark(("convt1d/" + s.name + "/" + who).c_str(),

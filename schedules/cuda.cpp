@@ -63,12 +63,8 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
 
     // ---- weights, transposed to (co, k, ci) with co innermost, once per call -----------------------
     // C_in·C_out/groups·K floats (40 KiB for kb74): a small kernel of its own ahead of the main one.
-    // Starts at channel 0 and covers whole register blocks of every output channel (a grouped
-    // problem reaches them through co % cout_g and co alike): the loads of a block are aligned.
-    Expr co_blocks = (s.cout_g * s.groups + reg_co - 1) / reg_co * reg_co;
     Func wt = s.wz.in(s.conv);
     wt.compute_root()
-        .bound(_1, 0, co_blocks)
         .reorder_storage(_1, _0, _2)
         .align_storage(_1, vec)
         .split(_1, wc, wi, 32, TailStrategy::GuardWithIf)
