@@ -34,7 +34,7 @@ public:
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
-    Input<Buffer<void, 1>> bias{"bias"};  // (co); stride 0 over a single zero means "no bias"
+    Input<Buffer<void, 1>> bias{"bias"};  // (co); the runtime passes zeros for "no bias"
     Input<int> stride{"stride"};
     Input<int> padding{"padding"};
     Input<int> dilation{"dilation"};
@@ -87,8 +87,7 @@ public:
         x.dim(0).set_stride(1);
         w.dim(0).set_stride(1);
         out.dim(0).set_stride(1);
-        // bias may be a single zero broadcast with stride 0 (no bias): lift Halide's default stride-1 rule.
-        bias.dim(0).set_stride(Expr());
+        bias.dim(0).set_stride(1);
 
         Stages s{out, conv, xz, wz, l, co, b, r, stride, dilation, groups, cout_g};
         Knobs knobs{tile_l, reg_co, ungrouped != 0, stage_w != 0};

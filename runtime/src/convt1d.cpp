@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <mutex>
+#include <vector>
 
 namespace convt1d {
 namespace detail {
@@ -75,7 +76,10 @@ private:
     bool wrapped_ = false;
 };
 
-const float kZero = 0.0f;  // the "no bias" vector: C_out elements of stride 0
+// The "no bias" vector: dense zeros, so that a CUDA call copies it in one transfer (a stride-0
+// vector made Halide copy it element by element: 64 copies, 0.3 ms, for 64 channels).
+constexpr int64_t kZeroBias = 4096;
+const float kZeros[kZeroBias] = {};
 
 Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
            const Params &p, const Options &opt, RunInfo *info, bool device_pointers) {
@@ -123,7 +127,10 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
     install_halide_hooks();
     const int64_t C_out = out.shape[1];
     HalideView hx(x.data, x.shape, x.strides), hw(w.data, w.shape, w.strides), ho(out.data, out.shape, out.strides);
-    HalideView hb(bias ? bias : &kZero, C_out, bias ? 1 : 0);
+    std::vector<float> wide_zeros;  // only for more than kZeroBias output channels
+    if (!bias && C_out > kZeroBias) wide_zeros.assign(size_t(C_out), 0.0f);
+    const float *zeros = C_out > kZeroBias ? wide_zeros.data() : kZeros;
+    HalideView hb(bias ? bias : zeros, C_out, 1);
     CallContext ctx;
     ctx.cuda_stream = opt.cuda_stream;
 
