@@ -1,7 +1,10 @@
 // Bad input: each rule has a test that the call fails with its message and leaves out untouched.
 #include "test_util.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
+#include <sys/stat.h>
 
 namespace convt1d::test {
 namespace {
@@ -128,6 +131,41 @@ TEST(Validation, VariantOnTheWrongDeviceIsAnError) {
     EXPECT_FALSE(st.ok);
     EXPECT_NE(st.message.find("runs on cuda, but device cpu was requested"), std::string::npos) << st.message;
     EXPECT_TRUE(v.untouched());
+}
+
+TEST(TuningCache, TrustsValidLinesAndDropsCorruptOnes) {
+    char dir[] = "/tmp/convt1d-tuning-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    const std::string path = std::string(dir) + "/sub/tuning.tsv";
+    setenv("CONVT1D_TUNING_CACHE", path.c_str(), 1);
+    EXPECT_EQ(tuning_cache_path(), path);
+    Valid v;
+    // nothing cached yet: the heuristic
+    EXPECT_EQ(choose_variant(v.tx, v.tw, v.p, Device::CPU).reason, "heuristic");
+    // a cache with one valid line among corrupt ones
+    const std::string key = "cpu|cpu|convt1d " + std::string(version()) + "|halide " + halide_version() +
+                            "|x 2x4x10|w 4x3x3|s2 p1 op0 d2 g2";
+    ASSERT_EQ(mkdir((std::string(dir) + "/sub").c_str(), 0755), 0);
+    FILE *f = fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    fprintf(f, "garbage without tabs\n%s\tno_such_variant\t1.0\n%s\tcpu_avx2\t-3\n", key.c_str(), key.c_str());
+    fclose(f);
+    // the cache reloads when the path changes: point at the same file through a second name
+    const std::string alias = std::string(dir) + "/sub/../sub/tuning.tsv";
+    setenv("CONVT1D_TUNING_CACHE", alias.c_str(), 1);
+    EXPECT_EQ(choose_variant(v.tx, v.tw, v.p, Device::CPU).reason, "heuristic") << "corrupt lines must be dropped";
+    f = fopen(path.c_str(), "a");
+    fprintf(f, "%s\tcpu_avx2\t0.25\n", key.c_str());
+    fclose(f);
+    setenv("CONVT1D_TUNING_CACHE", path.c_str(), 1);
+    const Choice c = choose_variant(v.tx, v.tw, v.p, Device::CPU);
+    EXPECT_EQ(c.reason, "tuned");
+    EXPECT_EQ(c.variant, "cpu_avx2");
+    // another problem is not in the cache
+    Params q = v.p;
+    q.padding = 0;
+    EXPECT_EQ(choose_variant(v.tx, v.tw, q, Device::CPU).reason, "heuristic");
+    unsetenv("CONVT1D_TUNING_CACHE");
 }
 
 TEST(Validation, ValidProblemRunsAndWritesEveryElement) {

@@ -29,6 +29,7 @@ int usage() {
                  "usage: convt1d run [--shape NAME] [--batch N] [--cin N] [--cout N] [--kernel N] [--length N]\n"
                  "                   [--stride N] [--padding N] [--output-padding N] [--dilation N] [--groups N]\n"
                  "                   [--bias] [--device auto|cpu|cuda] [--variant NAME] [--reps N] [--samples N]\n"
+                 "       convt1d tune [--shape NAME]   measure the variants on the suite's GPU shapes\n"
                  "       convt1d variants\n"
                  "       convt1d shapes [--file PATH]\n");
     return 2;
@@ -58,6 +59,48 @@ int cmd_shapes(const std::string &file) {
                     s.useful_flops() * 1e-9);
     }
     return 0;
+}
+
+// Tunes the suite's GPU shapes (or one --shape): a device-pointer call per shape, which measures
+// every variant that can run it and records the fastest in the tuning cache.
+int cmd_tune(const std::map<std::string, std::string> &a, const std::string &file) {
+    if (!cuda_available()) {
+        std::fprintf(stderr, "convt1d tune: no CUDA device; the CPU has one variant and needs no tuning\n");
+        return 1;
+    }
+    std::vector<tools::Shape> shapes;
+    for (const tools::Shape &s : suite(file)) {
+        if (a.count("shape") ? s.name == a.at("shape") : s.where == "gpu") shapes.push_back(s);
+    }
+    std::printf("tuning %zu shape(s) on %s; cache %s\n", shapes.size(), cuda_device_name().c_str(),
+                tuning_cache_path().c_str());
+    int done = 0, failed = 0;
+    for (const tools::Shape &s : shapes) {
+        const int64_t cout_g = s.C_out / s.p.groups, L_out = s.L_out();
+        std::vector<float> x(size_t(s.B * s.C_in * s.L_in), 0.5f), w(size_t(s.C_in * cout_g * s.K), 0.25f);
+        DeviceBuffer dx, dw, dout;
+        Status st = DeviceBuffer::allocate(x.size(), &dx);
+        if (st) st = DeviceBuffer::allocate(w.size(), &dw);
+        if (st) st = DeviceBuffer::allocate(size_t(s.B * s.C_out * L_out), &dout);
+        if (st) st = dx.upload(x.data(), x.size());
+        if (st) st = dw.upload(w.data(), w.size());
+        RunInfo info;
+        const auto t0 = std::chrono::steady_clock::now();
+        if (st) {
+            st = conv_transpose1d_device(contiguous(std::as_const(dx).data(), s.B, s.C_in, s.L_in),
+                                         contiguous(std::as_const(dw).data(), s.C_in, cout_g, s.K), nullptr,
+                                         contiguous(dout.data(), s.B, s.C_out, L_out), s.p, {}, &info);
+        }
+        if (st) st = synchronize();
+        const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        ++done;
+        failed += !st;
+        const int bar = 30 * done / int(shapes.size());
+        std::printf("[%.*s%*s] %d/%zu %-12s -> %s (%s, %.1f s)\n", bar, "##############################", 30 - bar, "",
+                    done, shapes.size(), s.name.c_str(), st ? info.variant.c_str() : st.message.c_str(),
+                    st ? info.choice.c_str() : "failed", sec);
+    }
+    return failed ? 1 : 0;
 }
 
 int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const std::string &file) {
@@ -216,6 +259,7 @@ int main(int argc, char **argv) {
         if (cmd == "variants") return cmd_variants();
         if (cmd == "shapes") return cmd_shapes(file);
         if (cmd == "run") return cmd_run(a, with_bias, file);
+        if (cmd == "tune") return cmd_tune(a, file);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "convt1d: %s\n", e.what());
         return 2;

@@ -4,6 +4,8 @@
 #include "HalideRuntime.h"
 #include "HalideRuntimeCuda.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <mutex>
 #include <vector>
@@ -81,58 +83,18 @@ private:
 constexpr int64_t kZeroBias = 4096;
 const float kZeros[kZeroBias] = {};
 
-Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
-           const Params &p, const Options &opt, RunInfo *info, bool device_pointers) {
-    if (Status s = validate(x, w, bias, out, p); !s) return s;
-
-    // the device
-    Device device = opt.device;
-    if (device == Device::Auto) device = (device_pointers || cuda_available()) ? Device::CUDA : Device::CPU;
-    if (device_pointers && device != Device::CUDA) {
-        return Status::error(std::string(api) + ": device pointers need device = cuda, got " + to_string(device));
-    }
-    if (device == Device::CUDA && !cuda_available()) {
-        return Status::error(std::string(api) + ": device = cuda, but no CUDA device is available "
-                                                "(libcuda missing or no GPU)");
-    }
-
-    // the variant
-    const VariantEntry *v = nullptr;
-    std::string how = "explicit";
-    if (!opt.variant.empty()) {
-        v = find_variant(opt.variant);
-        if (!v) return Status::error("variant '" + opt.variant + "' is not in this library (see variants())");
-        if (v->device != device) {
-            return Status::error("variant '" + opt.variant + "' runs on " + to_string(v->device) + ", but device " +
-                                 to_string(device) + " was requested");
-        }
-    } else {
-        Choice c = choose_variant(x, w, p, device);
-        v = find_variant(c.variant);
-        how = c.reason;
-        if (!v) return Status::error(std::string("no variant for device ") + to_string(device) + " in this library");
-    }
-
-    if (v->ungrouped && p.groups != 1) {
-        return Status::error("variant " + std::string(v->name) + " computes groups == 1 only, got groups = " +
-                             std::to_string(p.groups) + "; choose another variant or let the runtime choose");
-    }
-
-    if (const int64_t need = shared_bytes(*v, x, w, p); need > kSharedLimit) {
-        return Status::error("variant " + std::string(v->name) + " needs " + std::to_string(need) +
-                             " bytes of shared memory per block for this problem (limit " +
-                             std::to_string(kSharedLimit) + "); choose another variant or let the runtime choose");
-    }
-
+// One Halide call of variant v on the caller's tensors (validated already).
+Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const float *bias,
+              const Tensor &out, const Params &p, Device device, bool device_pointers, void *stream) {
     install_halide_hooks();
     const int64_t C_out = out.shape[1];
-    HalideView hx(x.data, x.shape, x.strides), hw(w.data, w.shape, w.strides), ho(out.data, out.shape, out.strides);
     std::vector<float> wide_zeros;  // only for more than kZeroBias output channels
     if (!bias && C_out > kZeroBias) wide_zeros.assign(size_t(C_out), 0.0f);
     const float *zeros = C_out > kZeroBias ? wide_zeros.data() : kZeros;
+    HalideView hx(x.data, x.shape, x.strides), hw(w.data, w.shape, w.strides), ho(out.data, out.shape, out.strides);
     HalideView hb(bias ? bias : zeros, C_out, 1);
     CallContext ctx;
-    ctx.cuda_stream = opt.cuda_stream;
+    ctx.cuda_stream = stream;
 
     if (device_pointers) {
         for (HalideView *h : {&hx, &hw, &ho}) {
@@ -151,13 +113,86 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
         hb.mark_host_dirty();
     }
 
-    int rc = v->fn(&ctx, hx.get(), hw.get(), hb.get(), int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation),
-                   int32_t(p.groups), ho.get());
+    int rc = v.fn(&ctx, hx.get(), hw.get(), hb.get(), int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation),
+                  int32_t(p.groups), ho.get());
     if (rc == 0 && device == Device::CUDA && !device_pointers) rc = halide_copy_to_host(&ctx, ho.get());
     if (rc != 0) {
-        return Status::error(std::string(api) + ": variant " + v->name + " failed (Halide error " +
-                             std::to_string(rc) + "): " + ctx.error);
+        return Status::error(std::string(api) + ": variant " + v.name + " failed (Halide error " + std::to_string(rc) +
+                             "): " + ctx.error);
     }
+    return Status::success();
+}
+
+// Times every variant that can run the problem on the caller's device buffers (a warm-up, then
+// the median of 3 synchronised calls) and returns the fastest; the output holds a correct result
+// after every call, so the caller's data is never left half-written.
+const VariantEntry *autotune(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
+                             const Params &p, void *stream, double *best_ms) {
+    const VariantEntry *best = nullptr;
+    for (const VariantEntry *v : all_variants()) {
+        if (!can_run(*v, x, w, p, Device::CUDA, nullptr)) continue;
+        auto once = [&] {
+            return invoke("autotune", *v, x, w, bias, out, p, Device::CUDA, true, stream).ok &&
+                   synchronize(stream).ok;
+        };
+        if (!once()) continue;  // warm-up: module load, allocations
+        std::vector<double> ms;
+        for (int r = 0; r < 3; ++r) {
+            const auto t0 = std::chrono::steady_clock::now();
+            if (!once()) break;
+            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+        if (ms.size() < 3) continue;
+        std::sort(ms.begin(), ms.end());
+        if (!best || ms[1] < *best_ms) {
+            best = v;
+            *best_ms = ms[1];
+        }
+    }
+    return best;
+}
+
+Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
+           const Params &p, const Options &opt, RunInfo *info, bool device_pointers) {
+    if (Status s = validate(x, w, bias, out, p); !s) return s;
+
+    // the device
+    Device device = opt.device;
+    if (device == Device::Auto) device = (device_pointers || cuda_available()) ? Device::CUDA : Device::CPU;
+    if (device_pointers && device != Device::CUDA) {
+        return Status::error(std::string(api) + ": device pointers need device = cuda, got " + to_string(device));
+    }
+    if (device == Device::CUDA && !cuda_available()) {
+        return Status::error(std::string(api) + ": device = cuda, but no CUDA device is available "
+                                                "(libcuda missing or no GPU)");
+    }
+
+    // the variant: the caller's, else the tuned one, else a new measurement, else the heuristic's
+    const VariantEntry *v = nullptr;
+    std::string how = "explicit";
+    if (!opt.variant.empty()) {
+        v = find_variant(opt.variant);
+        if (!v) return Status::error("variant '" + opt.variant + "' is not in this library (see variants())");
+        if (std::string why; !can_run(*v, x, w, p, device, &why)) {
+            return Status::error("variant " + opt.variant + " " + why +
+                                 "; choose another variant or let the runtime choose");
+        }
+    } else {
+        Choice c = choose_variant(x, w, p, device);
+        v = find_variant(c.variant);
+        how = c.reason;
+        if (how != "tuned" && device_pointers && opt.autotune) {
+            double ms = 0;
+            if (const VariantEntry *t = autotune(x, w, bias, out, p, opt.cuda_stream, &ms)) {
+                record_tuning(tuning_key(x, w, p, device), t->name, ms);
+                v = t;
+                how = "tuned";
+            }
+        }
+        if (!v) return Status::error(std::string("no variant for device ") + to_string(device) + " in this library");
+    }
+
+    if (Status s = invoke(api, *v, x, w, bias, out, p, device, device_pointers, opt.cuda_stream); !s) return s;
     if (info) *info = RunInfo{v->name, device, how};
     return Status::success();
 }

@@ -3,6 +3,8 @@
 
 #include "convt1d/convt1d.h"
 
+#include <vector>
+
 struct halide_buffer_t;
 
 namespace convt1d::detail {
@@ -26,6 +28,13 @@ struct VariantEntry {
 int64_t shared_bytes(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p);
 constexpr int64_t kSharedLimit = 48 * 1024;
 
+// Whether a variant can run this problem on device d; if not, why (for the error message).
+bool can_run(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
+             std::string *why);
+
+// Every variant of the generated table, in list order.
+std::vector<const VariantEntry *> all_variants();
+
 // The generated table (variants.inc) and lookups over it.
 const VariantEntry *find_variant(const std::string &name);
 
@@ -43,6 +52,12 @@ void install_halide_hooks();
 // libcuda through dlopen: nothing links against it, so a machine without it still runs the CPU.
 bool cuda_driver_ready();
 std::string cuda_driver_device_name();
+// The tuning cache (tuning.cpp).
+std::string tuning_cache_path();
+std::string tuning_key(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d);
+bool tuned_variant(const std::string &key, std::string *variant);
+void record_tuning(const std::string &key, const std::string &variant, double ms);
+
 // The context CUDA work runs in: the caller's current context if any, else device 0's primary.
 int cuda_driver_context(void **ctx);
 // Plain memory operations in that context; each returns a CUresult (0 = success).

@@ -17,6 +17,12 @@ const VariantEntry *find_variant(const std::string &name) {
     return nullptr;
 }
 
+std::vector<const VariantEntry *> all_variants() {
+    std::vector<const VariantEntry *> out;
+    for (const VariantEntry &v : kVariantTable) out.push_back(&v);
+    return out;
+}
+
 }  // namespace detail
 
 const std::vector<VariantInfo> &variants() {
@@ -29,6 +35,8 @@ const std::vector<VariantInfo> &variants() {
     }();
     return list;
 }
+
+std::string tuning_cache_path() { return detail::tuning_cache_path(); }
 
 const char *to_string(Device d) {
     switch (d) {
@@ -46,16 +54,38 @@ int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const 
     return int64_t(v.reg_co) * taps * (x.shape[1] / p.groups) * 4;
 }
 
+bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
+                     std::string *why) {
+    if (v.device != d) {
+        if (why) *why = std::string("runs on ") + to_string(v.device) + ", but device " + to_string(d) + " was requested";
+        return false;
+    }
+    if (v.ungrouped && p.groups != 1) {
+        if (why) *why = "computes groups == 1 only, got groups = " + std::to_string(p.groups);
+        return false;
+    }
+    if (const int64_t need = shared_bytes(v, x, w, p); need > kSharedLimit) {
+        if (why) {
+            *why = "needs " + std::to_string(need) + " bytes of shared memory per block for this problem (limit " +
+                   std::to_string(kSharedLimit) + ")";
+        }
+        return false;
+    }
+    return true;
+}
+
 // Heuristic, until a measurement says otherwise: on CUDA the largest register block the output
 // channels fill (a 32-channel block over 3 channels computes 29 of zeros), with 128 threads per
 // block; on the CPU, the CPU variant.
 Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d) {
+    if (std::string tuned; detail::tuned_variant(detail::tuning_key(x, w, p, d), &tuned)) {
+        return {tuned, "tuned"};
+    }
     const int64_t C_out = w.shape[1] * p.groups;
     const detail::VariantEntry *best = nullptr;
     double best_score = -1;
     for (const detail::VariantEntry &v : detail::kVariantTable) {
-        if (v.device != d || (v.ungrouped && p.groups != 1)) continue;
-        if (detail::shared_bytes(v, x, w, p) > detail::kSharedLimit) continue;
+        if (!detail::can_run(v, x, w, p, d, nullptr)) continue;
         double score = 0;
         if (d == Device::CUDA) {
             const int64_t blocks = (C_out + v.reg_co - 1) / v.reg_co;

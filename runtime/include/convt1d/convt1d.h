@@ -59,6 +59,12 @@ struct Options {
     Device device = Device::Auto;  // Auto: CUDA when a device is present, else CPU
     std::string variant;           // empty: the runtime chooses; else a name from variants()
     void *cuda_stream = nullptr;   // CUstream for conv_transpose1d_device (nullptr: legacy stream)
+    // conv_transpose1d_device on a problem the tuning cache does not know: time every variant that
+    // can run it on the caller's buffers (a warm-up and 3 timed calls each), run the fastest, and
+    // remember it in the cache (file: $CONVT1D_TUNING_CACHE, default ~/.cache/convt1d/tuning.tsv).
+    // The first call of a shape then takes longer, as with cuDNN's benchmark mode; later calls and
+    // later processes reuse the choice. false: the cached choice if any, else the heuristic.
+    bool autotune = true;
 };
 
 // What a call did.
@@ -112,6 +118,8 @@ struct Choice {
     std::string variant;
     std::string reason;  // "heuristic" or "tuned"
 };
+// The path of the tuning cache file this process uses.
+std::string tuning_cache_path();
 Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d);
 
 // Device memory owned by the caller, for conv_transpose1d_device (RAII: freed on destruction).

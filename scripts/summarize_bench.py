@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Turn a Google Benchmark JSON of convt1d_bench_{gpu,cpu} into the committed summary
+bench/results/<device>-<date>.json, one PNG bar chart per shape, and (with --readme) the README's
+results table, which is generated from the summaries and never typed.
+
+usage: summarize_bench.py BENCH.json [--out bench/results] [--readme README.md]
+"""
+import argparse
+import datetime
+import json
+import os
+import re
+import sys
+
+
+def slug(s):
+    return re.sub(r"[^A-Za-z0-9]+", "-", s).strip("-").lower()
+
+
+def summarize(bench_json):
+    data = json.load(open(bench_json))
+    ctx = data["context"]
+    device = ctx.get("device") or ("CPU " + ctx.get("host_name", "host"))
+    date = ctx.get("date", "")[:10] or datetime.date.today().isoformat()
+    summary = {
+        "device": device,
+        "date": date,
+        "copy_GBps": float(str(ctx.get("copy_GBps", "0")).split()[0]),
+        "fp32_peak_GFLOPs": float(str(ctx.get("fp32_peak_GFLOPs", "0")).split()[0]),
+        "cudnn_version": ctx.get("cudnn_version"),
+        "halide_version": ctx.get("halide_version"),
+        "source": os.path.basename(bench_json),
+        "shapes": {},
+    }
+    for b in data["benchmarks"]:
+        m = re.match(r"convt1d/([^/]+)/([^/]+)/", b["name"])
+        if not m:
+            continue
+        shape, who = m.groups()
+        who = who[len("halide_"):] if who.startswith("halide_") and who != "halide_runtime" else who
+        entry = summary["shapes"].setdefault(shape, {"floor_ms": None, "ms": {}, "rel_error": {}, "not_run": {}})
+        if b.get("error_occurred"):
+            entry["not_run"][who] = b.get("error_message", "")
+            continue
+        entry["ms"][who] = round(b["ms"], 5)
+        entry["rel_error"][who] = b["rel_error"]
+        entry["floor_ms"] = round(b["floor_ms"], 5)
+        entry.setdefault("GBps", {})[who] = round(b["GBps"], 1)
+        entry.setdefault("GFLOPs", {})[who] = round(b["GFLOPs"], 1)
+    return summary
+
+
+def plot(summary, out_dir, stem):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    shapes = summary["shapes"]
+    n = len(shapes)
+    fig, axes = plt.subplots(n, 1, figsize=(10, 2.6 * n), squeeze=False)
+    for ax, (name, e) in zip(axes[:, 0], shapes.items()):
+        base = e["ms"].get("cudnn_fp32") or e["ms"].get("onednn") or max(e["ms"].values())
+        names = list(e["ms"].keys())
+        rel = [e["ms"][k] / base for k in names]
+        colors = ["#d62728" if k.startswith(("cudnn", "onednn")) else "#2ca02c" if k == "halide_runtime" else "#1f77b4"
+                  for k in names]
+        ax.bar(range(len(names)), rel, color=colors)
+        if e["floor_ms"]:
+            ax.axhline(e["floor_ms"] / base, color="k", linestyle="--", linewidth=1, label="floor")
+        ax.set_yscale("log")
+        ax.set_xticks(range(len(names)))
+        ax.set_xticklabels(names, rotation=30, ha="right", fontsize=7)
+        ref = "cuDNN fp32" if "cudnn_fp32" in e["ms"] else "oneDNN"
+        ax.set_title(f"{name}: time relative to {ref} ({base:.3g} ms); dashed = floor", fontsize=9)
+        ax.legend(fontsize=7)
+    fig.suptitle(f"{summary['device']} {summary['date']}", fontsize=10)
+    fig.tight_layout()
+    path = os.path.join(out_dir, stem + ".png")
+    fig.savefig(path, dpi=90)
+    return path
+
+
+def table(summaries):
+    rows = []
+    for s, path in summaries:
+        gpu = any("cudnn_fp32" in e["ms"] or "cudnn_fp32" in e["not_run"] for e in s["shapes"].values())
+        rows.append(f"\n**{s['device']}, {s['date']}** ([summary]({path}), [plot]({path[:-5]}.png)); "
+                    f"copy {s['copy_GBps']:.0f} GB/s, FP32 FMA peak {s['fp32_peak_GFLOPs'] / 1000:.1f} TFLOP/s"
+                    + ("" if gpu else " (CPU figures assumed, see bench/bench_cpu.cpp)") + "\n")
+        if gpu:
+            rows.append("| shape | floor | cuDNN fp32 | cuDNN TF32 | Halide (runtime's choice) | best Halide variant | best vs cuDNN fp32 |")
+            rows.append("|---|---|---|---|---|---|---|")
+        else:
+            rows.append("| shape | floor | oneDNN | Halide CPU | Halide vs oneDNN |")
+            rows.append("|---|---|---|---|---|")
+        for name, e in s["shapes"].items():
+            ms = e["ms"]
+            f = lambda k: f"{ms[k]:.3g} ms" if k in ms else "—"
+            if gpu:
+                hal = {k: v for k, v in ms.items() if k.startswith("cuda_")}
+                best = min(hal, key=hal.get) if hal else None
+                ratio = f"{ms['cudnn_fp32'] / hal[best]:.2f}×" if best and "cudnn_fp32" in ms else "—"
+                rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('cudnn_fp32')} | {f('cudnn_tf32')} | "
+                            f"{f('halide_runtime')} | {f(best) if best else '—'} ({best}) | {ratio} |")
+            else:
+                ratio = f"{ms['onednn'] / ms['cpu_avx2']:.2f}×" if "onednn" in ms and "cpu_avx2" in ms else "—"
+                rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('onednn')} | {f('cpu_avx2')} | {ratio} |")
+    return "\n".join(rows) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("bench_json", nargs="*")
+    ap.add_argument("--out", default="bench/results")
+    ap.add_argument("--readme")
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    for bj in a.bench_json:
+        s = summarize(bj)
+        stem = f"{slug(s['device'])}-{s['date']}"
+        json.dump(s, open(os.path.join(a.out, stem + ".json"), "w"), indent=1)
+        print("wrote", os.path.join(a.out, stem + ".json"), plot(s, a.out, stem))
+    if a.readme:
+        files = sorted(f for f in os.listdir(a.out) if f.endswith(".json") and not f.startswith("raw-"))
+        latest = {}
+        for f in files:  # the newest summary of each device
+            s = json.load(open(os.path.join(a.out, f)))
+            latest[s["device"]] = (s, os.path.join(a.out, f))
+        text = open(a.readme).read()
+        begin, end = "<!-- results:begin -->", "<!-- results:end -->"
+        if begin not in text:
+            sys.exit(f"{a.readme} has no {begin} marker")
+        head, rest = text.split(begin, 1)
+        tail = rest.split(end, 1)[1]
+        open(a.readme, "w").write(head + begin + "\n" + table(latest.values()) + end + tail)
+        print("updated", a.readme)
+
+
+if __name__ == "__main__":
+    main()
