@@ -56,7 +56,7 @@ public:
         Expr K = w.dim(0).extent();
         Expr cout_g = w.dim(1).extent();
         Expr cin_g = x.dim(1).extent() / groups;
-        Expr taps_per_phase = (K + stride - 1) / stride;
+        Expr taps_per_phase = (K - 1) / stride + 1;  // ceil(K / stride), without overflow for any stride
 
         // Zero outside the data: x beyond [0, L_in), w beyond tap K - 1 (the rounded-up last j).
         // The channel bounds make any tile a schedule rounds up past C_in / C_out read zeros
@@ -66,7 +66,9 @@ public:
         Func wz = BoundaryConditions::constant_exterior(w, zero, {{0, K}, {0, cout_g}, {0, w.dim(2).extent()}});
         Func biasz = BoundaryConditions::constant_exterior(bias, zero, {{0, bias.dim(0).extent()}});
 
-        RDom r(0, taps_per_phase, 0, cin_g, 0, stride, "r");  // r.x = j, r.y = ci in group, r.z = k_lo
+        // k_lo < min(stride, K): a larger k_lo has no tap (k = k_lo + j·stride < K), so a huge stride
+        // costs nothing.
+        RDom r(0, taps_per_phase, 0, cin_g, 0, min(stride, K), "r");  // r.x = j, r.y = ci in group, r.z = k_lo
         Expr t = l + padding;
         r.where((r.z * dilation - t) % stride == 0);
 

@@ -35,7 +35,10 @@ class HalideView {
 public:
     HalideView(const float *data, const std::array<int64_t, 3> &shape, const std::array<int64_t, 3> &strides) {
         for (int d = 0; d < 3; ++d) {
-            dim_[d] = {0, int32_t(shape[2 - d]), int32_t(strides[2 - d]), 0};
+            // A dimension of extent 1 is never stepped: its stride is free, and the pipelines pin
+            // the innermost one to 1.
+            const int64_t stride = shape[2 - d] == 1 ? 1 : strides[2 - d];
+            dim_[d] = {0, int32_t(shape[2 - d]), int32_t(stride), 0};
         }
         init(data, 3);
     }
