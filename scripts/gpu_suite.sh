@@ -22,8 +22,18 @@ if [ "${SANITIZE:-1}" = 1 ]; then
       echo "$v groups=$g rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
     done
   done | tee "$OUT/memcheck.txt"
+  echo "== compute-sanitizer (racecheck) on the variants that stage weights in shared memory"
+  for v in $(./build/convt1d variants | awk '$2=="cuda" && $6=="shared"{print $1}'); do
+    compute-sanitizer --tool racecheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 16 --cout 40 \
+      --kernel 3 --length 300 --stride 2 --padding 1 --dilation 2 --device cuda --variant "$v" --reps 1 \
+      > "$OUT/memcheck.tmp" 2>&1
+    echo "racecheck $v rc=$? $(grep -E 'RACECHECK SUMMARY|ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
+  done | tee -a "$OUT/memcheck.txt"
   rm -f "$OUT/memcheck.tmp"
 fi
+echo "== tune (the runtime's measured choice, cached in \$OUT/tuning.tsv)"
+export CONVT1D_TUNING_CACHE="$OUT/tuning.tsv"
+./build/convt1d tune 2>&1 | tee "$OUT/tune.txt"
 echo "== benchmark"
 ./build/bench/convt1d_bench_gpu --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$OUT/bench_gpu.json" \
   --benchmark_out_format=json --benchmark_counters_tabular=true 2>&1 | tee "$OUT/bench_gpu.txt" | \
