@@ -23,7 +23,7 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     done
   done | tee "$OUT/memcheck.txt"
   echo "== compute-sanitizer (racecheck) on the variants that stage weights in shared memory"
-  for v in $(./build/convt1d variants | awk '$2=="cuda" && $6=="shared"{print $1}'); do
+  for v in $(./build/convt1d variants | awk '$2=="cuda" && $NF=="shared"{print $1}'); do
     compute-sanitizer --tool racecheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 16 --cout 40 \
       --kernel 3 --length 300 --stride 2 --padding 1 --dilation 2 --device cuda --variant "$v" --reps 1 \
       > "$OUT/memcheck.tmp" 2>&1

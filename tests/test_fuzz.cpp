@@ -45,12 +45,18 @@ TEST(Fuzz, EveryCallSucceedsCorrectlyOrFailsCleanly) {
         int64_t cout_g = U(0, 8) == 0 ? edge(rng, 5) : U(1, 5);
         int64_t K = U(0, 8) == 0 ? edge(rng, 12) : U(1, 7);       // K larger than L now and then
         int64_t L = U(0, 8) == 0 ? edge(rng, 40) : U(1, 40);
-        const int64_t C_out = cout_g * std::max<int64_t>(p.groups, 1);
+        // products of edge values saturate instead of overflowing (the library must refuse them)
+        auto mul = [](int64_t a, int64_t b) {
+            int64_t r = 0;
+            return __builtin_mul_overflow(a, b, &r) ? std::numeric_limits<int64_t>::max() : r;
+        };
+        const int64_t C_out = mul(cout_g, std::max<int64_t>(p.groups, 1));
         const int64_t L_out = output_length(L, K, p);
+        const int64_t L_out_shape = U(0, 10) == 0 && L_out < std::numeric_limits<int64_t>::max() ? L_out + 1 : L_out;
 
-        ConstTensor x{nullptr, {B, C_in, L}, {C_in * L, L, 1}};
-        ConstTensor w{nullptr, {U(0, 10) == 0 ? C_in + 1 : C_in, cout_g, K}, {cout_g * K, K, 1}};
-        Tensor out{nullptr, {B, C_out, U(0, 10) == 0 ? L_out + 1 : L_out}, {C_out * L_out, L_out, 1}};
+        ConstTensor x{nullptr, {B, C_in, L}, {mul(C_in, L), L, 1}};
+        ConstTensor w{nullptr, {U(0, 10) == 0 ? C_in + 1 : C_in, cout_g, K}, {mul(cout_g, K), K, 1}};
+        Tensor out{nullptr, {B, C_out, L_out_shape}, {mul(C_out, L_out), L_out, 1}};
         if (U(0, 12) == 0) x.strides[2] = U(0, 3);                     // not dense
         if (U(0, 12) == 0) out.strides[1] = U(0, 2);                   // self-overlapping
         if (U(0, 20) == 0) x.strides[0] = int64_t(1) << U(30, 62);     // span overflow
