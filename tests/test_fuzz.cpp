@@ -118,6 +118,17 @@ TEST(Fuzz, EveryCallSucceedsCorrectlyOrFailsCleanly) {
         const ConstTensor rw{snapshot.data() + sx, w.shape, w.strides};
         const float *rb = bias ? snapshot.data() + (bias - arena.data()) : nullptr;
         const std::vector<double> ref = reference::conv_transpose1d(rx, rw, rb, p);
+        std::vector<float> abs_arena = abs_of(snapshot.data(), snapshot.size());
+        const ConstTensor ax{abs_arena.data(), x.shape, x.strides};
+        const ConstTensor aw{abs_arena.data() + sx, w.shape, w.strides};
+        const std::vector<double> ref_abs =
+            reference::conv_transpose1d(ax, aw, bias ? abs_arena.data() + (bias - arena.data()) : nullptr, p);
+        if (std::getenv("CONVT1D_FUZZ_VERBOSE")) {  // the last line before a crash names the culprit
+            std::fprintf(stderr, "call %d: B %lld C_in %lld cout_g %lld K %lld L %lld s %lld p %lld d %lld g %lld op %lld bias %d\n", n,
+                         (long long)B, (long long)C_in, (long long)cout_g, (long long)K, (long long)L,
+                         (long long)p.stride, (long long)p.padding, (long long)p.dilation, (long long)p.groups,
+                         (long long)p.output_padding, bias != nullptr);
+        }
         const auto t0 = std::chrono::steady_clock::now();
         const Status st = conv_transpose1d(x, w, bias, out, p, {});
         ASSERT_TRUE(st.ok) << st.message;
@@ -133,7 +144,8 @@ TEST(Fuzz, EveryCallSucceedsCorrectlyOrFailsCleanly) {
                 }
             }
         }
-        ASSERT_LE(reference::relative_error(dense.data(), ref), 1e-5)
+        double rel = 0;
+        ASSERT_TRUE(close_to_float64(dense, ref, ref_abs, &rel)) << "relative error " << rel << ": "
             << "B " << B << " C_in " << C_in << " cout_g " << cout_g << " K " << K << " L " << L << " stride " << p.stride
             << " padding " << p.padding << " dilation " << p.dilation << " groups " << p.groups << " op "
             << p.output_padding << " bias " << (bias != nullptr) << " x.strides " << x.strides[0] << "," << x.strides[1]

@@ -91,6 +91,12 @@ const Rule kRules[] = {
      "w.shape[0] (in_channels) must equal x.shape[1] = 4, got 3"},
     {"GroupsDoNotDivide", [](Valid &v) { v.p.groups = 3; }, "in_channels (x.shape[1] = 4) must be divisible by groups = 3"},
     {"OutputTooShort", [](Valid &v) { v.p.padding = 40; }, "must be >= 1"},
+    {"PaddedIndexOverflows32Bits",  // L_out stays 21: 2·padding taken, (K-1)·dilation added back
+     [](Valid &v) {
+         v.p.padding = (int64_t(1) << 31) - 2;
+         v.p.dilation = v.p.padding + 1;
+     },
+     "must each be <= 2^31-1 (32-bit indexing)"},
     {"OutShapeWrong", [](Valid &v) { v.to.shape[2] -= 1; }, "out.shape must be [batch, out_channels, L_out] = [2, 6, 21]"},
     {"OutChannelsWrong", [](Valid &v) { v.to.shape[1] = 3; }, "out.shape must be"},
     {"OutSelfOverlap", [](Valid &v) { v.to.strides[1] = 5; }, "make elements of out overlap"},

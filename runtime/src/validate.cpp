@@ -129,6 +129,11 @@ Status validate(const ConstTensor &x, const ConstTensor &w, const float *bias, c
                     ", dilation ", p.dilation, ", output_padding ", p.output_padding, ")");
     }
     if (L_out > kMaxIndex) return fail("output length ", L_out, " exceeds 2^31-1");
+    // The pipelines index in 32 bits: the padded output position and the reach of the taps must fit.
+    if (L_out + p.padding > kMaxIndex || (K - 1) * p.dilation > kMaxIndex) {
+        return fail("L_out + padding = ", L_out + p.padding, " and dilation*(K-1) = ", (K - 1) * p.dilation,
+                    " must each be <= 2^31-1 (32-bit indexing)");
+    }
     const std::array<int64_t, 3> want{B, C_out, L_out};
     if (out.shape != want) {
         return fail("out.shape must be [batch, out_channels, L_out] = ", shape_str(want), ", got ",
