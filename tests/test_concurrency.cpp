@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 namespace convt1d::test {
@@ -52,6 +53,62 @@ TEST(Concurrency, EightThreadsGiveBitIdenticalResults) {
     }
     std::printf("[ threads  ] %d threads x %d calls on %s: %d failures, %d mismatches\n", kThreads, kCalls,
                 cuda_available() ? "cuda" : "cpu", 0, 0);
+}
+
+TEST(Concurrency, EightThreadsWithTheirOwnStreamsOnDevicePointers) {
+    if (!cuda_available()) GTEST_SKIP() << "SKIPPED: no CUDA device";
+    constexpr int kThreads = 8, kCalls = 1000;
+    std::mt19937_64 rng(test_seed() + 300);
+    Problem pr = random_problem(rng);
+    pr.x_row_pad = pr.out_row_pad = 0;
+    Case c(pr, rng);
+    ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p).ok);  // host path: the expectation
+    const std::vector<float> expect = c.out;
+    std::vector<std::string> errors(kThreads);
+    std::vector<int> mismatches(kThreads, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            Stream stream;
+            DeviceBuffer dx, dw, db, dout;
+            Status st = Stream::create(&stream);
+            for (auto [buf, n] : {std::pair{&dx, c.x.size()}, std::pair{&dw, c.w.size()},
+                                  std::pair{&db, c.bias.size()}, std::pair{&dout, c.out.size()}}) {
+                if (st) st = DeviceBuffer::allocate(n, buf);
+            }
+            if (st) st = dx.upload(c.x.data(), c.x.size());
+            if (st) st = dw.upload(c.w.data(), c.w.size());
+            if (st) st = db.upload(c.bias.data(), c.bias.size());
+            Options o;
+            o.cuda_stream = stream.get();
+            o.variant = "cuda_l128_c4_g";  // every thread the same kernel: results must be bit-identical
+            ConstTensor gx = c.tx, gw = c.tw;
+            Tensor go = c.to;
+            gx.data = dx.data(), gw.data = dw.data(), go.data = dout.data();
+            std::vector<float> got(c.out.size());
+            for (int i = 0; i < kCalls && st; ++i) {
+                st = conv_transpose1d_device(gx, gw, c.pr.bias ? db.data() : nullptr, go, c.pr.p, o);
+                if (st && i % 100 == 99) {
+                    st = synchronize(stream.get());
+                    if (st) st = dout.download(got.data(), got.size());
+                    if (st && std::memcmp(got.data(), expect.data(), got.size() * 4) != 0) {
+                        // CUDA and CPU sum in different orders: compare to the first CUDA result instead
+                        static std::mutex mu;
+                        static std::vector<float> first;
+                        std::lock_guard<std::mutex> lock(mu);
+                        if (first.empty()) first = got;
+                        if (std::memcmp(got.data(), first.data(), got.size() * 4) != 0) ++mismatches[t];
+                    }
+                }
+            }
+            if (!st) errors[t] = st.message;
+        });
+    }
+    for (auto &th : threads) th.join();
+    for (int t = 0; t < kThreads; ++t) {
+        EXPECT_EQ(errors[t], "") << "thread " << t;
+        EXPECT_EQ(mismatches[t], 0) << "thread " << t;
+    }
 }
 
 }  // namespace

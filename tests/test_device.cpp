@@ -48,6 +48,21 @@ TEST(Cuda, DevicePointersMatchTheReference) {
     }
 }
 
+TEST(Cuda, AFailedAllocationIsAnErrorAndTheNextCallWorks) {
+    if (!cuda_available()) GTEST_SKIP() << "SKIPPED: no CUDA device";
+    DeviceBuffer huge;
+    const Status st = DeviceBuffer::allocate(size_t(1) << 40, &huge);  // 4 TiB
+    EXPECT_FALSE(st.ok);
+    EXPECT_NE(st.message.find("cuMemAlloc"), std::string::npos) << st.message;
+    std::mt19937_64 rng(test_seed() + 13);
+    Case c(random_problem(rng), rng);
+    Options o;
+    o.device = Device::CUDA;
+    const Status next = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o);
+    ASSERT_TRUE(next.ok) << next.message;
+    EXPECT_TRUE(c.check(c.out));
+}
+
 TEST(Cuda, DevicePointersRefuseTheCpu) {
     std::mt19937_64 rng(test_seed() + 12);
     Case c(random_problem(rng), rng);

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <fstream>
+#include <sstream>
 #include <sys/stat.h>
 
 namespace convt1d::test {
@@ -181,6 +183,59 @@ TEST(Validation, ValidProblemRunsAndWritesEveryElement) {
     ASSERT_TRUE(st.ok) << st.message;
     EXPECT_FALSE(v.untouched());
     for (float e : v.out) EXPECT_FALSE(std::isnan(e));
+}
+
+}  // namespace
+}  // namespace convt1d::test
+
+#include "internal.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace convt1d::test {
+namespace {
+
+// Two processes record into one tuning cache at the same time; a third reads it meanwhile. The
+// file must always parse: every line three fields, a known variant, a positive time.
+TEST(TuningCache, TwoWritersNeverLeaveAMalformedFile) {
+    char dir[] = "/tmp/convt1d-tuning-race-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    const std::string path = std::string(dir) + "/tuning.tsv";
+    setenv("CONVT1D_TUNING_CACHE", path.c_str(), 1);
+    pid_t kids[2];
+    for (int k = 0; k < 2; ++k) {
+        kids[k] = fork();
+        ASSERT_GE(kids[k], 0);
+        if (kids[k] == 0) {
+            for (int i = 0; i < 200; ++i) {
+                detail::record_tuning("writer" + std::to_string(k) + "|key" + std::to_string(i), "cpu_avx2", 1.0 + i);
+            }
+            _exit(0);
+        }
+    }
+    int malformed = 0, reads = 0;
+    auto check_file = [&] {
+        std::ifstream in(path);
+        std::string line;
+        while (std::getline(in, line)) {
+            std::stringstream ss(line);
+            std::string key, variant, ms;
+            if (!std::getline(ss, key, '\t') || !std::getline(ss, variant, '\t') || !std::getline(ss, ms) ||
+                variant != "cpu_avx2" || !(std::atof(ms.c_str()) > 0)) {
+                ++malformed;
+            }
+        }
+        ++reads;
+    };
+    for (int k = 0; k < 2; ++k) {
+        int status = 0;
+        while (waitpid(kids[k], &status, WNOHANG) == 0) check_file();
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    check_file();
+    EXPECT_EQ(malformed, 0) << "after " << reads << " reads";
+    unsetenv("CONVT1D_TUNING_CACHE");
 }
 
 }  // namespace

@@ -28,6 +28,8 @@ struct Driver {
     CUresult (*cuMemcpyHtoD)(unsigned long long, const void *, size_t) = nullptr;
     CUresult (*cuMemcpyDtoH)(void *, unsigned long long, size_t) = nullptr;
     CUresult (*cuStreamSynchronize)(void *) = nullptr;
+    CUresult (*cuStreamCreate)(void **, unsigned) = nullptr;
+    CUresult (*cuStreamDestroy)(void *) = nullptr;
     bool ready = false;           // libcuda loaded, initialised, and at least one device
     CUcontext primary = nullptr;  // device 0's primary context, retained for the process
 };
@@ -54,7 +56,8 @@ const Driver &driver() {
                   load(lib, "cuCtxPopCurrent_v2", d.cuCtxPopCurrent) && load(lib, "cuMemAlloc_v2", d.cuMemAlloc) &&
                   load(lib, "cuMemFree_v2", d.cuMemFree) && load(lib, "cuMemcpyHtoD_v2", d.cuMemcpyHtoD) &&
                   load(lib, "cuMemcpyDtoH_v2", d.cuMemcpyDtoH) &&
-                  load(lib, "cuStreamSynchronize", d.cuStreamSynchronize);
+                  load(lib, "cuStreamSynchronize", d.cuStreamSynchronize) &&
+                  load(lib, "cuStreamCreate", d.cuStreamCreate) && load(lib, "cuStreamDestroy_v2", d.cuStreamDestroy);
         if (!ok || d.cuInit(0) != 0) return;
         int n = 0;
         CUdevice dev = 0;
@@ -127,9 +130,41 @@ int cuda_driver_sync(void *stream) {
     return in_context([&](const Driver &d) { return d.cuStreamSynchronize(stream); });
 }
 
+int cuda_driver_stream_create(void **stream) {
+    return in_context([&](const Driver &d) { return d.cuStreamCreate(stream, 1 /* CU_STREAM_NON_BLOCKING */); });
+}
+int cuda_driver_stream_destroy(void *stream) {
+    return in_context([&](const Driver &d) { return d.cuStreamDestroy(stream); });
+}
+
 }  // namespace convt1d::detail
 
 namespace convt1d {
+
+Status Stream::create(Stream *out) {
+    if (!detail::cuda_driver_ready()) return Status::error("Stream: no CUDA device is available");
+    void *s = nullptr;
+    if (int rc = detail::cuda_driver_stream_create(&s); rc != 0) {
+        return Status::error("Stream: cuStreamCreate failed (CUresult " + std::to_string(rc) + ")");
+    }
+    Stream st;
+    st.s_ = s;
+    *out = std::move(st);
+    return Status::success();
+}
+
+Stream &Stream::operator=(Stream &&o) noexcept {
+    if (this != &o) {
+        if (s_) detail::cuda_driver_stream_destroy(s_);
+        s_ = o.s_;
+        o.s_ = nullptr;
+    }
+    return *this;
+}
+
+Stream::~Stream() {
+    if (s_) detail::cuda_driver_stream_destroy(s_);
+}
 
 Status DeviceBuffer::allocate(size_t count, DeviceBuffer *out) {
     if (!detail::cuda_driver_ready()) return Status::error("DeviceBuffer: no CUDA device is available");

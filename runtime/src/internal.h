@@ -65,5 +65,7 @@ int cuda_driver_alloc(void **ptr, size_t bytes);
 int cuda_driver_free(void *ptr);
 int cuda_driver_copy(void *dst, const void *src, size_t bytes, bool to_device);
 int cuda_driver_sync(void *stream);
+int cuda_driver_stream_create(void **stream);
+int cuda_driver_stream_destroy(void *stream);
 
 }  // namespace convt1d::detail

@@ -143,6 +143,23 @@ private:
     float *ptr_ = nullptr;
     size_t count_ = 0;
 };
+// A CUDA stream of the library's context (RAII: destroyed with the object), for callers without
+// the CUDA runtime of their own; pass get() as Options::cuda_stream.
+class Stream {
+public:
+    Stream() = default;
+    static Status create(Stream *out);
+    Stream(Stream &&other) noexcept : s_(other.s_) { other.s_ = nullptr; }
+    Stream &operator=(Stream &&other) noexcept;
+    Stream(const Stream &) = delete;
+    Stream &operator=(const Stream &) = delete;
+    ~Stream();
+    void *get() const { return s_; }
+
+private:
+    void *s_ = nullptr;
+};
+
 // Waits for the work queued on a stream (nullptr: the legacy default stream) to finish.
 Status synchronize(void *cuda_stream = nullptr);
 
