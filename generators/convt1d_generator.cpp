@@ -28,6 +28,7 @@ public:
     // Which schedule family (schedules/*.cpp) and its knobs; see schedules/schedule.h.
     GeneratorParam<std::string> family{"family", "cpu"};
     GeneratorParam<int> tile_l{"tile_l", 128};
+    GeneratorParam<int> reg_l{"reg_l", 1};
     GeneratorParam<int> reg_co{"reg_co", 32};
     GeneratorParam<int> ungrouped{"ungrouped", 0};  // 0 or 1
     GeneratorParam<int> stage_w{"stage_w", 0};      // 0 or 1
@@ -92,7 +93,7 @@ public:
         bias.dim(0).set_stride(1);
 
         Stages s{out, conv, xz, wz, l, co, b, r, stride, dilation, groups, cout_g};
-        Knobs knobs{tile_l, reg_co, ungrouped != 0, stage_w != 0};
+        Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

@@ -21,35 +21,44 @@ using namespace Halide;
 
 void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
     // ---- search space (powers of two; schedules/variants.cmake picks the points) -------------
-    const int tile_l = k.tile_l;  // threads per block, one output position each (32..1024)
+    const int tile_l = k.tile_l;  // threads per block along L (32..1024)
+    const int reg_l = k.reg_l;    // consecutive output positions per thread (1..4): the weights of a
+                                  // tap are loaded once for reg_l positions; with reg_l = stride every
+                                  // lane of a warp is in the same phase, so the k_lo test is uniform
     const int reg_co = k.reg_co;  // output channels per thread, in registers (4..64)
     const int vec = 4;            // weights per load: 16 bytes
-    if (tile_l < 32 || tile_l > 1024 || reg_co < vec || reg_co % vec != 0) {
-        throw CompileError("cuda schedule: tile_l must be 32..1024 and reg_co a multiple of 4");
+    if (tile_l < 32 || tile_l > 1024 || reg_co < vec || reg_co % vec != 0 || reg_l < 1) {
+        throw CompileError("cuda schedule: tile_l must be 32..1024, reg_co a multiple of 4, reg_l >= 1");
     }
 
-    Var lb("lb"), tl("tl"), cb("cb"), cr("cr"), wc("wc"), wi("wi");
+    Var lb("lb"), tl("tl"), lr("lr"), cb("cb"), cr("cr"), wc("wc"), wi("wi");
     RVar j = s.r.x, rci = s.r.y, k_lo = s.r.z;
 
-    // ---- blocks of tile_l positions × reg_co channels × one batch row -------------------------
+    // ---- blocks of tile_l·reg_l positions × reg_co channels × one batch row -------------------
     s.out.compute_root()
-        .split(s.l, lb, tl, tile_l, TailStrategy::GuardWithIf)
+        .split(s.l, lb, tl, tile_l * reg_l, TailStrategy::GuardWithIf)
+        .split(tl, tl, lr, reg_l, TailStrategy::GuardWithIf)
         .split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf)
-        .reorder(cr, tl, lb, cb, s.b)
+        .reorder(cr, lr, tl, lb, cb, s.b)
         .gpu_blocks(lb, cb, s.b)
         .gpu_threads(tl)
+        .unroll(lr)
         .unroll(cr);
 
-    // ---- reg_co accumulators per thread --------------------------------------------------------
+    // ---- reg_l × reg_co accumulators per thread ------------------------------------------------
     s.conv.compute_at(s.out, tl)
         .store_in(MemoryType::Register)
+        .bound_extent(s.l, reg_l)
         .bound_extent(s.co, reg_co)
+        .reorder(s.co, s.l)
         .vectorize(s.co, vec)
-        .unroll(s.co);
+        .unroll(s.co)
+        .unroll(s.l);
     s.conv.update()
-        .reorder(s.co, j, rci, k_lo)
+        .reorder(s.co, s.l, j, rci, k_lo)
         .vectorize(s.co, vec)
-        .unroll(s.co);
+        .unroll(s.co)
+        .unroll(s.l);
     // One group: the channels of a thread share their x value (one load for reg_co FMAs) and the
     // weight index is the channel itself (aligned vectors). Stride 1: no phase test.
     s.conv.update().specialize(s.stride == 1 && s.groups == 1);

@@ -24,7 +24,8 @@ struct Stages {
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant
 // from one list (schedules/variants.cmake). All sizes are powers of two.
 struct Knobs {
-    int tile_l;  // threads per block along L, one output position each (GPU)
+    int tile_l;  // threads per block along L (GPU)
+    int reg_l;   // consecutive output positions per thread (GPU)
     int reg_co;  // output channels per thread, in registers (GPU)
     bool ungrouped;  // compile the groups == 1 loop nests only; grouped problems go to another variant
     bool stage_w;    // stage the block's weights in shared memory (GPU)

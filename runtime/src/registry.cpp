@@ -29,7 +29,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0});
         }
         return l;
     }();
@@ -90,7 +90,10 @@ Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &
         if (d == Device::CUDA) {
             const int64_t blocks = (C_out + v.reg_co - 1) / v.reg_co;
             const double fill = double(C_out) / double(blocks * v.reg_co);  // useful fraction of the FMAs
-            score = fill * (1.0 + std::min(v.reg_co, 32) / 32.0) * (v.stage_w ? 1.5 : 1.0) - (v.tile_l == 128 ? 0.0 : 0.01);
+            // reg_l a multiple of the stride puts a warp's lanes in one phase (no divergence)
+            const double phase = p.stride > 1 && v.reg_l % p.stride == 0 ? 1.5 : 1.0;
+            score = fill * (1.0 + std::min(v.reg_co, 32) / 32.0) * (v.stage_w ? 1.5 : 1.0) * phase -
+                    (v.tile_l == 128 ? 0.0 : 0.01);
         }
         if (score > best_score) {
             best = &v;

@@ -100,7 +100,8 @@ Status validate(const ConstTensor &x, const ConstTensor &w, const float *bias, c
 struct VariantInfo {
     std::string name;
     Device device;
-    int tile_l;  // CUDA: threads per block along L (one output position each); CPU: vector block
+    int tile_l;  // CUDA: threads per block along L; CPU: vector block
+    int reg_l;   // consecutive output positions per thread (CUDA)
     int reg_co;  // output channels per thread (CUDA) / per register tile (CPU)
     bool ungrouped;  // computes groups == 1 only (a grouped problem is refused with a message)
     bool stage_w;    // weights staged in shared memory (refused where they do not fit)
