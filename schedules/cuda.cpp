@@ -51,14 +51,18 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         .bound_extent(s.l, reg_l)
         .bound_extent(s.co, reg_co)
         .reorder(s.co, s.l)
-        .vectorize(s.co, vec)
         .unroll(s.co)
         .unroll(s.l);
     s.conv.update()
         .reorder(s.co, s.l, j, rci, k_lo)
-        .vectorize(s.co, vec)
         .unroll(s.co)
         .unroll(s.l);
+    if (k.stage_w) {
+        // 16-byte shared loads of the weights need the channel loop as 4-wide vectors; with global
+        // weights the vectors only add packing moves (the loads stay scalar), so they stay unrolled.
+        s.conv.vectorize(s.co, vec);
+        s.conv.update().vectorize(s.co, vec);
+    }
     // One group: the channels of a thread share their x value (one load for reg_co FMAs) and the
     // weight index is the channel itself (aligned vectors). Stride 1: no phase test.
     s.conv.update().specialize(s.stride == 1 && s.groups == 1);
