@@ -85,6 +85,17 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         .gpu_blocks(wc, _2)
         .gpu_threads(wi);
 
+    if (k.pad_x) {
+        // x zero-extended into a buffer of its own by a kernel ahead of the main one: one more pass
+        // over x (2 × its bytes), after which the inner loop's x loads carry no boundary test.
+        Var xl("xl"), xi("xi");
+        const std::vector<Var> a = s.xz.args();
+        s.xz.compute_root()
+            .split(a[0], xl, xi, 256, TailStrategy::GuardWithIf)
+            .gpu_blocks(xl, a[1], a[2])
+            .gpu_threads(xi);
+    }
+
     if (k.stage_w) {
         // The block's reg_co channels × K taps × C_in/groups channels of weights in shared memory,
         // so that a thread's reg_co weights of a tap are reg_co/4 broadcast 16-byte shared loads

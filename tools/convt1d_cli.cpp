@@ -38,11 +38,11 @@ int usage() {
 std::vector<tools::Shape> suite(const std::string &file) { return tools::load_shapes(file); }
 
 int cmd_variants() {
-    std::printf("%-20s %-6s %7s %6s %7s %-7s %s\n", "variant", "device", "tile_l", "reg_l", "reg_co", "groups",
-                "weights");
+    std::printf("%-20s %-6s %7s %6s %7s %-7s %-7s %s\n", "variant", "device", "tile_l", "reg_l", "reg_co", "groups",
+                "x", "weights");
     for (const VariantInfo &v : variants()) {
-        std::printf("%-20s %-6s %7d %6d %7d %-7s %s\n", v.name.c_str(), to_string(v.device), v.tile_l, v.reg_l,
-                    v.reg_co, v.ungrouped ? "1-only" : "any", v.stage_w ? "shared" : "global");
+        std::printf("%-20s %-6s %7d %6d %7d %-7s %-7s %s\n", v.name.c_str(), to_string(v.device), v.tile_l, v.reg_l,
+                    v.reg_co, v.ungrouped ? "1-only" : "any", v.pad_x ? "padded" : "direct", v.stage_w ? "shared" : "global");
     }
     std::printf("CUDA device: %s\n", cuda_available() ? cuda_device_name().c_str() : "none");
     std::printf("convt1d %s, Halide %s\n", version(), halide_version());

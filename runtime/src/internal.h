@@ -20,6 +20,7 @@ struct VariantEntry {
     int tile_l, reg_l, reg_co;
     int ungrouped;  // 1: computes groups == 1 only
     int stage_w;    // 1: the block's weights in shared memory
+    int pad_x;      // 1: x zero-extended into a buffer first
     PipelineFn fn;
 };
 

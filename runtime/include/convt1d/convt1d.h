@@ -105,6 +105,7 @@ struct VariantInfo {
     int reg_co;  // output channels per thread (CUDA) / per register tile (CPU)
     bool ungrouped;  // computes groups == 1 only (a grouped problem is refused with a message)
     bool stage_w;    // weights staged in shared memory (refused where they do not fit)
+    bool pad_x;      // x zero-extended into a buffer first (one more pass over x)
 };
 // Every schedule variant compiled into this library (from schedules/variants.cmake).
 const std::vector<VariantInfo> &variants();
