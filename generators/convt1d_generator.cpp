@@ -33,6 +33,7 @@ public:
     GeneratorParam<int> ungrouped{"ungrouped", 0};  // 0 or 1
     GeneratorParam<int> stage_w{"stage_w", 0};      // 0 or 1
     GeneratorParam<int> pad_x{"pad_x", 0};          // 0 or 1
+    GeneratorParam<int> unroll_ci{"unroll_ci", 1};
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -94,7 +95,7 @@ public:
         bias.dim(0).set_stride(1);
 
         Stages s{out, conv, xz, wz, l, co, b, r, stride, dilation, groups, cout_g};
-        Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0};
+        Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

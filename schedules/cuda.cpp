@@ -53,10 +53,13 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         .reorder(s.co, s.l)
         .unroll(s.co)
         .unroll(s.l);
+    RVar rci_o("rci_o"), rci_i("rci_i");
     s.conv.update()
-        .reorder(s.co, s.l, j, rci, k_lo)
+        .split(rci, rci_o, rci_i, k.unroll_ci, TailStrategy::GuardWithIf)
+        .reorder(s.co, s.l, rci_i, j, rci_o, k_lo)
         .unroll(s.co)
-        .unroll(s.l);
+        .unroll(s.l)
+        .unroll(rci_i);  // unroll_ci independent x loads in flight per tap: latency, not issue, binds
     if (k.stage_w) {
         // 16-byte shared loads of the weights need the channel loop as 4-wide vectors; with global
         // weights the vectors only add packing moves (the loads stay scalar), so they stay unrolled.

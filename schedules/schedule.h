@@ -30,6 +30,7 @@ struct Knobs {
     bool ungrouped;  // compile the groups == 1 loop nests only; grouped problems go to another variant
     bool stage_w;    // stage the block's weights in shared memory (GPU)
     bool pad_x;      // materialise zero-extended x first, so the inner loop needs no boundary test (GPU)
+    int unroll_ci;   // input channels unrolled in the inner loop (GPU)
 };
 
 void schedule_cpu(const Halide::Target &target, Stages &s, const Knobs &k);
