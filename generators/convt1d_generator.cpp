@@ -14,6 +14,7 @@
 // The work per output is the landing taps (rounded up to ceil(K / stride) per phase), never the
 // (stride − 1)/stride masked taps of the zero-stuffing formulation.
 #include "Halide.h"
+#include "autoschedule.h"
 #include "schedule.h"
 
 namespace convt1d {
@@ -94,6 +95,10 @@ public:
         out.dim(0).set_stride(1);
         bias.dim(0).set_stride(1);
 
+        if (using_autoscheduler()) {
+            set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem
+            return;
+        }
         Stages s{out, conv, xz, wz, l, co, b, r, stride, dilation, groups, cout_g};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci};
         apply_schedule(family, get_target(), s, knobs);

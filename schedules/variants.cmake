@@ -7,6 +7,8 @@
 # stage_w 1 = the block's weights in shared memory (reg_co·K·C_in·4 bytes must fit in 47 KiB);
 # pad_x 1 = x zero-extended into a buffer first (one more pass over x), no boundary test in the loop;
 # unroll_ci = input channels unrolled in the inner loop (independent x loads in flight).
+# family auto = scheduled by Halide's Anderson2021 GPU autoscheduler for the kb74 problem
+# (schedules/autoschedule.h); the knob columns do not apply to it.
 # Measured and dropped (H100, docs/NOTES.md): 8 × 8 and 8 × 4 blocks, 4 × 16 and 4 × 32 blocks,
 # reg_co 64, one-warp blocks with gpu_lanes.
 #
@@ -35,4 +37,5 @@ set(CONVT1D_VARIANTS
     "cuda_l128_r4_c8_sp_u4 cuda  128    4     8      1         1         1     4"
     "cuda_l128_c32_s_u4   cuda   128    1     32     1         1         0     4"
     "cuda_l128_r4_c8_g_u4 cuda   128    4     8      0         0         0     4"
+    "cuda_anderson2021    auto   0      0     0      0         0         0     1"
 )

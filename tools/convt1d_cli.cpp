@@ -42,7 +42,7 @@ int cmd_variants() {
                 "x", "weights");
     for (const VariantInfo &v : variants()) {
         std::printf("%-20s %-6s %7d %6d %7d %-7s %-7s %s\n", v.name.c_str(), to_string(v.device), v.tile_l, v.reg_l,
-                    v.reg_co, v.ungrouped ? "1-only" : "any", v.pad_x ? "padded" : "direct", v.stage_w ? "shared" : "global");
+                    v.reg_co, v.ungrouped ? "1-only" : "any", v.pad_x ? "padded" : "direct", v.autoscheduled ? "Anderson2021" : v.stage_w ? "shared" : "global");
     }
     std::printf("CUDA device: %s\n", cuda_available() ? cuda_device_name().c_str() : "none");
     std::printf("convt1d %s, Halide %s\n", version(), halide_version());

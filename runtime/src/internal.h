@@ -21,6 +21,7 @@ struct VariantEntry {
     int ungrouped;  // 1: computes groups == 1 only
     int stage_w;    // 1: the block's weights in shared memory
     int pad_x;      // 1: x zero-extended into a buffer first
+    int autoscheduled;  // 1: scheduled by Halide's Anderson2021 autoscheduler
     PipelineFn fn;
 };
 

@@ -29,7 +29,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0});
         }
         return l;
     }();
@@ -85,7 +85,7 @@ Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &
     const detail::VariantEntry *best = nullptr;
     double best_score = -1;
     for (const detail::VariantEntry &v : detail::kVariantTable) {
-        if (!detail::can_run(v, x, w, p, d, nullptr)) continue;
+        if (!detail::can_run(v, x, w, p, d, nullptr) || v.autoscheduled) continue;  // measured choice only
         double score = 0;
         if (d == Device::CUDA) {
             const int64_t blocks = (C_out + v.reg_co - 1) / v.reg_co;

@@ -106,6 +106,8 @@ struct VariantInfo {
     bool ungrouped;  // computes groups == 1 only (a grouped problem is refused with a message)
     bool stage_w;    // weights staged in shared memory (refused where they do not fit)
     bool pad_x;      // x zero-extended into a buffer first (one more pass over x)
+    bool autoscheduled;  // scheduled by Halide's Anderson2021 autoscheduler for kb74; its tiles are
+                         // not guarded, so smaller problems are refused by Halide's bounds checks
 };
 // Every schedule variant compiled into this library (from schedules/variants.cmake).
 const std::vector<VariantInfo> &variants();
