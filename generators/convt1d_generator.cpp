@@ -99,7 +99,7 @@ public:
             set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem
             return;
         }
-        Stages s{out, conv, xz, wz, l, co, b, r, stride, dilation, groups, cout_g};
+        Stages s{out, conv, xz, wz, l, co, b, r, stride, groups};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci};
         apply_schedule(family, get_target(), s, knobs);
     }

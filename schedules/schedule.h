@@ -17,8 +17,7 @@ struct Stages {
     Halide::Func wz;     // (k, co_g, ci): w, zero outside its bounds
     Halide::Var l, co, b;
     Halide::RDom r;      // r.x = tap j within the phase, r.y = input channel in the group, r.z = k_lo
-    Halide::Expr stride, dilation, groups;
-    Halide::Expr cout_g;  // output channels per group (w's dimension 1)
+    Halide::Expr stride, groups;  // for the schedules' specialisations
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant
