@@ -1,7 +1,5 @@
 #include "convt1d/reference.h"
 
-#include <cmath>
-#include <limits>
 
 namespace convt1d::reference {
 
@@ -53,18 +51,6 @@ double output_at(const ConstTensor &x, const ConstTensor &w, const float *bias, 
         }
     }
     return acc;
-}
-
-double relative_error(const float *got, const std::vector<double> &ref) {
-    double num = 0, den = 0;
-    for (size_t i = 0; i < ref.size(); ++i) {
-        if (std::isnan(got[i])) return std::numeric_limits<double>::infinity();
-        const double d = double(got[i]) - ref[i];
-        num += d * d;
-        den += ref[i] * ref[i];
-    }
-    if (den == 0) return num == 0 ? 0.0 : std::numeric_limits<double>::infinity();
-    return std::sqrt(num / den);
 }
 
 }  // namespace convt1d::reference

@@ -17,7 +17,4 @@ std::vector<double> conv_transpose1d(const ConstTensor &x, const ConstTensor &w,
 double output_at(const ConstTensor &x, const ConstTensor &w, const float *bias, const Params &p,
                  int64_t b, int64_t co, int64_t l);
 
-// ‖got − ref‖₂ / ‖ref‖₂ over all elements; +inf if any element is NaN or the sizes differ.
-double relative_error(const float *got, const std::vector<double> &ref);
-
 }  // namespace convt1d::reference
