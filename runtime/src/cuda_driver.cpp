@@ -31,6 +31,7 @@ struct Driver {
     CUresult (*cuStreamCreate)(void **, unsigned) = nullptr;
     CUresult (*cuStreamDestroy)(void *) = nullptr;
     bool ready = false;           // libcuda loaded, initialised, and at least one device
+    std::string name;             // device 0's name (part of every tuning key: read once)
     CUcontext primary = nullptr;  // device 0's primary context, retained for the process
 };
 
@@ -63,6 +64,8 @@ const Driver &driver() {
         CUdevice dev = 0;
         if (d.cuDeviceGetCount(&n) != 0 || n < 1 || d.cuDeviceGet(&dev, 0) != 0) return;
         if (d.cuDevicePrimaryCtxRetain(&d.primary, dev) != 0) return;
+        char name[256] = {0};
+        if (d.cuDeviceGetName(name, sizeof(name) - 1, dev) == 0) d.name = name;
         d.ready = true;
     });
     return d;
@@ -72,14 +75,7 @@ const Driver &driver() {
 
 bool cuda_driver_ready() { return driver().ready; }
 
-std::string cuda_driver_device_name() {
-    const Driver &d = driver();
-    if (!d.ready) return "";
-    char name[256] = {0};
-    CUdevice dev = 0;
-    if (d.cuDeviceGet(&dev, 0) != 0 || d.cuDeviceGetName(name, sizeof(name) - 1, dev) != 0) return "";
-    return name;
-}
+std::string cuda_driver_device_name() { return driver().name; }
 
 int cuda_driver_context(void **ctx) {
     const Driver &d = driver();
