@@ -124,17 +124,7 @@ int main(int argc, char **argv) {
         const tools::Shape &s = shapes[i];
         const Inputs &in = *inputs[i];
         auto reg = [&](const std::string &who, std::function<Call()> make) {
-            benchmark::RegisterBenchmark(("convt1d/" + s.name + "/" + who).c_str(),
-                                         [&s, &in, make](benchmark::State &st) {
-                                             try {
-                                                 run_contender(st, s, in, make());
-                                             } catch (const std::exception &e) {
-                                                 st.SkipWithError(e.what());
-                                             }
-                                         })
-                ->Iterations(1)
-                ->UseManualTime()
-                ->Unit(benchmark::kMillisecond);
+            register_contender(s.name, who, [&s, &in, make](benchmark::State &st) { run_contender(st, s, in, make()); });
         };
         reg("halide_cpu_avx2", [&s, &in] { return halide_cpu(s, in); });
 #ifdef CONVT1D_HAVE_ONEDNN

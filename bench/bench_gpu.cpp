@@ -249,18 +249,10 @@ int main(int argc, char **argv) {
             return *problems[s.name];
         };
         auto reg = [&](const std::string &who, std::function<Call(Problem &)> make, double tol) {
-            benchmark::RegisterBenchmark(("convt1d/" + s.name + "/" + who).c_str(),
-                                         [lazy, make, tol](benchmark::State &st) {
-                                             try {
-                                                 Problem &pr = lazy();
-                                                 run_contender(st, pr, m, make(pr), tol);
-                                             } catch (const std::exception &e) {
-                                                 st.SkipWithError(e.what());
-                                             }
-                                         })
-                ->Iterations(1)
-                ->UseManualTime()
-                ->Unit(benchmark::kMillisecond);
+            register_contender(s.name, who, [lazy, make, tol](benchmark::State &st) {
+                Problem &pr = lazy();
+                run_contender(st, pr, m, make(pr), tol);
+            });
         };
         for (const VariantInfo &v : variants()) {
             if (v.device != Device::CUDA) continue;

@@ -55,6 +55,21 @@ double median(std::vector<double> v) {
     return v[v.size() / 2];
 }
 
+void register_contender(const std::string &shape, const std::string &who,
+                        std::function<void(benchmark::State &)> body) {
+    benchmark::RegisterBenchmark(("convt1d/" + shape + "/" + who).c_str(),
+                                 [body](benchmark::State &st) {
+                                     try {
+                                         body(st);
+                                     } catch (const std::exception &e) {
+                                         st.SkipWithError(e.what());
+                                     }
+                                 })
+        ->Iterations(1)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
+}
+
 void report(benchmark::State &state, const tools::Shape &s, double ms, double copy_GBps, double peak_GFLOPs,
             const Check &c) {
     const double bytes = s.bytes_once(false), flops = s.useful_flops();

@@ -7,6 +7,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,11 @@ void report(benchmark::State &state, const tools::Shape &s, double ms, double co
             const Check &c);
 
 double median(std::vector<double> v);
+
+// Registers "convt1d/<shape>/<who>": one iteration, manual (measured) time in milliseconds; an
+// exception from the body is reported as that benchmark's error, not a crash of the suite.
+void register_contender(const std::string &shape, const std::string &who,
+                        std::function<void(benchmark::State &)> body);
 
 // Tolerances: exact float32 contenders must land under 1e-5 relative error; TF32 is an
 // approximate mode (10-bit mantissa products) and is held to 5e-3, and reported as such.
