@@ -35,6 +35,8 @@ public:
     GeneratorParam<int> stage_w{"stage_w", 0};      // 0 or 1
     GeneratorParam<int> pad_x{"pad_x", 0};          // 0 or 1
     GeneratorParam<int> unroll_ci{"unroll_ci", 1};
+    GeneratorParam<int> taps{"taps", 0};  // 0 = any; see schedules/schedule.h
+    GeneratorParam<int> dil{"dil", 0};    // 0 = any
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -99,8 +101,8 @@ public:
             set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem
             return;
         }
-        Stages s{out, conv, xz, wz, l, co, b, r, stride, groups};
-        Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci};
+        Stages s{out, conv, xz, wz, l, co, b, r, stride, groups, K, dilation};
+        Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

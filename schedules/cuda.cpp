@@ -66,6 +66,17 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         s.conv.vectorize(s.co, vec);
         s.conv.update().vectorize(s.co, vec);
     }
+    if (k.taps > 0) {
+        // Filter length and dilation compiled in: the tap loop is unrolled with x's index known up
+        // to one base, so position p of tap j and position p + dil of tap j + 1 read the same x,
+        // and a thread's reg_l positions × taps taps need reg_l + (taps − 1)·dil x loads per input
+        // channel instead of reg_l·taps (kb64, 3 taps dilation 1, reg_l 4: 6 instead of 12).
+        // Measured on kb64, 4 × 8 block, unroll_ci 4, 255 registers: 15.6 ms with it, 20.0 without.
+        const int dil = std::max(k.dil, 1);
+        s.conv.update()
+            .specialize(s.stride == 1 && s.groups == 1 && s.K == k.taps && s.dilation == dil)
+            .unroll(j);
+    }
     // One group: the channels of a thread share their x value (one load for reg_co FMAs) and the
     // weight index is the channel itself (aligned vectors). Stride 1: no phase test.
     s.conv.update().specialize(s.stride == 1 && s.groups == 1);

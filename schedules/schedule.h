@@ -17,7 +17,7 @@ struct Stages {
     Halide::Func wz;     // (k, co_g, ci): w, zero outside its bounds
     Halide::Var l, co, b;
     Halide::RDom r;      // r.x = tap j within the phase, r.y = input channel in the group, r.z = k_lo
-    Halide::Expr stride, groups;  // for the schedules' specialisations
+    Halide::Expr stride, groups, K, dilation;  // for the schedules' specialisations
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant
@@ -30,6 +30,11 @@ struct Knobs {
     bool stage_w;    // stage the block's weights in shared memory (GPU)
     bool pad_x;      // materialise zero-extended x first, so the inner loop needs no boundary test (GPU)
     int unroll_ci;   // input channels unrolled in the inner loop (GPU)
+    // A filter length and dilation compiled in (0 = none): where a problem has them (and stride 1,
+    // one group), the taps are unrolled with the dilation known, so the reg_l positions of a thread
+    // share their x loads across taps; any other problem runs the generic loop nest (GPU).
+    int taps;
+    int dil;
 };
 
 void schedule_cpu(const Halide::Target &target, Stages &s, const Knobs &k);

@@ -7,35 +7,49 @@
 # stage_w 1 = the block's weights in shared memory (reg_co·K·C_in·4 bytes must fit in 47 KiB);
 # pad_x 1 = x zero-extended into a buffer first (one more pass over x), no boundary test in the loop;
 # unroll_ci = input channels unrolled in the inner loop (independent x loads in flight).
+# taps, dil = a filter length and dilation compiled in (0 = none): problems with that K and dilation at
+# stride 1 with one group run the tap loop unrolled, so a thread's reg_l positions share x loads across
+# taps; every other problem runs the generic loop nest of the same variant.
+# regs = the register cap its kernels are JIT-compiled with (Halide's CUDA runtime compiles the PTX on
+# first use and caps it at 64 registers unless told otherwise; the runtime sets the cap per variant).
+# The same schedule can win at either cap: r4_c8_s_u4 took 4.09 ms on kb74 at 255 and 4.51 at 64, but
+# 5.56 ms on kb79 at 255 against 3.49 at 64 (fewer warps per SM for its stride > 1 loop nest).
 # family auto = scheduled by Halide's Anderson2021 GPU autoscheduler for the kb74 problem
 # (schedules/autoschedule.h); the knob columns do not apply to it.
 # Measured and dropped (H100, docs/NOTES.md): 8 × 8 and 8 × 4 blocks, 4 × 16 and 4 × 32 blocks,
-# reg_co 64, one-warp blocks with gpu_lanes.
+# reg_co 64 (all at Halide's 64-register cap), one-warp blocks with gpu_lanes; at 255 registers the
+# compiled-in-taps blocks of NOTES version 11 that lost.
 #
-#   name                 family tile_l reg_l reg_co ungrouped stage_w pad_x unroll_ci
+#   name                          family tile_l reg_l reg_co ungrouped stage_w pad_x unroll_ci taps dil regs
 set(CONVT1D_VARIANTS
-    "cpu_avx2             cpu    16     1     4      0         0         0     1"
-    "cuda_l128_c32_s      cuda   128    1     32     1         1         0     1"
-    "cuda_l256_c32_s      cuda   256    1     32     1         1         0     1"
-    "cuda_l128_c16_s      cuda   128    1     16     1         1         0     1"
-    "cuda_l128_c32        cuda   128    1     32     1         0         0     1"
-    "cuda_l128_r4_c8      cuda   128    4     8      1         0         0     1"
-    "cuda_l256_r4_c8      cuda   256    4     8      1         0         0     1"
-    "cuda_l64_r4_c8       cuda   64     4     8      1         0         0     1"
-    "cuda_l128_r4_c8_s    cuda   128    4     8      1         1         0     1"
-    "cuda_l128_r4_c4      cuda   128    4     4      1         0         0     1"
-    "cuda_l128_r4_c8_g    cuda   128    4     8      0         0         0     1"
-    "cuda_l128_c4_g       cuda   128    1     4      0         0         0     1"
-    "cuda_l64_r4_c8_p     cuda   64     4     8      1         0         1     1"
-    "cuda_l128_r4_c8_p    cuda   128    4     8      1         0         1     1"
-    "cuda_l128_r4_c8_sp   cuda   128    4     8      1         1         1     1"
-    "cuda_l256_c32_sp     cuda   256    1     32     1         1         1     1"
-    "cuda_l128_r4_c8_gp   cuda   128    4     8      0         0         1     1"
-    "cuda_l128_r4_c8_s_u2 cuda   128    4     8      1         1         0     2"
-    "cuda_l128_r4_c8_s_u4 cuda   128    4     8      1         1         0     4"
-    "cuda_l64_r4_c8_u4    cuda   64     4     8      1         0         0     4"
-    "cuda_l128_r4_c8_sp_u4 cuda  128    4     8      1         1         1     4"
-    "cuda_l128_c32_s_u4   cuda   128    1     32     1         1         0     4"
-    "cuda_l128_r4_c8_g_u4 cuda   128    4     8      0         0         0     4"
-    "cuda_anderson2021    auto   0      0     0      0         0         0     1"
+    "cpu_avx2                         cpu    16     1     4      0         0       0     1         0    0    0"
+    "cuda_l128_c32_s                  cuda   128    1     32     1         1       0     1         0    0    64"
+    "cuda_l256_c32_s                  cuda   256    1     32     1         1       0     1         0    0    64"
+    "cuda_l128_c16_s                  cuda   128    1     16     1         1       0     1         0    0    64"
+    "cuda_l128_c32                    cuda   128    1     32     1         0       0     1         0    0    64"
+    "cuda_l128_r4_c8                  cuda   128    4     8      1         0       0     1         0    0    64"
+    "cuda_l256_r4_c8                  cuda   256    4     8      1         0       0     1         0    0    64"
+    "cuda_l64_r4_c8                   cuda   64     4     8      1         0       0     1         0    0    64"
+    "cuda_l128_r4_c8_s                cuda   128    4     8      1         1       0     1         0    0    64"
+    "cuda_l128_r4_c4                  cuda   128    4     4      1         0       0     1         0    0    64"
+    "cuda_l128_r4_c8_g                cuda   128    4     8      0         0       0     1         0    0    64"
+    "cuda_l128_c4_g                   cuda   128    1     4      0         0       0     1         0    0    64"
+    "cuda_l64_r4_c8_p                 cuda   64     4     8      1         0       1     1         0    0    64"
+    "cuda_l128_r4_c8_p                cuda   128    4     8      1         0       1     1         0    0    64"
+    "cuda_l128_r4_c8_sp               cuda   128    4     8      1         1       1     1         0    0    64"
+    "cuda_l256_c32_sp                 cuda   256    1     32     1         1       1     1         0    0    64"
+    "cuda_l128_r4_c8_gp               cuda   128    4     8      0         0       1     1         0    0    64"
+    "cuda_l128_r4_c8_s_u2             cuda   128    4     8      1         1       0     2         0    0    64"
+    "cuda_l128_r4_c8_s_u4             cuda   128    4     8      1         1       0     4         0    0    64"
+    "cuda_l128_r4_c8_s_u4_reg255      cuda   128    4     8      1         1       0     4         0    0    255"
+    "cuda_l64_r4_c8_u4                cuda   64     4     8      1         0       0     4         0    0    64"
+    "cuda_l128_r4_c8_sp_u4            cuda   128    4     8      1         1       1     4         0    0    64"
+    "cuda_l128_c32_s_u4               cuda   128    1     32     1         1       0     4         0    0    64"
+    "cuda_l128_r4_c8_g_u4             cuda   128    4     8      0         0       0     4         0    0    64"
+    "cuda_l128_r4_c32_s_k5d3_reg255   cuda   128    4     32     1         1       0     1         5    3    255"
+    "cuda_l128_r8_c16_s_k3d1_reg255   cuda   128    8     16     1         1       0     1         3    1    255"
+    "cuda_l128_r4_c8_s_u2_k5d3_reg255 cuda   128    4     8      1         1       0     2         5    3    255"
+    "cuda_l128_r4_c8_s_u2_k3d1_reg255 cuda   128    4     8      1         1       0     2         3    1    255"
+    "cuda_l128_r4_c8_s_u4_k3d1_reg255 cuda   128    4     8      1         1       0     4         3    1    255"
+    "cuda_anderson2021                auto   0      0     0      0         0       0     1         0    0    0"
 )

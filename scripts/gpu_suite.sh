@@ -22,8 +22,16 @@ if [ "${SANITIZE:-1}" = 1 ]; then
       echo "$v groups=$g rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
     done
   done | tee "$OUT/memcheck.txt"
+  echo "== compute-sanitizer (memcheck) on the compiled-in taps of every variant that has them"
+  ./build/convt1d variants | awk '$2=="cuda" && $9 ~ /^K=/{split($9, f, /[=,]/); print $1, f[2], f[4]}' |
+  while read -r v k d; do
+    compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 17 --cout 69 \
+      --kernel "$k" --length 999 --padding 2 --dilation "$d" --bias --device cuda --variant "$v" --reps 1 \
+      > "$OUT/memcheck.tmp" 2>&1
+    echo "$v K=$k dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
+  done | tee -a "$OUT/memcheck.txt"
   echo "== compute-sanitizer (racecheck) on the variants that stage weights in shared memory"
-  for v in $(./build/convt1d variants | awk '$2=="cuda" && $NF=="shared"{print $1}'); do
+  for v in $(./build/convt1d variants | awk '$2=="cuda" && $8=="shared"{print $1}'); do
     compute-sanitizer --tool racecheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 16 --cout 40 \
       --kernel 3 --length 300 --stride 2 --padding 1 --dilation 2 --device cuda --variant "$v" --reps 1 \
       > "$OUT/memcheck.tmp" 2>&1

@@ -21,9 +21,22 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     Options opt;
     opt.device = v->device;
     opt.variant = name;
-    int ran = 0;
+    int ran = 0, ran_compiled_in = 0;
     for (int i = 0; i < kCases; ++i) {
-        Case c(random_problem(rng), rng);
+        Problem pr = random_problem(rng);
+        const bool compiled_in = v->taps > 0 && i % 2 == 0;
+        if (compiled_in) {
+            // Every other problem takes the variant's compiled-in filter length and dilation (at
+            // stride 1, one group), so its unrolled tap loop is what these cases check.
+            pr.K = v->taps;
+            pr.p.dilation = v->dil;
+            pr.p.stride = 1;
+            pr.p.output_padding = 0;
+            pr.p.groups = 1;
+            pr.C_in = std::min<int64_t>(pr.C_in, 33);  // weights of a block within shared memory
+            while (pr.L_out() < 1) pr.L_in += 8;
+        }
+        Case c(pr, rng);
         RunInfo info;
         const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, opt, &info);
         if (v->ungrouped && c.pr.p.groups != 1) {
@@ -47,8 +60,12 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         }
         ASSERT_TRUE(st.ok) << st.message << " for " << c.pr.str();
         ASSERT_EQ(info.variant, name);
-        ASSERT_TRUE(c.check(c.out)) << "case " << i;
+        ASSERT_TRUE(c.check(c.out)) << "case " << i << " " << c.pr.str();
         ++ran;
+        ran_compiled_in += compiled_in;
+    }
+    if (v->taps > 0) {
+        EXPECT_GE(ran_compiled_in, kCases / 4) << "too few problems reached the compiled-in taps of " << name;
     }
     if (v->autoscheduled) {
         // tuned for B 32 and whole tiles: a problem of that kind, which it must compute exactly

@@ -238,5 +238,43 @@ TEST(TuningCache, TwoWritersNeverLeaveAMalformedFile) {
     unsetenv("CONVT1D_TUNING_CACHE");
 }
 
+
+// HL_CUDA_JIT_MAX_REGISTERS as the process started: read before main(), so before any call.
+const char *const kJitCapAtStart = std::getenv("HL_CUDA_JIT_MAX_REGISTERS");
+
+TEST(Runtime, EachVariantIsCompiledUnderItsRegisterCapAndTheCapDoesNotLeak) {
+    const int caller = kJitCapAtStart ? std::atoi(kJitCapAtStart) : 0;
+    bool some_above_default = false, any_cuda = false;
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        const int expect = caller > 0 ? caller : v->max_regs > 0 ? v->max_regs : 64;
+        EXPECT_EQ(detail::jit_register_cap(*v), expect) << v->name;
+        some_above_default |= v->device == Device::CUDA && v->max_regs > 64;
+        any_cuda |= v->device == Device::CUDA;
+    }
+    // Halide's JIT default of 64 registers puts 4 × 8 blocks unrolled over 4 input channels in
+    // local memory: the list must hold variants compiled with more.
+    if (any_cuda) EXPECT_TRUE(some_above_default);
+    const std::string outside = caller > 0 ? std::to_string(caller) : "64";
+    auto env_now = [] {
+        const char *e = std::getenv("HL_CUDA_JIT_MAX_REGISTERS");
+        return std::string(e ? e : "(unset)");
+    };
+    std::mt19937_64 rng(test_seed() + 11);
+    Case c(Problem{2, 5, 7, 3, 40, Params{}, true}, rng);
+    Options opt;
+    opt.device = Device::CPU;
+    ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, opt).ok);
+    EXPECT_EQ(env_now(), outside);
+    if (!cuda_available()) GTEST_SKIP() << "SKIPPED: no CUDA device (the first-call path of a CUDA variant)";
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        if (v->device != Device::CUDA || v->max_regs <= 64) continue;
+        opt.device = Device::CUDA;
+        opt.variant = v->name;
+        ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, opt).ok) << v->name;
+        ASSERT_TRUE(c.check(c.out)) << v->name;
+        EXPECT_EQ(env_now(), outside) << "the cap of " << v->name << " stayed in the environment";
+    }
+}
+
 }  // namespace
 }  // namespace convt1d::test

@@ -7,7 +7,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
+#include <set>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace convt1d {
@@ -86,6 +90,22 @@ private:
 constexpr int64_t kZeroBias = 4096;
 const float kZeros[kZeroBias] = {};
 
+// HL_CUDA_JIT_MAX_REGISTERS as the caller had it before the library's first call (0: unset).
+// Written once under install_halide_hooks' call_once, read-only afterwards.
+int g_caller_jit_cap = 0;
+
+// The (variant, CUDA context) pairs whose module Halide has compiled. A first call holds the lock
+// for its whole length with the variant's register cap in the environment, then restores it; later
+// calls compile nothing and read nothing from the environment, so they run concurrently.
+struct JitFirstCalls {
+    std::mutex mutex;
+    std::set<std::pair<PipelineFn, void *>> compiled;
+};
+JitFirstCalls &jit_first_calls() {
+    static JitFirstCalls j;
+    return j;
+}
+
 // One Halide call of variant v on the caller's tensors (validated already).
 Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const float *bias,
               const Tensor &out, const Params &p, Device device, bool device_pointers, void *stream) {
@@ -116,8 +136,23 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
         hb.mark_host_dirty();
     }
 
+    std::unique_lock<std::mutex> first_call;
+    void *cu_ctx = nullptr;
+    if (device == Device::CUDA && cuda_driver_context(&cu_ctx) == 0) {
+        JitFirstCalls &j = jit_first_calls();
+        std::unique_lock<std::mutex> lock(j.mutex);
+        if (!j.compiled.count({v.fn, cu_ctx})) {
+            setenv("HL_CUDA_JIT_MAX_REGISTERS", std::to_string(jit_register_cap(v)).c_str(), 1);
+            first_call = std::move(lock);
+        }
+    }
     int rc = v.fn(&ctx, hx.get(), hw.get(), hb.get(), int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation),
                   int32_t(p.groups), ho.get());
+    if (first_call.owns_lock()) {
+        if (rc == 0) jit_first_calls().compiled.insert({v.fn, cu_ctx});
+        setenv("HL_CUDA_JIT_MAX_REGISTERS", g_caller_jit_cap > 0 ? std::to_string(g_caller_jit_cap).c_str() : "64", 1);
+        first_call.unlock();
+    }
     if (rc == 0 && device == Device::CUDA && !device_pointers) rc = halide_copy_to_host(&ctx, ho.get());
     if (rc != 0) {
         return Status::error(std::string(api) + ": variant " + v.name + " failed (Halide error " + std::to_string(rc) +
@@ -202,11 +237,21 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
 
 }  // namespace
 
+int jit_register_cap(const VariantEntry &v) {
+    install_halide_hooks();
+    if (g_caller_jit_cap > 0) return g_caller_jit_cap;
+    return v.max_regs > 0 ? v.max_regs : 64;
+}
+
 void install_halide_hooks() {
     static std::once_flag once;
     std::call_once(once, [] {
         halide_set_error_handler(on_halide_error);
 #if CONVT1D_HAS_CUDA
+        if (const char *cap = std::getenv("HL_CUDA_JIT_MAX_REGISTERS")) g_caller_jit_cap = std::max(0, std::atoi(cap));
+        // The variable exists from here on (Halide's own default, 64, when the caller set none),
+        // so that a first call's setenv replaces a value instead of growing the environment.
+        setenv("HL_CUDA_JIT_MAX_REGISTERS", "64", /*overwrite=*/0);
         halide_set_cuda_acquire_context(acquire_cuda_context);
         halide_set_cuda_release_context(release_cuda_context);
         halide_set_cuda_get_stream(get_cuda_stream);

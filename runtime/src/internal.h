@@ -22,6 +22,8 @@ struct VariantEntry {
     int stage_w;    // 1: the block's weights in shared memory
     int pad_x;      // 1: x zero-extended into a buffer first
     int autoscheduled;  // 1: scheduled by Halide's Anderson2021 autoscheduler
+    int taps, dil;      // filter length and dilation compiled in (0: none)
+    int max_regs;       // CUDA: register cap for Halide's JIT (64 = Halide's default)
     PipelineFn fn;
 };
 
@@ -51,6 +53,12 @@ struct CallContext {
 // Installs the Halide runtime hooks (error handler; CUDA context and stream from CallContext)
 // once per process. Thread-safe.
 void install_halide_hooks();
+
+// Halide's CUDA runtime JIT-compiles a pipeline's PTX on the pipeline's first call in a context,
+// with the register cap it reads from HL_CUDA_JIT_MAX_REGISTERS then (64 when unset). The cap a
+// variant's first call runs under: the caller's own setting when the process started with one,
+// else the variant's max_regs.
+int jit_register_cap(const VariantEntry &v);
 
 // libcuda through dlopen: nothing links against it, so a machine without it still runs the CPU.
 bool cuda_driver_ready();

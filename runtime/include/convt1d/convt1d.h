@@ -108,6 +108,10 @@ struct VariantInfo {
     bool pad_x;      // x zero-extended into a buffer first (one more pass over x)
     bool autoscheduled;  // scheduled by Halide's Anderson2021 autoscheduler for kb74; its tiles are
                          // not guarded, so smaller problems are refused by Halide's bounds checks
+    int taps;      // a filter length compiled in (0: none): problems with K == taps, dilation == dil,
+    int dil;       // stride 1 and one group run an unrolled tap loop; any other runs the generic one
+    int max_regs;  // CUDA: registers per thread its kernels are JIT-compiled with (Halide's default
+                   // is 64; HL_CUDA_JIT_MAX_REGISTERS set before the process starts overrides it)
 };
 // Every schedule variant compiled into this library (from schedules/variants.cmake).
 const std::vector<VariantInfo> &variants();
