@@ -40,6 +40,12 @@ void schedule_cpu(const Target &target, Stages &s, const Knobs &) {
         .unroll(cii);
     s.conv.update().specialize(s.stride == 1 && s.groups == 1);  // dense x loads, no phase test
     s.conv.update().specialize(s.stride == 1);
+    // Strides 2 and 4 as constants: the phase test and the x index divide by a shift. Measured on
+    // the 2-core AVX2 machine: kb79_cpu 184 → 90 ms, wide_cpu 354 → 177, stride4_cpu 311 → 186
+    // (still 40–90× behind oneDNN: docs/NOTES.md). Channels in the vector lanes for these strides
+    // measured no better (107, 220, 178 ms).
+    s.conv.update().specialize(s.stride == 2);
+    s.conv.update().specialize(s.stride == 4);
 
     // ---- x window of one (channel, k_lo): the boundary test once per element, not once per tap
     s.xz.in(s.conv)
