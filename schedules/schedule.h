@@ -39,6 +39,7 @@ struct Knobs {
 
 void schedule_cpu(const Halide::Target &target, Stages &s, const Knobs &k);
 void schedule_cuda(const Halide::Target &target, Stages &s, const Knobs &k);
+void schedule_cuda_warp(const Halide::Target &target, Stages &s, const Knobs &k);
 
 inline void apply_schedule(const std::string &family, const Halide::Target &target, Stages &s,
                            const Knobs &k) {
@@ -46,8 +47,10 @@ inline void apply_schedule(const std::string &family, const Halide::Target &targ
         schedule_cpu(target, s, k);
     } else if (family == "cuda") {
         schedule_cuda(target, s, k);
+    } else if (family == "cuda_warp") {
+        schedule_cuda_warp(target, s, k);
     } else {
-        throw Halide::CompileError("unknown schedule family '" + family + "' (cpu, cuda)");
+        throw Halide::CompileError("unknown schedule family '" + family + "' (cpu, cuda, cuda_warp)");
     }
 }
 

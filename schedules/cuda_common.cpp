@@ -1,0 +1,82 @@
+// The pieces of schedules/cuda_common.h.
+#include "cuda_common.h"
+
+#include <algorithm>
+
+namespace convt1d::cuda {
+
+using namespace Halide;
+
+void specialise_tap_loop(Stages &s, const Knobs &k) {
+    RVar j = s.r.x;
+    if (k.taps > 0) {
+        // Filter length and dilation compiled in: the tap loop is unrolled with x's index known up
+        // to one base, so position p of tap j and position p + dil of tap j + 1 read the same x,
+        // and a thread's reg_l positions × taps taps need reg_l + (taps − 1)·dil x loads per input
+        // channel instead of reg_l·taps (kb64, 3 taps dilation 1, reg_l 4: 6 instead of 12).
+        // Measured on kb64, 4 × 8 block, unroll_ci 4, 255 registers: 15.6 ms with it, 20.0 without.
+        const int dil = std::max(k.dil, 1);
+        s.conv.update()
+            .specialize(s.stride == 1 && s.groups == 1 && s.K == k.taps && s.dilation == dil)
+            .unroll(j);
+    }
+    // One group: the channels of a thread share their x value (one load for reg_co FMAs) and the
+    // weight index is the channel itself (aligned vectors). Stride 1: no phase test.
+    s.conv.update().specialize(s.stride == 1 && s.groups == 1);
+    s.conv.update().specialize(s.groups == 1);
+    if (k.ungrouped) {
+        // The grouped loop nest needs a channel division and an x load per accumulator, and a
+        // kernel's register count is its hungriest branch's: leave it to the grouped variants
+        // (reg_co 32: 255 registers with spills with it, far fewer without; see docs/NOTES.md).
+        s.conv.update().specialize_fail("this variant computes groups == 1 only");
+    }
+}
+
+Func transposed_weights(Stages &s) {
+    Var wc("wc"), wi("wi");
+    // ---- weights, transposed to (co, k, ci) with co innermost, once per call -----------------------
+    // C_in·C_out/groups·K floats (40 KiB for kb74): a small kernel of its own ahead of the main one.
+    Func wt = s.wz.in(s.conv);
+    wt.compute_root()
+        .reorder_storage(_1, _0, _2)
+        .align_storage(_1, kVec)
+        .split(_1, wc, wi, 32, TailStrategy::GuardWithIf)
+        .reorder(wi, _0, wc, _2)
+        .gpu_blocks(wc, _2)
+        .gpu_threads(wi);
+    return wt;
+}
+
+void pad_x(Stages &s) {
+    // x zero-extended into a buffer of its own by a kernel ahead of the main one: one more pass
+    // over x (2 × its bytes), after which the inner loop's x loads carry no boundary test.
+    Var xl("xl"), xi("xi");
+    const std::vector<Var> a = s.xz.args();
+    s.xz.compute_root()
+        .split(a[0], xl, xi, 256, TailStrategy::GuardWithIf)
+        .gpu_blocks(xl, a[1], a[2])
+        .gpu_threads(xi);
+}
+
+void stage_weights(Func wt, Stages &s, const Var &block, int reg_co, int threads, bool lanes) {
+    // The block's reg_co channels × K taps × C_in/groups channels of weights in shared memory,
+    // so that a thread's reg_co weights of a tap are reg_co/4 broadcast 16-byte shared loads
+    // (global loads of the same data stay scalar: Halide cannot prove their alignment).
+    Var t("t"), ti("tl");  // the name of the thread loop it shares with the main computation
+    Func staged = wt.in(s.conv);
+    staged
+        .compute_at(s.out, block)
+        .store_in(MemoryType::GPUShared)
+        .bound_storage(_1, reg_co)
+        .reorder_storage(_1, _0, _2)
+        .fuse(_1, _0, t)
+        .fuse(t, _2, t)
+        .split(t, t, ti, threads, TailStrategy::GuardWithIf);
+    if (lanes) {
+        staged.gpu_lanes(ti);
+    } else {
+        staged.gpu_threads(ti);
+    }
+}
+
+}  // namespace convt1d::cuda

@@ -1,0 +1,26 @@
+// Pieces both CUDA schedule families (schedules/cuda.cpp, schedules/cuda_warp.cpp) apply the same
+// way: the loop-nest specialisations of the taps, the transposed weights, the padded x, and the
+// block's weights in shared memory.
+#pragma once
+
+#include "schedule.h"
+
+namespace convt1d::cuda {
+
+constexpr int kVec = 4;  // weights per 16-byte load
+
+// Specialisations of the tap loop, most specific first: the compiled-in filter length and dilation
+// (k.taps, k.dil), stride 1 with one group, one group; with k.ungrouped, groups != 1 fails.
+void specialise_tap_loop(Stages &s, const Knobs &k);
+
+// The weights transposed once per call to (co, k, ci), co innermost, by a kernel of their own.
+Halide::Func transposed_weights(Stages &s);
+
+// x zero-extended into a buffer of its own by a kernel ahead of the main one.
+void pad_x(Stages &s);
+
+// The block's reg_co channels × K taps × C_in/groups channels of wt in shared memory, loaded by
+// `threads` threads of the block (as gpu_lanes when `lanes`).
+void stage_weights(Halide::Func wt, Stages &s, const Halide::Var &block, int reg_co, int threads, bool lanes);
+
+}  // namespace convt1d::cuda
