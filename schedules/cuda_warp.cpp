@@ -10,10 +10,14 @@
 //     carried 216 register-pair moves per kernel and measured no faster: 5.29 vs 5.44 ms on kb74).
 //   * The cost is the block size: one warp per block, at most 32 blocks per SM, so occupancy comes
 //     from registers: 4 × 16 uses 114 → 16 warps per SM.
-// Measured (H100, NOTES version 12): correct on every test, but slower than the thread family on
-// every suite shape (kb74 best 4.84 ms at 8 × 8 padded, against 4.12); ncu on the 4 × 16 block: the
-// L1 pressure is gone (Mem Busy 22 %) and the integer pipe is the busiest (ALU 44.6 %, IPC 2.79).
+//   * A block computes tile_l/32 tiles in turn, so its weights are staged in shared memory once
+//     for all of them (one tile per block: the staging and its barrier came every 128 positions).
+// Measured (H100, NOTES version 12): kb74 3.88 ms with 8 tiles of 4 × 8 and x padded (4.87 with one
+// tile of 8 × 8, 5.32 without padding: each x load's boundary test is integer work, and ncu put
+// the integer pipe first, ALU 44.6 %); slower than the thread family on kb64 and stride > 1.
 #include "cuda_common.h"
+
+#include <algorithm>
 
 namespace convt1d {
 
@@ -25,20 +29,23 @@ void schedule_cuda_warp(const Target &, Stages &s, const Knobs &k) {
     const int lanes = 32;         // one warp per block
     const int reg_l = k.reg_l;    // positions per lane, 32 apart (1..8)
     const int reg_co = k.reg_co;  // output channels per lane (4..32)
+    const int tiles = std::max(1, k.tile_l / lanes);  // tiles a block computes one after another, so
+                                                      // its weights are staged once for all of them
     if (reg_co < kVec || reg_co % kVec != 0 || reg_l < 1) {
         throw CompileError("cuda_warp schedule: reg_co a multiple of 4, reg_l >= 1");
     }
 
-    Var lb("lb"), li("li"), lo("lo"), lane("lane"), cb("cb"), cr("cr");
+    Var lb("lb"), lt("lt"), li("li"), lo("lo"), lane("lane"), cb("cb"), cr("cr");
     RVar j = s.r.x, rci = s.r.y, k_lo = s.r.z;
     RVar rci_o("rci_o"), rci_i("rci_i");
 
-    // ---- blocks of 32·reg_l positions × reg_co channels × one batch row ------------------------
+    // ---- blocks of tiles × 32·reg_l positions × reg_co channels × one batch row ----------------
     s.out.compute_root()
-        .split(s.l, lb, li, lanes * reg_l, TailStrategy::GuardWithIf)
+        .split(s.l, lb, li, tiles * lanes * reg_l, TailStrategy::GuardWithIf)
+        .split(li, lt, li, lanes * reg_l, TailStrategy::GuardWithIf)
         .split(li, lo, lane, lanes, TailStrategy::GuardWithIf)
         .split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf)
-        .reorder(cr, lo, lane, lb, cb, s.b)
+        .reorder(cr, lo, lane, lt, lb, cb, s.b)
         .gpu_blocks(lb, cb, s.b)
         .gpu_lanes(lane)
         .unroll(lo)
@@ -48,7 +55,7 @@ void schedule_cuda_warp(const Target &, Stages &s, const Knobs &k) {
     // The lane loop is the outermost loop of each stage: with it inside the unrolled loops, Halide
     // closes and reopens the lane loop around every channel vector with a bar.sync (measured in the
     // PTX: 16 barriers per tap).
-    s.conv.compute_at(s.out, lb)
+    s.conv.compute_at(s.out, lt)
         .store_in(MemoryType::Register)
         .bound_extent(s.l, lanes * reg_l)
         .bound_extent(s.co, reg_co)
