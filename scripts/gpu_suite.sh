@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The GPU machine's one call: over a build made on the development machine (carried as build/),
+# The GPU machine's one call: over a build made on the development machine (carry build/convt1d,
+# build/bench and build/tests/convt1d_tests: the whole build/ is over the 64 MiB carry limit),
 # run the tests on every variant, the CLI on every suite shape, compute-sanitizer on every CUDA
 # variant, and the Google Benchmark suite against cuDNN. Everything lands in $OUT.
 #   usage (device tool): bash scripts/gpu_suite.sh        [BENCH_FILTER=regex]
