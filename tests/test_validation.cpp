@@ -238,7 +238,6 @@ TEST(TuningCache, TwoWritersNeverLeaveAMalformedFile) {
     unsetenv("CONVT1D_TUNING_CACHE");
 }
 
-
 // HL_CUDA_JIT_MAX_REGISTERS as the process started: read before main(), so before any call.
 const char *const kJitCapAtStart = std::getenv("HL_CUDA_JIT_MAX_REGISTERS");
 
@@ -254,7 +253,7 @@ TEST(Runtime, EachVariantIsCompiledUnderItsRegisterCapAndTheCapDoesNotLeak) {
     // Halide's JIT default of 64 registers puts 4 × 8 blocks unrolled over 4 input channels in
     // local memory: the list must hold variants compiled with more.
     if (any_cuda) EXPECT_TRUE(some_above_default);
-    const std::string outside = caller > 0 ? std::to_string(caller) : "64";
+    const std::string outside = kJitCapAtStart ? kJitCapAtStart : "64";
     auto env_now = [] {
         const char *e = std::getenv("HL_CUDA_JIT_MAX_REGISTERS");
         return std::string(e ? e : "(unset)");

@@ -90,9 +90,15 @@ private:
 constexpr int64_t kZeroBias = 4096;
 const float kZeros[kZeroBias] = {};
 
-// HL_CUDA_JIT_MAX_REGISTERS as the caller had it before the library's first call (0: unset).
-// Written once under install_halide_hooks' call_once, read-only afterwards.
+// Halide's register cap when HL_CUDA_JIT_MAX_REGISTERS is unset.
+constexpr int kHalideJitRegisters = 64;
+
+// HL_CUDA_JIT_MAX_REGISTERS as the caller had it before the library's first call: its value as a
+// number (0: unset or not a number) and the text the environment holds outside first calls (the
+// caller's own, else Halide's default). Written once under install_halide_hooks' call_once,
+// read-only afterwards.
 int g_caller_jit_cap = 0;
+std::string g_jit_cap_outside = std::to_string(kHalideJitRegisters);
 
 // The (variant, CUDA context) pairs whose module Halide has compiled. A first call holds the lock
 // for its whole length with the variant's register cap in the environment, then restores it; later
@@ -150,7 +156,7 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
                   int32_t(p.groups), ho.get());
     if (first_call.owns_lock()) {
         if (rc == 0) jit_first_calls().compiled.insert({v.fn, cu_ctx});
-        setenv("HL_CUDA_JIT_MAX_REGISTERS", g_caller_jit_cap > 0 ? std::to_string(g_caller_jit_cap).c_str() : "64", 1);
+        setenv("HL_CUDA_JIT_MAX_REGISTERS", g_jit_cap_outside.c_str(), 1);
         first_call.unlock();
     }
     if (rc == 0 && device == Device::CUDA && !device_pointers) rc = halide_copy_to_host(&ctx, ho.get());
@@ -240,7 +246,7 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
 int jit_register_cap(const VariantEntry &v) {
     install_halide_hooks();
     if (g_caller_jit_cap > 0) return g_caller_jit_cap;
-    return v.max_regs > 0 ? v.max_regs : 64;
+    return v.max_regs > 0 ? v.max_regs : kHalideJitRegisters;
 }
 
 void install_halide_hooks() {
@@ -248,10 +254,13 @@ void install_halide_hooks() {
     std::call_once(once, [] {
         halide_set_error_handler(on_halide_error);
 #if CONVT1D_HAS_CUDA
-        if (const char *cap = std::getenv("HL_CUDA_JIT_MAX_REGISTERS")) g_caller_jit_cap = std::max(0, std::atoi(cap));
-        // The variable exists from here on (Halide's own default, 64, when the caller set none),
-        // so that a first call's setenv replaces a value instead of growing the environment.
-        setenv("HL_CUDA_JIT_MAX_REGISTERS", "64", /*overwrite=*/0);
+        if (const char *cap = std::getenv("HL_CUDA_JIT_MAX_REGISTERS")) {
+            g_caller_jit_cap = std::max(0, std::atoi(cap));
+            g_jit_cap_outside = cap;
+        }
+        // The variable exists from here on, so that a first call's setenv replaces a value
+        // instead of growing the environment.
+        setenv("HL_CUDA_JIT_MAX_REGISTERS", g_jit_cap_outside.c_str(), /*overwrite=*/0);
         halide_set_cuda_acquire_context(acquire_cuda_context);
         halide_set_cuda_release_context(release_cuda_context);
         halide_set_cuda_get_stream(get_cuda_stream);
