@@ -13,6 +13,13 @@
 // (t − k·dilation) / stride = (t − k_lo·dilation) / stride − j·dilation exactly.
 // The work per output is the landing taps (rounded up to ceil(K / stride) per phase), never the
 // (stride − 1)/stride masked taps of the zero-stuffing formulation.
+//
+// The accumulator is indexed by position, conv(l, co, b), or by phase (schedules/schedule.h says
+// which a schedule takes): conv(q, p, co, b) is output position l = q·stride + p, p ∈ [0, stride).
+// Then whether k_lo lands depends on p alone, not on q, and x's index is
+// q + (p + padding − k_lo·dilation) / stride − j·dilation: unit steps in q, its one division by
+// (p, k_lo). So a schedule that gives a group of threads (or a vector) one phase and consecutive q
+// has every lane take the same taps and read consecutive x. The same sums either way.
 #include "Halide.h"
 #include "autoschedule.h"
 #include "schedule.h"
@@ -37,6 +44,7 @@ public:
     GeneratorParam<int> unroll_ci{"unroll_ci", 1};
     GeneratorParam<int> taps{"taps", 0};  // 0 = any; see schedules/schedule.h
     GeneratorParam<int> dil{"dil", 0};    // 0 = any
+    GeneratorParam<int> fixed_stride{"fixed_stride", 0};  // 0 = any; see schedules/schedule.h
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -55,8 +63,15 @@ public:
     }
 
     void generate() {
-        Var l("l"), co("co"), b("b");
+        Var l("l"), q("q"), p("p"), co("co"), b("b");
         const Type acc_t = Float(32);
+        // A variant may compile its stride in (fixed_stride > 0): the math then divides by that
+        // constant, and any other value of the input is refused.
+        const Expr stride = fixed_stride > 0 ? Expr(int(fixed_stride)) : Expr(this->stride);
+        if (fixed_stride > 0) {
+            add_requirement(this->stride == int(fixed_stride), "this variant computes stride", int(fixed_stride),
+                            "only, got", this->stride);
+        }
 
         Expr L_in = x.dim(0).extent();
         Expr K = w.dim(0).extent();
@@ -75,8 +90,6 @@ public:
         // k_lo < min(stride, K): a larger k_lo has no tap (k = k_lo + j·stride < K), so a huge stride
         // costs nothing.
         RDom r(0, taps_per_phase, 0, cin_g, 0, min(stride, K), "r");  // r.x = j, r.y = ci in group, r.z = k_lo
-        Expr t = l + padding;
-        r.where((r.z * dilation - t) % stride == 0);
 
         // With one group, co % cout_g = co and the channel is r.y: written so that a schedule's
         // specialisation on groups == 1 sees the plain indices.
@@ -84,25 +97,44 @@ public:
         Expr co_g = select(groups == 1, co, co % cout_g);
         Expr ci = g * cin_g + r.y;
         Expr k = r.z + r.x * stride;
-        Expr i = (t - r.z * dilation) / stride - r.x * dilation;
 
         Func conv("conv");
-        conv(l, co, b) = cast(acc_t, biasz(co));
-        conv(l, co, b) += cast(acc_t, wz(k, co_g, ci)) * cast(acc_t, xz(i, ci, b));
-        out(l, co, b) = cast(elem_type, conv(l, co, b));
+        if (indexes_by_phase(family, fixed_stride)) {
+            // conv(q, p, ...) is output position l = q·stride + p: t = q·stride + tp, and the
+            // congruence and the division see tp only.
+            Expr tp = p + padding;
+            r.where((r.z * dilation - tp) % stride == 0);
+            Expr i = q + (tp - r.z * dilation) / stride - r.x * dilation;
+            conv(q, p, co, b) = cast(acc_t, biasz(co));
+            conv(q, p, co, b) += cast(acc_t, wz(k, co_g, ci)) * cast(acc_t, xz(i, ci, b));
+            // The phase: l % stride for a compiled-in stride (Halide bounds it by [0, stride) over a
+            // tile), else as l − q·stride, the same value, which Halide's bounds keep a single point
+            // for one l where a modulus by a runtime value spans [0, stride).
+            Expr ql = l / stride;
+            Expr pl = fixed_stride > 0 ? l % stride : l - ql * stride;
+            out(l, co, b) = cast(elem_type, conv(ql, pl, co, b));
+        } else {
+            Expr t = l + padding;
+            r.where((r.z * dilation - t) % stride == 0);
+            Expr i = (t - r.z * dilation) / stride - r.x * dilation;
+            conv(l, co, b) = cast(acc_t, biasz(co));
+            conv(l, co, b) += cast(acc_t, wz(k, co_g, ci)) * cast(acc_t, xz(i, ci, b));
+            out(l, co, b) = cast(elem_type, conv(l, co, b));
+        }
 
         // Layouts: the innermost dimension of every tensor is dense, as in a contiguous PyTorch tensor.
         x.dim(0).set_stride(1);
         w.dim(0).set_stride(1);
         out.dim(0).set_stride(1);
+        out.dim(0).set_min(0);  // so that l = q·stride + p is exact in the schedules' index arithmetic
         bias.dim(0).set_stride(1);
 
         if (using_autoscheduler()) {
             set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem
             return;
         }
-        Stages s{out, conv, xz, wz, l, co, b, r, stride, groups, K, dilation};
-        Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil};
+        Stages s{out, conv, xz, wz, l, q, p, co, b, r, this->stride, groups, K, dilation};
+        Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil, fixed_stride};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

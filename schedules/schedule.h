@@ -11,11 +11,12 @@ namespace convt1d {
 
 // The stages of the algorithm, with the names a schedule refers to.
 struct Stages {
-    Halide::Func out;    // (l, co, b): the output, cast to the element type
-    Halide::Func conv;   // (l, co, b): float32 accumulator; pure = bias, update = the taps
+    Halide::Func out;    // (l, co, b): the output, cast to the element type; reads conv(l / stride, l % stride)
+    Halide::Func conv;   // float32 accumulator, pure = bias, update = the taps; indexed (l, co, b), or
+                         // (q, p, co, b) for position q·stride + p, phase p < stride (indexes_by_phase)
     Halide::Func xz;     // (l, ci, b): x, zero outside its bounds
     Halide::Func wz;     // (k, co_g, ci): w, zero outside its bounds
-    Halide::Var l, co, b;
+    Halide::Var l, q, p, co, b;  // q, p: conv's first two dimensions where it is indexed by phase
     Halide::RDom r;      // r.x = tap j within the phase, r.y = input channel in the group, r.z = k_lo
     Halide::Expr stride, groups, K, dilation;  // for the schedules' specialisations
 };
@@ -35,7 +36,20 @@ struct Knobs {
     // share their x loads across taps; any other problem runs the generic loop nest (GPU).
     int taps;
     int dil;
+    // A stride compiled in (0 = any): tiles then hold whole phases, so that a warp (or a vector)
+    // computes one phase at a time, and other strides are refused (GPU families).
+    int stride;
 };
+
+// Which indexing of the accumulator a schedule takes (generators/convt1d_generator.cpp): by phase,
+// conv(q, p, co, b), for the CPU family (vectors of one phase, for every stride) and for a CUDA
+// variant with a stride compiled in (warps of one phase); by position, conv(l, co, b), for the
+// other CUDA variants, which serve every stride with one kernel. (By position at stride 1 keeps the
+// loop over k_lo that Halide partitions into a steady state without x's boundary tests: kb64 took
+// 18.6 ms by phase against 15.7 by position, measured on the H100.)
+inline bool indexes_by_phase(const std::string &family, int fixed_stride) {
+    return family == "cpu" || fixed_stride > 0;
+}
 
 void schedule_cpu(const Halide::Target &target, Stages &s, const Knobs &k);
 void schedule_cuda(const Halide::Target &target, Stages &s, const Knobs &k);

@@ -3,24 +3,27 @@
 # build/bench and build/tests/convt1d_tests: the whole build/ is over the 64 MiB carry limit),
 # run the tests on every variant, the CLI on every suite shape, compute-sanitizer on every CUDA
 # variant, and the Google Benchmark suite against cuDNN. Everything lands in $OUT.
-#   usage (device tool): bash scripts/gpu_suite.sh        [BENCH_FILTER=regex]
+#   usage (device tool): bash scripts/gpu_suite.sh   [BENCH_FILTER=regex] [SANITIZE=0] [TESTS=0] [BENCH=0]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-suite-out}"
 mkdir -p "$OUT"
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,clocks.sm,temperature.gpu --format=csv | tee "$OUT/gpu.txt"
-echo "== tests"
-./build/tests/convt1d_tests > "$OUT/tests.log" 2>&1; echo "tests rc=$?"
-grep -E "^\[  (PASSED|FAILED|SKIPPED) |seed|variant  \]" "$OUT/tests.log" | head -40
+if [ "${TESTS:-1}" = 1 ]; then
+  echo "== tests"
+  ./build/tests/convt1d_tests > "$OUT/tests.log" 2>&1; echo "tests rc=$?"
+  grep -E "^\[  (PASSED|FAILED|SKIPPED) |seed|variant  \]" "$OUT/tests.log" | head -40
+fi
 if [ "${SANITIZE:-1}" = 1 ]; then
   echo "== compute-sanitizer (memcheck) on every CUDA variant, a shape no tile divides"
-  for v in $(./build/convt1d variants | awk '$2=="cuda"{print $1}'); do
+  # at the variant's compiled-in stride (last column of `convt1d variants`), or 3 for "any"
+  ./build/convt1d variants | awk '$2=="cuda"{print $1, ($NF=="any" ? 3 : $NF)}' | while read -r v s; do
     for g in 1 3; do
       compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 33 --cout 69 \
-        --kernel 5 --length 999 --stride 3 --padding 2 --dilation 2 --output-padding 1 --groups $g --bias \
+        --kernel 5 --length 999 --stride "$s" --padding 2 --dilation 2 --output-padding 1 --groups $g --bias \
         --device cuda --variant "$v" --reps 1 > "$OUT/memcheck.tmp" 2>&1
       rc=$?
-      echo "$v groups=$g rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
+      echo "$v stride=$s groups=$g rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
     done
   done | tee "$OUT/memcheck.txt"
   echo "== compute-sanitizer (memcheck) on the compiled-in taps of every variant that has them"
@@ -32,14 +35,15 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     echo "$v K=$k dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
   echo "== compute-sanitizer (racecheck) on the variants that stage weights in shared memory"
-  for v in $(./build/convt1d variants | awk '$2=="cuda" && $8=="shared"{print $1}'); do
+  ./build/convt1d variants | awk '$2=="cuda" && $8=="shared"{print $1, ($NF=="any" ? 2 : $NF)}' | while read -r v s; do
     compute-sanitizer --tool racecheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 16 --cout 40 \
-      --kernel 3 --length 300 --stride 2 --padding 1 --dilation 2 --device cuda --variant "$v" --reps 1 \
+      --kernel 3 --length 300 --stride "$s" --padding 1 --dilation 2 --device cuda --variant "$v" --reps 1 \
       > "$OUT/memcheck.tmp" 2>&1
-    echo "racecheck $v rc=$? $(grep -E 'RACECHECK SUMMARY|ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
+    echo "racecheck $v stride=$s rc=$? $(grep -E 'RACECHECK SUMMARY|ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
   rm -f "$OUT/memcheck.tmp"
 fi
+[ "${BENCH:-1}" = 1 ] || exit 0
 echo "== tune (the runtime's measured choice, cached in \$OUT/tuning.tsv)"
 export CONVT1D_TUNING_CACHE="$OUT/tuning.tsv"
 ./build/convt1d tune 2>&1 | tee "$OUT/tune.txt"

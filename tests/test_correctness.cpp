@@ -22,8 +22,13 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     opt.device = v->device;
     opt.variant = name;
     int ran = 0, ran_compiled_in = 0;
+    // A variant with a stride compiled in computes that stride only: four of five problems are drawn
+    // at it, the fifth at any stride, to check the refusal too.
+    auto computes = [&](int64_t stride) { return v->stride == 0 || stride == v->stride; };
+    int refused_stride = 0;
     for (int i = 0; i < kCases; ++i) {
         Problem pr = random_problem(rng);
+        while (i % 5 != 0 && !computes(pr.p.stride)) pr = random_problem(rng);
         const bool compiled_in = v->taps > 0 && i % 2 == 0;
         if (compiled_in) {
             // Every other problem takes the variant's compiled-in filter length and dilation (at
@@ -44,6 +49,14 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
             ASSERT_FALSE(st.ok);
             ASSERT_NE(st.message.find("computes groups == 1 only"), std::string::npos) << st.message;
             for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
+            continue;
+        }
+        if (!computes(c.pr.p.stride)) {
+            // Another stride than the compiled-in one: refused up front, output untouched.
+            ASSERT_FALSE(st.ok);
+            ASSERT_NE(st.message.find("computes stride"), std::string::npos) << st.message;
+            for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
+            ++refused_stride;
             continue;
         }
         if (v->autoscheduled && !st.ok && st.message.find("is accessed at") != std::string::npos) {
@@ -67,6 +80,17 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     if (v->taps > 0) {
         EXPECT_GE(ran_compiled_in, kCases / 4) << "too few problems reached the compiled-in taps of " << name;
     }
+    if (!v->autoscheduled) {
+        // Wider channels than the random problems reach (a staged stride-2 build once wrote out of
+        // bounds at C_in 64 × C_out 256 only): one such problem at the variant's stride.
+        Problem pr{1, 64, 256, 4, 100, Params{}, true};
+        pr.p.stride = v->stride > 0 ? v->stride : 2;
+        pr.p.padding = 1;
+        Case c(pr, rng);
+        const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, opt);
+        ASSERT_TRUE(st.ok) << st.message << " for " << c.pr.str();
+        ASSERT_TRUE(c.check(c.out)) << c.pr.str();
+    }
     if (v->autoscheduled) {
         // tuned for B 32 and whole tiles: a problem of that kind, which it must compute exactly
         Problem pr{32, 8, 64, 5, 300, Params{}, false};
@@ -77,7 +101,13 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         ASSERT_TRUE(c.check(c.out));
         ++ran;
     } else {
-        EXPECT_GE(ran, v->ungrouped ? kCases / 4 : kCases) << "too few of the random problems ran on " << name;
+        // One group in about half of the random problems; another stride than a compiled-in one in
+        // about one in six (one in five is drawn at any stride).
+        const int expected = v->ungrouped ? kCases / 4 : v->stride > 0 ? kCases * 3 / 4 : kCases;
+        EXPECT_GE(ran, expected) << "too few of the random problems ran on " << name;
+    }
+    if (v->stride > 0) {
+        EXPECT_GT(refused_stride, 0) << "no problem checked that " << name << " refuses other strides";
     }
     std::printf("[ variant  ] %s: %d of %d random problems ran and matched float64\n", name.c_str(), ran, kCases);
 }

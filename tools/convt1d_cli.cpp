@@ -38,14 +38,16 @@ int usage() {
 std::vector<tools::Shape> suite(const std::string &file) { return tools::load_shapes(file); }
 
 int cmd_variants() {
-    std::printf("%-33s %-6s %7s %6s %7s %-7s %-7s %-13s %-17s %s\n", "variant", "device", "tile_l", "reg_l",
-                "reg_co", "groups", "x", "weights", "compiled-in", "registers");
+    std::printf("%-36s %-6s %7s %6s %7s %-7s %-7s %-13s %-17s %-9s %s\n", "variant", "device", "tile_l", "reg_l",
+                "reg_co", "groups", "x", "weights", "compiled-in", "registers", "stride");
     for (const VariantInfo &v : variants()) {
         const std::string fixed =
             v.taps > 0 ? "K=" + std::to_string(v.taps) + ",dilation=" + std::to_string(v.dil) : std::string("-");
-        std::printf("%-33s %-6s %7d %6d %7d %-7s %-7s %-13s %-17s %d\n", v.name.c_str(), to_string(v.device),
+        const std::string stride = v.stride > 0 ? std::to_string(v.stride) : "any";
+        std::printf("%-36s %-6s %7d %6d %7d %-7s %-7s %-13s %-17s %-9d %s\n", v.name.c_str(), to_string(v.device),
                     v.tile_l, v.reg_l, v.reg_co, v.ungrouped ? "1-only" : "any", v.pad_x ? "padded" : "direct",
-                    v.autoscheduled ? "Anderson2021" : v.stage_w ? "shared" : "global", fixed.c_str(), v.max_regs);
+                    v.autoscheduled ? "Anderson2021" : v.stage_w ? "shared" : "global", fixed.c_str(), v.max_regs,
+                    stride.c_str());
     }
     std::printf("CUDA device: %s\n", cuda_available() ? cuda_device_name().c_str() : "none");
     std::printf("convt1d %s, Halide %s\n", version(), halide_version());

@@ -24,6 +24,7 @@ struct VariantEntry {
     int autoscheduled;  // 1: scheduled by Halide's Anderson2021 autoscheduler
     int taps, dil;      // filter length and dilation compiled in (0: none)
     int max_regs;       // CUDA: register cap for Halide's JIT (64 = Halide's default)
+    int stride;         // 0: any stride; else the one stride it computes (compiled in)
     PipelineFn fn;
 };
 

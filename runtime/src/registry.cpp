@@ -29,7 +29,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride});
         }
         return l;
     }();
@@ -64,6 +64,10 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         if (why) *why = "computes groups == 1 only, got groups = " + std::to_string(p.groups);
         return false;
     }
+    if (v.stride > 0 && p.stride != v.stride) {
+        if (why) *why = "computes stride " + std::to_string(v.stride) + " only, got stride = " + std::to_string(p.stride);
+        return false;
+    }
     if (const int64_t need = shared_bytes(v, x, w, p); need > kSharedLimit) {
         if (why) {
             *why = "needs " + std::to_string(need) + " bytes of shared memory per block for this problem (limit " +
@@ -90,8 +94,8 @@ Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &
         if (d == Device::CUDA) {
             const int64_t blocks = (C_out + v.reg_co - 1) / v.reg_co;
             const double fill = double(C_out) / double(blocks * v.reg_co);  // useful fraction of the FMAs
-            // reg_l a multiple of the stride puts a warp's lanes in one phase (no divergence)
-            const double phase = p.stride > 1 && v.reg_l % p.stride == 0 ? 1.5 : 1.0;
+            // tiles of whole phases put a warp's lanes in one phase (no divergence)
+            const double phase = p.stride > 1 && v.stride > 0 ? 1.5 : 1.0;
             score = fill * (1.0 + std::min(v.reg_co, 32) / 32.0) * (v.stage_w ? 1.5 : 1.0) * phase -
                     (v.tile_l == 128 ? 0.0 : 0.01);
         }

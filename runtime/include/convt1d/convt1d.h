@@ -112,6 +112,8 @@ struct VariantInfo {
     int dil;       // stride 1 and one group run an unrolled tap loop; any other runs the generic one
     int max_regs;  // CUDA: registers per thread its kernels are JIT-compiled with (Halide's default
                    // is 64; HL_CUDA_JIT_MAX_REGISTERS set before the process starts overrides it)
+    int stride;    // 0: any stride; else the one stride it computes, compiled in (its tiles whole phases);
+                   // other strides are refused with a message
 };
 // Every schedule variant compiled into this library (from schedules/variants.cmake).
 const std::vector<VariantInfo> &variants();
