@@ -49,21 +49,15 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
     // With a stride S compiled in, conv is indexed by phase and a thread's reg_l consecutive outputs
     // are reg_l/S positions q of each of the S phases p: every lane of a warp computes the same phase
     // at the same time (the same taps, no divergent branch), its x loads are consecutive in q, and a
-    // tap's weights serve reg_l/S positions. Measured on the H100 (run38): kb79 (stride 2) 2.95 ms
-    // and wide 6.50 ms, against 3.52 and 8.02 with the phases of a thread's positions tested one by
-    // one (run30); stride4 (K 8) stays faster by position (2.41 against 3.37 ms). Each dimension's
+    // tap's weights serve reg_l/S positions. Measured on the H100 (run40, weights staged): kb79
+    // (stride 2) 2.69 ms, wide 4.77 ms (8 positions, 255 registers), stride4 1.85 ms, against 3.52,
+    // 8.02 and 2.41 with the phases of a thread's positions tested one by one (run30). Each dimension's
     // extent is stated: the output's tail guard otherwise leaves Halide a clamped box, and the
     // unrolled loops then test every position.
     const int S = k.stride;
     std::vector<VarOrRVar> acc;  // the accumulator's position dimensions, innermost first
     if (S > 0) {
         if (reg_l % S != 0) throw CompileError("cuda schedule: the compiled-in stride must divide reg_l");
-        if (k.stage_w) {
-            // Measured on the H100: kb79 2.58 ms staged against 2.95 not, but compute-sanitizer caught
-            // the transposed-weights kernel of the staged build writing out of bounds for C_in 64 ×
-            // C_out 256 (not for C_out 248 or the position-indexed variants); not understood yet.
-            throw CompileError("cuda schedule: a compiled-in stride with staged weights is not supported");
-        }
         s.conv.bound_extent(s.q, reg_l / S).bound_extent(s.p, S);
         acc = {s.q, s.p};
     } else {
@@ -98,8 +92,16 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         s.conv.update().vectorize(s.co, vec);
     }
     specialise_tap_loop(s, k);
-    Func wt = transposed_weights(s);
     if (k.pad_x) pad_x(s);
+    if (S > 0 && k.stage_w) {
+        // Staged straight from w, without the transposed copy: with one, compute-sanitizer caught
+        // the copy's kernel writing out of bounds at C_in 64 × C_out 256 (its realized region, as
+        // Halide bounds it from the staging loop of a phase-indexed block, went wrong; docs/NOTES.md
+        // version 13).
+        stage_weights(s.wz, s, lb, reg_co, tile_l, /*lanes=*/false);
+        return;
+    }
+    Func wt = transposed_weights(s);
     if (k.stage_w) stage_weights(wt, s, lb, reg_co, tile_l, /*lanes=*/false);
 }
 

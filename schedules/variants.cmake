@@ -18,10 +18,9 @@
 # reg_l outputs are reg_l/stride positions of each of the stride phases, so a warp computes one phase
 # at a time (no divergent phase test, consecutive x); such a variant refuses other strides. Stride 0
 # variants index by position and serve every stride (a warp's lanes in different phases above 1).
-# kb79 (stride 2): 2.95 ms (l64_r4_c8_u4_stride2) against 3.52 by position; 2.58 ms with the weights
-# staged in shared memory, but that combination's
-# transposed-weights kernel wrote out of bounds for C_in 64 × C_out 256 (compute-sanitizer; not
-# understood), so stride variants keep their weights in global memory (schedules/cuda.cpp refuses it).
+# kb79 (stride 2) 2.69 ms, wide 4.77, stride4 1.85 against 3.52, 8.02, 2.41 by position (run40, H100).
+# Stride variants with staged weights stage them straight from w, without the transposed copy (whose
+# kernel wrote out of bounds at C_in 64 × C_out 256 when staged from a phase-indexed block; NOTES v13).
 # family cuda_warp = one warp per block, the tile striped over the lanes (schedules/cuda_warp.cpp);
 # tile_l = 32 × the tiles a block computes in turn (its weights staged once for all of them).
 # w8_r4_c8_sp: kb74 3.88 ms against 4.12 for the best thread-family variant (NOTES version 12).
@@ -31,45 +30,50 @@
 # reg_co 64 (all at Halide's 64-register cap), one-warp blocks with gpu_lanes; at 255 registers the
 # compiled-in-taps blocks of NOTES version 11 that lost.
 #
-#    name                             family    tile_l reg_l reg_co ungrouped stage_w pad_x unroll_ci taps dil regs stride
+#    name                                family    tile_l reg_l reg_co ungrouped stage_w pad_x unroll_ci taps dil regs stride
 set(CONVT1D_VARIANTS
-    "cpu_avx2                         cpu       16     1     4      0         0       0     1         0    0   0    0"
-    "cuda_l128_c32_s                  cuda      128    1     32     1         1       0     1         0    0   64   0"
-    "cuda_l256_c32_s                  cuda      256    1     32     1         1       0     1         0    0   64   0"
-    "cuda_l128_c16_s                  cuda      128    1     16     1         1       0     1         0    0   64   0"
-    "cuda_l128_c32                    cuda      128    1     32     1         0       0     1         0    0   64   0"
-    "cuda_l128_r4_c8                  cuda      128    4     8      1         0       0     1         0    0   64   0"
-    "cuda_l256_r4_c8                  cuda      256    4     8      1         0       0     1         0    0   64   0"
-    "cuda_l64_r4_c8                   cuda      64     4     8      1         0       0     1         0    0   64   0"
-    "cuda_l128_r4_c8_s                cuda      128    4     8      1         1       0     1         0    0   64   0"
-    "cuda_l128_r4_c4                  cuda      128    4     4      1         0       0     1         0    0   64   0"
-    "cuda_l128_r4_c8_g                cuda      128    4     8      0         0       0     1         0    0   64   0"
-    "cuda_l128_c4_g                   cuda      128    1     4      0         0       0     1         0    0   64   0"
-    "cuda_l64_r4_c8_p                 cuda      64     4     8      1         0       1     1         0    0   64   0"
-    "cuda_l128_r4_c8_p                cuda      128    4     8      1         0       1     1         0    0   64   0"
-    "cuda_l128_r4_c8_sp               cuda      128    4     8      1         1       1     1         0    0   64   0"
-    "cuda_l256_c32_sp                 cuda      256    1     32     1         1       1     1         0    0   64   0"
-    "cuda_l128_r4_c8_gp               cuda      128    4     8      0         0       1     1         0    0   64   0"
-    "cuda_l128_r4_c8_s_u2             cuda      128    4     8      1         1       0     2         0    0   64   0"
-    "cuda_l128_r4_c8_s_u4             cuda      128    4     8      1         1       0     4         0    0   64   0"
-    "cuda_l128_r4_c8_s_u4_reg255      cuda      128    4     8      1         1       0     4         0    0   255  0"
-    "cuda_l64_r4_c8_u4                cuda      64     4     8      1         0       0     4         0    0   64   0"
-    "cuda_l128_r4_c8_sp_u4            cuda      128    4     8      1         1       1     4         0    0   64   0"
-    "cuda_l128_c32_s_u4               cuda      128    1     32     1         1       0     4         0    0   64   0"
-    "cuda_l128_r4_c8_g_u4             cuda      128    4     8      0         0       0     4         0    0   64   0"
-    "cuda_l128_r4_c32_s_k5d3_reg255   cuda      128    4     32     1         1       0     1         5    3   255  0"
-    "cuda_l128_r8_c16_s_k3d1_reg255   cuda      128    8     16     1         1       0     1         3    1   255  0"
-    "cuda_l128_r4_c8_s_u2_k5d3_reg255 cuda      128    4     8      1         1       0     2         5    3   255  0"
-    "cuda_l128_r4_c8_s_u2_k3d1_reg255 cuda      128    4     8      1         1       0     2         3    1   255  0"
-    "cuda_l128_r4_c8_s_u4_k3d1_reg255 cuda      128    4     8      1         1       0     4         3    1   255  0"
-    "cuda_l128_r4_c8_stride2          cuda      128    4     8      1         0       0     1         0    0   64   2"
-    "cuda_l64_r4_c8_stride2           cuda      64     4     8      1         0       0     1         0    0   64   2"
-    "cuda_l64_r4_c8_u4_stride2        cuda      64     4     8      1         0       0     4         0    0   64   2"
-    "cuda_l128_r4_c8_g_stride2        cuda      128    4     8      0         0       0     1         0    0   64   2"
-    "cuda_l128_r4_c8_stride4          cuda      128    4     8      1         0       0     1         0    0   64   4"
-    "cuda_l64_r4_c8_stride4           cuda      64     4     8      1         0       0     1         0    0   64   4"
-    "cuda_l64_r4_c8_u4_stride4        cuda      64     4     8      1         0       0     4         0    0   64   4"
-    "cuda_l128_r4_c8_g_stride4        cuda      128    4     8      0         0       0     1         0    0   64   4"
-    "cuda_w8_r4_c8_sp                 cuda_warp 256    4     8      1         1       1     1         0    0   64   0"
-    "cuda_anderson2021                auto      0      0     0      0         0       0     1         0    0   0    0"
+    "cpu_avx2                            cpu       16     1     4      0         0       0     1         0    0   0    0"
+    "cuda_l128_c32_s                     cuda      128    1     32     1         1       0     1         0    0   64   0"
+    "cuda_l256_c32_s                     cuda      256    1     32     1         1       0     1         0    0   64   0"
+    "cuda_l128_c16_s                     cuda      128    1     16     1         1       0     1         0    0   64   0"
+    "cuda_l128_c32                       cuda      128    1     32     1         0       0     1         0    0   64   0"
+    "cuda_l128_r4_c8                     cuda      128    4     8      1         0       0     1         0    0   64   0"
+    "cuda_l256_r4_c8                     cuda      256    4     8      1         0       0     1         0    0   64   0"
+    "cuda_l64_r4_c8                      cuda      64     4     8      1         0       0     1         0    0   64   0"
+    "cuda_l128_r4_c8_s                   cuda      128    4     8      1         1       0     1         0    0   64   0"
+    "cuda_l128_r4_c4                     cuda      128    4     4      1         0       0     1         0    0   64   0"
+    "cuda_l128_r4_c8_g                   cuda      128    4     8      0         0       0     1         0    0   64   0"
+    "cuda_l128_c4_g                      cuda      128    1     4      0         0       0     1         0    0   64   0"
+    "cuda_l64_r4_c8_p                    cuda      64     4     8      1         0       1     1         0    0   64   0"
+    "cuda_l128_r4_c8_p                   cuda      128    4     8      1         0       1     1         0    0   64   0"
+    "cuda_l128_r4_c8_sp                  cuda      128    4     8      1         1       1     1         0    0   64   0"
+    "cuda_l256_c32_sp                    cuda      256    1     32     1         1       1     1         0    0   64   0"
+    "cuda_l128_r4_c8_gp                  cuda      128    4     8      0         0       1     1         0    0   64   0"
+    "cuda_l128_r4_c8_s_u2                cuda      128    4     8      1         1       0     2         0    0   64   0"
+    "cuda_l128_r4_c8_s_u4                cuda      128    4     8      1         1       0     4         0    0   64   0"
+    "cuda_l128_r4_c8_s_u4_reg255         cuda      128    4     8      1         1       0     4         0    0   255  0"
+    "cuda_l64_r4_c8_u4                   cuda      64     4     8      1         0       0     4         0    0   64   0"
+    "cuda_l128_r4_c8_sp_u4               cuda      128    4     8      1         1       1     4         0    0   64   0"
+    "cuda_l128_c32_s_u4                  cuda      128    1     32     1         1       0     4         0    0   64   0"
+    "cuda_l128_r4_c8_g_u4                cuda      128    4     8      0         0       0     4         0    0   64   0"
+    "cuda_l128_r4_c32_s_k5d3_reg255      cuda      128    4     32     1         1       0     1         5    3   255  0"
+    "cuda_l128_r8_c16_s_k3d1_reg255      cuda      128    8     16     1         1       0     1         3    1   255  0"
+    "cuda_l128_r4_c8_s_u2_k5d3_reg255    cuda      128    4     8      1         1       0     2         5    3   255  0"
+    "cuda_l128_r4_c8_s_u2_k3d1_reg255    cuda      128    4     8      1         1       0     2         3    1   255  0"
+    "cuda_l128_r4_c8_s_u4_k3d1_reg255    cuda      128    4     8      1         1       0     4         3    1   255  0"
+    "cuda_l128_r4_c8_stride2             cuda      128    4     8      1         0       0     1         0    0   64   2"
+    "cuda_l64_r4_c8_stride2              cuda      64     4     8      1         0       0     1         0    0   64   2"
+    "cuda_l64_r4_c8_u4_stride2           cuda      64     4     8      1         0       0     4         0    0   64   2"
+    "cuda_l128_r4_c8_g_stride2           cuda      128    4     8      0         0       0     1         0    0   64   2"
+    "cuda_l128_r4_c8_s_u4_stride2        cuda      128    4     8      1         1       0     4         0    0   64   2"
+    "cuda_l64_r4_c8_s_u4_stride2         cuda      64     4     8      1         1       0     4         0    0   64   2"
+    "cuda_l128_r8_c8_s_u4_stride2_reg255 cuda      128    8     8      1         1       0     4         0    0   255  2"
+    "cuda_l128_r4_c8_stride4             cuda      128    4     8      1         0       0     1         0    0   64   4"
+    "cuda_l64_r4_c8_stride4              cuda      64     4     8      1         0       0     1         0    0   64   4"
+    "cuda_l64_r4_c8_u4_stride4           cuda      64     4     8      1         0       0     4         0    0   64   4"
+    "cuda_l128_r4_c8_g_stride4           cuda      128    4     8      0         0       0     1         0    0   64   4"
+    "cuda_l128_r4_c8_s_u4_stride4        cuda      128    4     8      1         1       0     4         0    0   64   4"
+    "cuda_l128_r8_c8_s_u4_stride4_reg255 cuda      128    8     8      1         1       0     4         0    0   255  4"
+    "cuda_w8_r4_c8_sp                    cuda_warp 256    4     8      1         1       1     1         0    0   64   0"
+    "cuda_anderson2021                   auto      0      0     0      0         0       0     1         0    0   0    0"
 )
