@@ -133,7 +133,7 @@ public:
             set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem
             return;
         }
-        Stages s{out, conv, xz, wz, l, q, p, co, b, r, this->stride, groups, K, dilation};
+        Stages s{out, conv, xz, wz, l, q, p, co, b, r, stride, groups, K, dilation};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil, fixed_stride};
         apply_schedule(family, get_target(), s, knobs);
     }

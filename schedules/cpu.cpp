@@ -33,8 +33,10 @@ void schedule_cpu(const Target &target, Stages &s, const Knobs &) {
             .fuse(coo, s.b, cb)
             .parallel(cb);
     };
+    Expr phased = cast<bool>(0);  // the stride is one of those constants
     for (int S = 1; S <= 4; S *= 2) {
         tile(s.out.specialize(s.stride == S), S);
+        phased = phased || s.stride == S;
     }
     // Any other stride: one position at a time (its tile of whole phases would be stride wide).
     s.out.split(s.l, lo, li, 1)
@@ -47,7 +49,6 @@ void schedule_cpu(const Target &target, Stages &s, const Knobs &) {
     // ---- accumulator: a tile_l × stride × tile_co block; per phase the tile_l × tile_co tile in
     // registers, taps innermost so one x vector meets tile_co weights. Within a phase x's index
     // steps by one along q whatever the stride, so the x loads are dense.
-    const Expr phased = s.stride == 1 || s.stride == 2 || s.stride == 4;
     s.conv.compute_at(s.out, lo)
         .split(s.co, cio, cii, tile_co)
         .unroll(cii);

@@ -73,18 +73,15 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         .split(rci, rci_o, rci_i, k.unroll_ci, TailStrategy::GuardWithIf)
         .unroll(s.co)
         .unroll(rci_i);  // unroll_ci independent x loads in flight per tap: latency, not issue, binds
-    std::vector<VarOrRVar> pure_order{s.co}, update_order{s.co};
+    std::vector<VarOrRVar> order{s.co};  // channels innermost, then the positions, then the taps
     for (const VarOrRVar &v : acc) {
         s.conv.unroll(v);
         s.conv.update().unroll(v);
-        pure_order.push_back(v);
-        update_order.push_back(v);
+        order.push_back(v);
     }
-    s.conv.reorder(pure_order);
-    for (const VarOrRVar &v : {VarOrRVar(rci_i), VarOrRVar(j), VarOrRVar(rci_o), VarOrRVar(k_lo)}) {
-        update_order.push_back(v);
-    }
-    s.conv.update().reorder(update_order);
+    s.conv.reorder(order);
+    order.insert(order.end(), {rci_i, j, rci_o, k_lo});
+    s.conv.update().reorder(order);
     if (k.stage_w) {
         // 16-byte shared loads of the weights need the channel loop as 4-wide vectors; with global
         // weights the vectors only add packing moves (the loads stay scalar), so they stay unrolled.

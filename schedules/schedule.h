@@ -11,14 +11,16 @@ namespace convt1d {
 
 // The stages of the algorithm, with the names a schedule refers to.
 struct Stages {
-    Halide::Func out;    // (l, co, b): the output, cast to the element type; reads conv(l / stride, l % stride)
+    Halide::Func out;    // (l, co, b): the output, cast to the element type; reads conv at l, or at its
+                         // position l / stride and phase l % stride
     Halide::Func conv;   // float32 accumulator, pure = bias, update = the taps; indexed (l, co, b), or
                          // (q, p, co, b) for position q·stride + p, phase p < stride (indexes_by_phase)
     Halide::Func xz;     // (l, ci, b): x, zero outside its bounds
     Halide::Func wz;     // (k, co_g, ci): w, zero outside its bounds
     Halide::Var l, q, p, co, b;  // q, p: conv's first two dimensions where it is indexed by phase
     Halide::RDom r;      // r.x = tap j within the phase, r.y = input channel in the group, r.z = k_lo
-    Halide::Expr stride, groups, K, dilation;  // for the schedules' specialisations
+    Halide::Expr stride, groups, K, dilation;  // for the schedules' specialisations (stride as the math
+                                               // uses it: a constant where a variant compiles it in)
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant
@@ -36,8 +38,8 @@ struct Knobs {
     // share their x loads across taps; any other problem runs the generic loop nest (GPU).
     int taps;
     int dil;
-    // A stride compiled in (0 = any): tiles then hold whole phases, so that a warp (or a vector)
-    // computes one phase at a time, and other strides are refused (GPU families).
+    // A stride compiled in (0 = any): tiles then hold whole phases, so that a warp computes one
+    // phase at a time, and other strides are refused (cuda family; cuda_warp refuses the knob).
     int stride;
 };
 
