@@ -6,11 +6,15 @@
 // Timing: CUDA events around each call on device-resident data, 3 warm-up calls, the median of
 // the timed calls, inputs and outputs rotated over several buffer sets when one set would fit in
 // the 50 MB L2.
+//
+// Host overhead (launch-bound shapes, the `host_` contenders): what a call costs the CPU, apart from
+// the GPU's time; see run_host.
 #include "common.h"
 
 #include <cuda_runtime.h>
 #include <cudnn.h>
 
+#include <chrono>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -133,18 +137,80 @@ void run_contender(benchmark::State &state, Problem &pr, const Machine &m, const
     }
 }
 
-Call halide_call(const std::string &variant) {
-    return [variant](Problem &pr, int i) -> std::string {
+// The library's view of buffer set i of a problem.
+struct Views {
+    ConstTensor x, w;
+    Tensor out;
+};
+Views views(Problem &pr, int i) {
+    const tools::Shape &s = pr.s;
+    return {{pr.x[i]->f(), {s.B, s.C_in, s.L_in}, {s.C_in * s.L_in, s.L_in, 1}},
+            {pr.w->f(), {s.C_in, s.C_out / s.p.groups, s.K}, {(s.C_out / s.p.groups) * s.K, s.K, 1}},
+            {pr.out[i]->f(), {s.B, s.C_out, s.L_out()}, {s.C_out * s.L_out(), s.L_out(), 1}}};
+}
+
+Call halide_call(const std::string &variant, bool per_group = false) {
+    return [variant, per_group](Problem &pr, int i) -> std::string {
         Options o;
         o.device = Device::CUDA;
         o.variant = variant;  // empty: the runtime's own choice
-        const tools::Shape &s = pr.s;
-        ConstTensor x{pr.x[i]->f(), {s.B, s.C_in, s.L_in}, {s.C_in * s.L_in, s.L_in, 1}};
-        ConstTensor w{pr.w->f(), {s.C_in, s.C_out / s.p.groups, s.K}, {(s.C_out / s.p.groups) * s.K, s.K, 1}};
-        Tensor out{pr.out[i]->f(), {s.B, s.C_out, s.L_out()}, {s.C_out * s.L_out(), s.L_out(), 1}};
-        const Status st = conv_transpose1d_device(x, w, nullptr, out, s.p, o);
+        o.per_group = per_group;
+        const Views v = views(pr, i);
+        const Status st = conv_transpose1d_device(v.x, v.w, nullptr, v.out, pr.s.p, o);
         return st.ok ? "" : st.message;
     };
+}
+
+// Median wall time of f in microseconds over n calls, each followed by `after` (untimed).
+template <typename F, typename G>
+double host_us(int n, F &&f, G &&after) {
+    std::vector<double> us;
+    for (int r = 0; r < n; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        f();
+        const auto t1 = std::chrono::steady_clock::now();
+        after();
+        us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    }
+    return median(us);
+}
+
+// The host side of a call, apart from the GPU's time (the issue's "measure host overhead
+// separately"), after the contender's correctness was checked by run_contender:
+//   host_us          entry to return of one call with the GPU idle (a synchronisation after each
+//                    call, outside the timed span): validation, choice, runtime, launch;
+//   back_to_back_us  200 calls queued back to back, then one synchronisation, per call: the cost a
+//                    loop of calls sees, max(host, GPU) when the two overlap;
+//   validate_us, choose_us (the runtime only): the public validate() and choose_variant() alone,
+//                    the two steps a call takes before Halide's.
+void run_host(benchmark::State &state, Problem &pr, const Call &call, bool runtime_parts) {
+    for (auto _ : state) {
+        for (int i = 0; i < 20; ++i) call(pr, i % pr.sets);  // warm-up: modules, allocations, tuning
+        CUDA_OK(cudaDeviceSynchronize());
+        std::string err;
+        const double host = host_us(
+            200, [&] { err = call(pr, 0); }, [] { cudaDeviceSynchronize(); });
+        if (!err.empty()) {
+            state.SkipWithError(("not run: " + err).c_str());
+            return;
+        }
+        const int n = 200;
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int r = 0; r < n; ++r) call(pr, r % pr.sets);
+        CUDA_OK(cudaDeviceSynchronize());
+        const double b2b =
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / n;
+        state.SetIterationTime(host * 1e-6);
+        state.counters["host_us"] = host;
+        state.counters["back_to_back_us"] = b2b;
+        if (runtime_parts) {
+            const Views v = views(pr, 0);
+            state.counters["validate_us"] = host_us(
+                200, [&] { benchmark::DoNotOptimize(validate(v.x, v.w, nullptr, v.out, pr.s.p)); }, [] {});
+            state.counters["choose_us"] = host_us(
+                200, [&] { benchmark::DoNotOptimize(choose_variant(v.x, v.w, pr.s.p, Device::CUDA)); }, [] {});
+        }
+    }
 }
 
 // cuDNN as PyTorch uses it: the transposed convolution is the backward-data pass of the forward
@@ -258,17 +324,40 @@ int main(int argc, char **argv) {
             if (v.device != Device::CUDA) continue;
             reg("halide_" + v.name, [n = v.name](Problem &) { return halide_call(n); }, kFp32Tolerance);
         }
+        if (s.p.groups > 1) {  // and each once per group (Options::per_group)
+            for (const VariantInfo &v : variants()) {
+                if (v.device != Device::CUDA) continue;
+                reg("halide_" + v.name + "_per_group", [n = v.name](Problem &) { return halide_call(n, true); },
+                    kFp32Tolerance);
+            }
+        }
         reg("halide_runtime", [](Problem &) { return halide_call(""); }, kFp32Tolerance);
+        auto cudnn = [name = s.name](const std::string &who, cudnnMathType_t math) {
+            return [who, math, name](Problem &pr) -> Call {
+                auto &c = cudnns[name + who];
+                if (!c) c = std::make_unique<Cudnn>(pr, math);
+                Cudnn *cp = c.get();
+                return [cp](Problem &p, int i) { return (*cp)(p, i); };
+            };
+        };
         for (auto [who, math, tol] : {std::tuple{"cudnn_fp32", CUDNN_FMA_MATH, kFp32Tolerance},
                                       std::tuple{"cudnn_tf32", CUDNN_TENSOR_OP_MATH, kTf32Tolerance}}) {
-            reg(who,
-                [who = std::string(who), math = math, name = s.name](Problem &pr) -> Call {
-                    auto &c = cudnns[name + who];
-                    if (!c) c = std::make_unique<Cudnn>(pr, math);
-                    Cudnn *cp = c.get();
-                    return [cp](Problem &p, int i) { return (*cp)(p, i); };
-                },
-                tol);
+            reg(who, cudnn(who, math), tol);
+        }
+        // Launch-bound shapes (under 10 µs of work at the FMA peak): the host side of a call, for
+        // the runtime and both cuDNN modes.
+        if (s.useful_flops() / (m.peak_GFLOPs * 1e9) < 10e-6) {
+            for (auto [who, make, parts] :
+                 {std::tuple{"runtime", std::function<Call(Problem &)>([](Problem &) { return halide_call(""); }), true},
+                  std::tuple{"cudnn_fp32", std::function<Call(Problem &)>(cudnn("cudnn_fp32", CUDNN_FMA_MATH)), false},
+                  std::tuple{"cudnn_tf32", std::function<Call(Problem &)>(cudnn("cudnn_tf32", CUDNN_TENSOR_OP_MATH)),
+                             false}}) {
+                register_contender(s.name, std::string("host_") + who,
+                                   [lazy, make = make, parts = parts](benchmark::State &st) {
+                                       Problem &pr = lazy();
+                                       run_host(st, pr, make(pr), parts);
+                                   });
+            }
         }
     }
     benchmark::RunSpecifiedBenchmarks();

@@ -16,14 +16,17 @@ if [ "${TESTS:-1}" = 1 ]; then
 fi
 if [ "${SANITIZE:-1}" = 1 ]; then
   echo "== compute-sanitizer (memcheck) on every CUDA variant, a shape no tile divides"
-  # at the variant's compiled-in stride (last column of `convt1d variants`), or 3 for "any"
-  ./build/convt1d variants | awk '$2=="cuda"{print $1, ($NF=="any" ? 3 : $NF)}' | while read -r v s; do
+  # at the variant's compiled-in stride (last column of `convt1d variants`), or 3 for "any"; 3 groups
+  # once per group (--per-group) on the variants that compute one group only (column 6 "1-only")
+  ./build/convt1d variants | awk '$2=="cuda"{print $1, ($NF=="any" ? 3 : $NF), $6}' | while read -r v s grp; do
     for g in 1 3; do
+      pg=""
+      if [ "$g" = 3 ] && [ "$grp" = "1-only" ]; then pg="--per-group"; fi
       compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 33 --cout 69 \
         --kernel 5 --length 999 --stride "$s" --padding 2 --dilation 2 --output-padding 1 --groups $g --bias \
-        --device cuda --variant "$v" --reps 1 > "$OUT/memcheck.tmp" 2>&1
+        --device cuda --variant "$v" $pg --reps 1 > "$OUT/memcheck.tmp" 2>&1
       rc=$?
-      echo "$v stride=$s groups=$g rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
+      echo "$v stride=$s groups=$g ${pg:+per-group }rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
     done
   done | tee "$OUT/memcheck.txt"
   echo "== compute-sanitizer (memcheck) on the compiled-in taps of every variant that has them"

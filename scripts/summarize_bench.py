@@ -42,6 +42,10 @@ def summarize(bench_json):
         if b.get("error_occurred"):
             entry["not_run"][who] = b.get("error_message", "")
             continue
+        if who.startswith("host_"):  # the host side of a call (bench_gpu.cpp's run_host), in µs
+            entry.setdefault("host_us", {})[who[len("host_"):]] = {
+                k[:-3]: round(b[k], 2) for k in ("host_us", "back_to_back_us", "validate_us", "choose_us") if k in b}
+            continue
         entry["ms"][who] = round(b["ms"], 5)
         entry["rel_error"][who] = b["rel_error"]
         entry["floor_ms"] = round(b["floor_ms"], 5)
@@ -104,6 +108,16 @@ def table(summaries):
             else:
                 ratio = f"{ms['onednn'] / ms['cpu_avx2']:.2f}×" if "onednn" in ms and "cpu_avx2" in ms else "—"
                 rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('onednn')} | {f('cpu_avx2')} | {ratio} |")
+        host = [(name, who, h) for name, e in s["shapes"].items() for who, h in e.get("host_us", {}).items()]
+        if host:
+            rows.append("\nThe host side of a call on the launch-bound shapes, µs (median; `host`: entry to return "
+                        "with the GPU idle; `back to back`: per call of 200 queued calls, GPU included; "
+                        "validate and choose: the runtime's steps before Halide's):\n")
+            rows.append("| shape | caller | host | back to back | validate | choose |")
+            rows.append("|---|---|---|---|---|---|")
+            for name, who, h in host:
+                g = lambda k: f"{h[k]:.1f}" if k in h else "—"
+                rows.append(f"| {name} | {who} | {g('host')} | {g('back_to_back')} | {g('validate')} | {g('choose')} |")
     return "\n".join(rows) + "\n"
 
 

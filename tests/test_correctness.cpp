@@ -21,7 +21,7 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     Options opt;
     opt.device = v->device;
     opt.variant = name;
-    int ran = 0, ran_compiled_in = 0;
+    int ran = 0, ran_compiled_in = 0, ran_per_group = 0;
     // A variant with a stride compiled in computes that stride only: four of five problems are drawn
     // at it, the fifth at any stride, to check the refusal too.
     auto computes = [&](int64_t stride) { return v->stride == 0 || stride == v->stride; };
@@ -43,13 +43,23 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         }
         Case c(pr, rng);
         RunInfo info;
-        const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, opt, &info);
+        Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, opt, &info);
+        // Grouped problems also run once per group (Options::per_group): every one on a variant that
+        // computes groups == 1 only, every other one on the others.
+        bool per_group = false;
         if (v->ungrouped && c.pr.p.groups != 1) {
             // Compiled for groups == 1 only: refused up front with its reason, output untouched.
             ASSERT_FALSE(st.ok);
             ASSERT_NE(st.message.find("computes groups == 1 only"), std::string::npos) << st.message;
             for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
-            continue;
+            per_group = true;
+        } else if (c.pr.p.groups != 1 && i % 2 == 1) {
+            per_group = true;
+        }
+        if (per_group) {
+            Options split = opt;
+            split.per_group = true;
+            st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, split, &info);
         }
         if (!computes(c.pr.p.stride)) {
             // Another stride than the compiled-in one: refused up front, output untouched.
@@ -73,9 +83,14 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         }
         ASSERT_TRUE(st.ok) << st.message << " for " << c.pr.str();
         ASSERT_EQ(info.variant, name);
-        ASSERT_TRUE(c.check(c.out)) << "case " << i << " " << c.pr.str();
+        ASSERT_EQ(info.per_group, per_group);
+        ASSERT_TRUE(c.check(c.out)) << "case " << i << (per_group ? " (per group) " : " ") << c.pr.str();
         ++ran;
+        ran_per_group += per_group;
         ran_compiled_in += compiled_in;
+    }
+    if (!v->autoscheduled) {  // (which refuses the random problems: see below)
+        EXPECT_GE(ran_per_group, kCases / 10) << "too few grouped problems ran once per group on " << name;
     }
     if (v->taps > 0) {
         EXPECT_GE(ran_compiled_in, kCases / 4) << "too few problems reached the compiled-in taps of " << name;
@@ -101,15 +116,16 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         ASSERT_TRUE(c.check(c.out));
         ++ran;
     } else {
-        // One group in about half of the random problems; another stride than a compiled-in one in
-        // about one in six (one in five is drawn at any stride).
-        const int expected = v->ungrouped ? kCases / 4 : v->stride > 0 ? kCases * 3 / 4 : kCases;
+        // Another stride than a compiled-in one in about one in six problems (one in five is drawn at
+        // any stride); a staged variant refuses the widest problems (shared memory).
+        const int expected = v->stride > 0 ? kCases * 3 / 5 : v->stage_w ? kCases * 3 / 4 : kCases;
         EXPECT_GE(ran, expected) << "too few of the random problems ran on " << name;
     }
     if (v->stride > 0) {
         EXPECT_GT(refused_stride, 0) << "no problem checked that " << name << " refuses other strides";
     }
-    std::printf("[ variant  ] %s: %d of %d random problems ran and matched float64\n", name.c_str(), ran, kCases);
+    std::printf("[ variant  ] %s: %d of %d random problems ran and matched float64 (%d of them once per group)\n",
+                name.c_str(), ran, kCases, ran_per_group);
 }
 
 INSTANTIATE_TEST_SUITE_P(Library, EveryVariant, ::testing::ValuesIn([] {

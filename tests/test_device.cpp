@@ -1,6 +1,8 @@
 // The CUDA paths: device pointers the caller owns, and what happens without a device.
 #include "test_util.h"
 
+#include <cstring>
+
 namespace convt1d::test {
 namespace {
 
@@ -45,6 +47,74 @@ TEST(Cuda, DevicePointersMatchTheReference) {
         std::vector<float> got(c.out.size());
         ASSERT_TRUE(dout.download(got.data(), got.size()).ok);
         ASSERT_TRUE(c.check(got)) << "case " << i;
+    }
+}
+
+TEST(Cuda, HostPointersOnANonBlockingStreamMatchTheLegacyStream) {
+    // Host pointers with the caller's stream. Halide's runtime copies the result back with
+    // cuMemcpyDtoH on the legacy default stream, which the CUDA documentation does not order after a
+    // stream created non-blocking (Stream::create's kind), so the runtime waits for the stream first.
+    // Two problems alternate on one stream, so a copy that started early would return the other
+    // problem's result left in the reused device buffer. (A build without that wait passed this
+    // test too on the H100, driver 580: the driver's pageable copy waited. The test guards the path.)
+    if (!cuda_available()) GTEST_SKIP() << "SKIPPED: no CUDA device";
+    std::mt19937_64 rng(test_seed() + 14);
+    const int64_t B = 8, C = 64, K = 9, L = 32768;  // milliseconds of kernel on the grouped loop nest
+    Params p;
+    const int64_t L_out = output_length(L, K, p);
+    std::uniform_real_distribution<float> U(-1.f, 1.f);
+    std::vector<float> x[2], w(size_t(C * C * K)), expect[2];
+    for (float &e : w) e = U(rng);
+    Options o;
+    o.device = Device::CUDA;
+    o.variant = "cuda_l128_c4_g";
+    for (int k = 0; k < 2; ++k) {
+        x[k].resize(size_t(B * C * L));
+        for (float &e : x[k]) e = U(rng);
+        expect[k].assign(size_t(B * C * L_out), std::numeric_limits<float>::quiet_NaN());
+        const Status st = conv_transpose1d(contiguous(x[k].data(), B, C, L), contiguous(w.data(), C, C, K), nullptr,
+                                           contiguous(expect[k].data(), B, C, L_out), p, o);  // legacy stream
+        ASSERT_TRUE(st.ok) << st.message;
+    }
+    Stream stream;
+    ASSERT_TRUE(Stream::create(&stream).ok);
+    o.cuda_stream = stream.get();
+    for (int i = 0; i < 6; ++i) {
+        std::vector<float> got(expect[0].size(), std::numeric_limits<float>::quiet_NaN());
+        const Status st = conv_transpose1d(contiguous(x[i % 2].data(), B, C, L), contiguous(w.data(), C, C, K),
+                                           nullptr, contiguous(got.data(), B, C, L_out), p, o);
+        ASSERT_TRUE(st.ok) << st.message;
+        ASSERT_EQ(std::memcmp(got.data(), expect[i % 2].data(), got.size() * sizeof(float)), 0)
+            << "call " << i << " differs from the same call on the legacy stream";
+    }
+}
+
+TEST(Cuda, NoBiasWiderThanTheFirstZeroBufferOnBothPaths) {
+    // "No bias" reads zeros kept on the device (4,096 floats at first); more output channels than
+    // that must grow them, not read past them.
+    if (!cuda_available()) GTEST_SKIP() << "SKIPPED: no CUDA device";
+    std::mt19937_64 rng(test_seed() + 15);
+    for (int64_t C_out : {64, 5000, 9000}) {
+        Case c(Problem{1, 2, C_out, 3, 20, Params{}, false}, rng);
+        Options o;
+        o.device = Device::CUDA;
+        ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, nullptr, c.to, c.pr.p, o).ok);
+        ASSERT_TRUE(c.check(c.out)) << "host pointers, C_out " << C_out;
+        DeviceBuffer dx, dw, dout;
+        ASSERT_TRUE(DeviceBuffer::allocate(c.x.size(), &dx).ok);
+        ASSERT_TRUE(DeviceBuffer::allocate(c.w.size(), &dw).ok);
+        ASSERT_TRUE(DeviceBuffer::allocate(c.out.size(), &dout).ok);
+        ASSERT_TRUE(dx.upload(c.x.data(), c.x.size()).ok);
+        ASSERT_TRUE(dw.upload(c.w.data(), c.w.size()).ok);
+        std::vector<float> got(c.out.size(), std::numeric_limits<float>::quiet_NaN());
+        ASSERT_TRUE(dout.upload(got.data(), got.size()).ok);
+        ConstTensor gx = c.tx, gw = c.tw;
+        Tensor go = c.to;
+        gx.data = dx.data(), gw.data = dw.data(), go.data = dout.data();
+        ASSERT_TRUE(conv_transpose1d_device(gx, gw, nullptr, go, c.pr.p, o).ok);
+        ASSERT_TRUE(synchronize().ok);
+        ASSERT_TRUE(dout.download(got.data(), got.size()).ok);
+        ASSERT_TRUE(c.check(got)) << "device pointers, C_out " << C_out;
     }
 }
 

@@ -169,10 +169,60 @@ TEST(TuningCache, TrustsValidLinesAndDropsCorruptOnes) {
     const Choice c = choose_variant(v.tx, v.tw, v.p, Device::CPU);
     EXPECT_EQ(c.reason, "tuned");
     EXPECT_EQ(c.variant, "cpu_avx2");
+    EXPECT_FALSE(c.per_group);
     // another problem is not in the cache
     Params q = v.p;
     q.padding = 0;
     EXPECT_EQ(choose_variant(v.tx, v.tw, q, Device::CPU).reason, "heuristic");
+    // a per-group plan is the variant's name with "/per_group"; an unknown variant's is dropped
+    const std::string key_q = "cpu|cpu|convt1d " + std::string(version()) + "|halide " + halide_version() +
+                              "|x 2x4x10|w 4x3x3|s2 p0 op0 d2 g2";
+    f = fopen(path.c_str(), "a");
+    fprintf(f, "%s\tno_such_variant/per_group\t0.5\n", key_q.c_str());
+    fclose(f);
+    setenv("CONVT1D_TUNING_CACHE", alias.c_str(), 1);
+    EXPECT_EQ(choose_variant(v.tx, v.tw, q, Device::CPU).reason, "heuristic") << "unknown variant, per group";
+    f = fopen(path.c_str(), "a");
+    fprintf(f, "%s\tcpu_avx2/per_group\t0.5\n", key_q.c_str());
+    fclose(f);
+    setenv("CONVT1D_TUNING_CACHE", path.c_str(), 1);
+    const Choice cq = choose_variant(v.tx, v.tw, q, Device::CPU);
+    EXPECT_EQ(cq.reason, "tuned");
+    EXPECT_EQ(cq.variant, "cpu_avx2");
+    EXPECT_TRUE(cq.per_group);
+    unsetenv("CONVT1D_TUNING_CACHE");
+}
+
+TEST(Runtime, HeuristicSplitsAFewWideGroupsOnCuda) {
+    // No device needed: the choice reads shapes only. 4 groups of 16 output channels: once per
+    // group, with a variant that computes one group; depthwise (1 channel per group) and many
+    // groups: one call with a grouped variant.
+    char dir[] = "/tmp/convt1d-heuristic-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    setenv("CONVT1D_TUNING_CACHE", (std::string(dir) + "/empty.tsv").c_str(), 1);  // nothing tuned
+    std::vector<float> x(2 * 64 * 100), w(64 * 16 * 3);
+    Params p;
+    p.groups = 4;
+    Choice c = choose_variant(contiguous(x.data(), 2, 64, 100), contiguous(w.data(), 64, 16, 3), p, Device::CUDA);
+    EXPECT_EQ(c.reason, "heuristic");
+    EXPECT_TRUE(c.per_group) << c.variant;
+    const VariantInfo *v = nullptr;
+    for (const VariantInfo &e : variants()) {
+        if (e.name == c.variant) v = &e;
+    }
+    ASSERT_NE(v, nullptr) << c.variant;
+    EXPECT_EQ(v->device, Device::CUDA);
+    p.groups = 64;  // depthwise
+    c = choose_variant(contiguous(x.data(), 2, 64, 100), contiguous(w.data(), 64, 1, 3), p, Device::CUDA);
+    EXPECT_FALSE(c.per_group) << c.variant;
+    p.groups = 32;  // 32 groups of 8: too many launches
+    c = choose_variant(contiguous(x.data(), 2, 64, 100), contiguous(w.data(), 64, 8, 3), p, Device::CUDA);
+    EXPECT_FALSE(c.per_group) << c.variant;
+    // the CPU never splits
+    p.groups = 4;
+    c = choose_variant(contiguous(x.data(), 2, 64, 100), contiguous(w.data(), 64, 16, 3), p, Device::CPU);
+    EXPECT_FALSE(c.per_group);
+    EXPECT_EQ(c.variant, "cpu_avx2");
     unsetenv("CONVT1D_TUNING_CACHE");
 }
 

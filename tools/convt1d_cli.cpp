@@ -28,7 +28,8 @@ int usage() {
     std::fprintf(stderr,
                  "usage: convt1d run [--shape NAME] [--batch N] [--cin N] [--cout N] [--kernel N] [--length N]\n"
                  "                   [--stride N] [--padding N] [--output-padding N] [--dilation N] [--groups N]\n"
-                 "                   [--bias] [--device auto|cpu|cuda] [--variant NAME] [--reps N] [--samples N]\n"
+                 "                   [--bias] [--device auto|cpu|cuda] [--variant NAME [--per-group]] [--reps N]\n"
+                 "                   [--samples N]\n"
                  "       convt1d tune [--shape NAME]   measure the variants on the suite's GPU shapes\n"
                  "       convt1d variants\n"
                  "       convt1d shapes [--file PATH]\n");
@@ -67,6 +68,11 @@ int cmd_shapes(const std::string &file) {
     return 0;
 }
 
+// A plan as the runtime names it: the variant, and "per group" when it ran once per group.
+std::string plan_text(const std::string &variant, bool per_group) {
+    return variant + (per_group ? " per group" : "");
+}
+
 // Tunes the suite's GPU shapes (or one --shape): a device-pointer call per shape, which measures
 // every variant that can run it and records the fastest in the tuning cache.
 int cmd_tune(const std::map<std::string, std::string> &a, const std::string &file) {
@@ -103,7 +109,8 @@ int cmd_tune(const std::map<std::string, std::string> &a, const std::string &fil
         failed += !st;
         const int bar = 30 * done / int(shapes.size());
         std::printf("[%.*s%*s] %d/%zu %-12s -> %s (%s, %.1f s)\n", bar, "##############################", 30 - bar, "",
-                    done, shapes.size(), s.name.c_str(), st ? info.variant.c_str() : st.message.c_str(),
+                    done, shapes.size(), s.name.c_str(),
+                    st ? plan_text(info.variant, info.per_group).c_str() : st.message.c_str(),
                     st ? info.choice.c_str() : "failed", sec);
     }
     return failed ? 1 : 0;
@@ -139,6 +146,7 @@ int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const s
     else if (dev == "cuda") opt.device = Device::CUDA;
     else if (dev != "auto") return usage();
     if (a.count("variant")) opt.variant = a.at("variant");
+    opt.per_group = a.count("per-group") != 0;
     const bool cuda = opt.device == Device::CUDA || (opt.device == Device::Auto && cuda_available());
 
     const int64_t C_out = s.C_out, L_out = s.L_out();
@@ -231,7 +239,7 @@ int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const s
     const double gflops = s.useful_flops() / (med * 1e-3) * 1e-9;
     std::printf("device %s%s%s, variant %s (%s choice)\n", to_string(info.device),
                 info.device == Device::CUDA ? " " : "", info.device == Device::CUDA ? cuda_device_name().c_str() : "",
-                info.variant.c_str(), info.choice.c_str());
+                plan_text(info.variant, info.per_group).c_str(), info.choice.c_str());
     std::printf("time %.4f ms (median of %lld%s), %.1f GB/s moved once, %.1f GFLOP/s useful\n", med, (long long)reps,
                 cuda ? ", device-resident data, host clock around call + sync" : "", gbs, gflops);
     std::printf("check: %zu unwritten elements, relative error %.2e over %lld sampled outputs vs float64 -> %s\n",
@@ -252,6 +260,10 @@ int main(int argc, char **argv) {
         k = k.substr(2);
         if (k == "bias") {
             with_bias = true;
+            continue;
+        }
+        if (k == "per-group") {  // a flag, like --bias
+            a[k] = "1";
             continue;
         }
         if (i + 1 >= argc) return usage();

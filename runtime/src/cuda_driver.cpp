@@ -4,8 +4,10 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace convt1d::detail {
 namespace {
@@ -30,6 +32,7 @@ struct Driver {
     CUresult (*cuStreamSynchronize)(void *) = nullptr;
     CUresult (*cuStreamCreate)(void **, unsigned) = nullptr;
     CUresult (*cuStreamDestroy)(void *) = nullptr;
+    CUresult (*cuCtxGetId)(CUcontext, unsigned long long *) = nullptr;  // CUDA 12.0+; optional
     bool ready = false;           // libcuda loaded, initialised, and at least one device
     std::string name;             // device 0's name (part of every tuning key: read once)
     CUcontext primary = nullptr;  // device 0's primary context, retained for the process
@@ -60,6 +63,7 @@ const Driver &driver() {
                   load(lib, "cuStreamSynchronize", d.cuStreamSynchronize) &&
                   load(lib, "cuStreamCreate", d.cuStreamCreate) && load(lib, "cuStreamDestroy_v2", d.cuStreamDestroy);
         if (!ok || d.cuInit(0) != 0) return;
+        load(lib, "cuCtxGetId", d.cuCtxGetId);
         int n = 0;
         CUdevice dev = 0;
         if (d.cuDeviceGetCount(&n) != 0 || n < 1 || d.cuDeviceGet(&dev, 0) != 0) return;
@@ -122,6 +126,42 @@ int cuda_driver_copy(void *dst, const void *src, size_t bytes, bool to_device) {
                          : d.cuMemcpyDtoH(dst, reinterpret_cast<uintptr_t>(src), bytes);
     });
 }
+int cuda_driver_zeros(void *ctx, int64_t n, const float **ptr) {
+    // Keyed by the context and, where the driver has it, its unique id: a context the caller
+    // destroyed took its buffer with it, and a new one at the same address must not find it.
+    struct Zeros {
+        void *ctx;
+        unsigned long long id;
+        int64_t n;
+        const float *ptr;
+    };
+    static std::mutex mu;
+    static std::vector<Zeros> all;  // guarded by mu; never shrinks (see internal.h)
+    const Driver &d = driver();
+    if (!d.ready) return -1;
+    unsigned long long id = 0;
+    if (d.cuCtxGetId && d.cuCtxGetId(ctx, &id) != 0) id = 0;
+    std::lock_guard<std::mutex> lock(mu);
+    for (const Zeros &z : all) {
+        if (z.ctx == ctx && z.id == id && z.n >= n) {
+            *ptr = z.ptr;
+            return 0;
+        }
+    }
+    const int64_t count = std::max<int64_t>(n, 4096);
+    const std::vector<float> zeros(size_t(count), 0.0f);
+    if (int rc = d.cuCtxPushCurrent(ctx); rc != 0) return rc;
+    unsigned long long p = 0;
+    int rc = d.cuMemAlloc(&p, size_t(count) * sizeof(float));
+    if (rc == 0 && (rc = d.cuMemcpyHtoD(p, zeros.data(), size_t(count) * sizeof(float))) != 0) d.cuMemFree(p);
+    CUcontext popped = nullptr;
+    d.cuCtxPopCurrent(&popped);
+    if (rc != 0) return rc;
+    all.push_back({ctx, id, count, reinterpret_cast<const float *>(p)});
+    *ptr = all.back().ptr;
+    return 0;
+}
+
 int cuda_driver_sync(void *stream) {
     return in_context([&](const Driver &d) { return d.cuStreamSynchronize(stream); });
 }

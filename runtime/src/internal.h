@@ -38,6 +38,31 @@ constexpr int64_t kSharedLimit = 47 * 1024;
 bool can_run(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
              std::string *why);
 
+// What runs a problem: a variant, once over all groups or once per group (Options::per_group).
+struct Plan {
+    const VariantEntry *v = nullptr;
+    bool per_group = false;
+};
+// Its name in the tuning cache and in messages: the variant's, with "/per_group" when it splits.
+std::string plan_name(const Plan &plan);
+// The plan a name stands for; v is nullptr when the name is not one of this library's.
+Plan parse_plan(const std::string &name);
+
+// The problem of one group alone: its slices of x, w, bias and out (views into the caller's
+// memory, with the caller's strides), and groups = 1.
+struct GroupSlice {
+    ConstTensor x, w;
+    const float *bias;
+    Tensor out;
+    Params p;
+};
+GroupSlice group_slice(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
+                       const Params &p, int64_t g);
+
+// can_run for a plan: a per-group plan asks it of one group's problem (every group has the same shape).
+bool can_run(const Plan &plan, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
+             std::string *why);
+
 // Every variant of the generated table, in list order.
 std::vector<const VariantEntry *> all_variants();
 
@@ -72,6 +97,10 @@ void record_tuning(const std::string &key, const std::string &variant, double ms
 
 // The context CUDA work runs in: the caller's current context if any, else device 0's primary.
 int cuda_driver_context(void **ctx);
+// At least n zero floats in device memory of context ctx, for the "no bias" vector: allocated on
+// the first call that needs them in that context and kept for the process (kernels queued on any
+// stream may still read them), so that a call copies nothing for it.
+int cuda_driver_zeros(void *ctx, int64_t n, const float **ptr);
 // Plain memory operations in that context; each returns a CUresult (0 = success).
 int cuda_driver_alloc(void **ptr, size_t bytes);
 int cuda_driver_free(void *ptr);

@@ -23,6 +23,45 @@ std::vector<const VariantEntry *> all_variants() {
     return out;
 }
 
+namespace {
+constexpr const char *kPerGroup = "/per_group";
+}
+
+std::string plan_name(const Plan &plan) {
+    return std::string(plan.v ? plan.v->name : "?") + (plan.per_group ? kPerGroup : "");
+}
+
+Plan parse_plan(const std::string &name) {
+    const size_t n = std::char_traits<char>::length(kPerGroup);
+    if (name.size() > n && name.compare(name.size() - n, n, kPerGroup) == 0) {
+        return {find_variant(name.substr(0, name.size() - n)), true};
+    }
+    return {find_variant(name), false};
+}
+
+GroupSlice group_slice(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
+                       const Params &p, int64_t g) {
+    const int64_t cin_g = x.shape[1] / p.groups, cout_g = out.shape[1] / p.groups;
+    GroupSlice s{x, w, bias ? bias + g * cout_g : nullptr, out, p};
+    s.x.data += g * cin_g * x.strides[1];
+    s.x.shape[1] = cin_g;
+    s.w.data += g * cin_g * w.strides[0];
+    s.w.shape[0] = cin_g;
+    s.out.data += g * cout_g * out.strides[1];
+    s.out.shape[1] = cout_g;
+    s.p.groups = 1;
+    return s;
+}
+
+bool can_run(const Plan &plan, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
+             std::string *why) {
+    if (!plan.per_group || p.groups == 1) return can_run(*plan.v, x, w, p, d, why);
+    // every group's problem has one shape: group 0's stands for all (only shapes are read)
+    const Tensor out{nullptr, {x.shape[0], w.shape[1] * p.groups, 1}, {}};
+    const GroupSlice s = group_slice(x, w, nullptr, out, p, 0);
+    return can_run(*plan.v, s.x, s.w, s.p, d, why);
+}
+
 }  // namespace detail
 
 const std::vector<VariantInfo> &variants() {
@@ -78,13 +117,12 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
     return true;
 }
 
+namespace {
+
 // Heuristic, until a measurement says otherwise: on CUDA the largest register block the output
 // channels fill (a 32-channel block over 3 channels computes 29 of zeros), with 128 threads per
 // block; on the CPU, the CPU variant.
-Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d) {
-    if (std::string tuned; detail::tuned_variant(detail::tuning_key(x, w, p, d), &tuned)) {
-        return {tuned, "tuned"};
-    }
+const detail::VariantEntry *heuristic(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d) {
     const int64_t C_out = w.shape[1] * p.groups;
     const detail::VariantEntry *best = nullptr;
     double best_score = -1;
@@ -104,7 +142,27 @@ Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &
             best_score = score;
         }
     }
-    return best ? Choice{best->name, "heuristic"} : Choice{};
+    return best;
+}
+
+}  // namespace
+
+Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d) {
+    if (std::string tuned; detail::tuned_variant(detail::tuning_key(x, w, p, d), &tuned)) {
+        const detail::Plan plan = detail::parse_plan(tuned);
+        return {plan.v->name, "tuned", plan.per_group};
+    }
+    // A few wide groups on CUDA: once per group with the one-group loop nests (a thread's channels
+    // share their x loads), rather than the grouped loop nest, which loads x per channel.
+    // The thresholds: a group fills a block of 8 channels, and at most 16 launches per call.
+    const int64_t cout_g = w.shape[1];
+    if (d == Device::CUDA && p.groups > 1 && p.groups <= 16 && cout_g >= 8) {
+        const Tensor out{nullptr, {x.shape[0], cout_g * p.groups, 1}, {}};
+        const detail::GroupSlice s = detail::group_slice(x, w, nullptr, out, p, 0);
+        if (const detail::VariantEntry *v = heuristic(s.x, s.w, s.p, d)) return {v->name, "heuristic", true};
+    }
+    const detail::VariantEntry *v = heuristic(x, w, p, d);
+    return v ? Choice{v->name, "heuristic", false} : Choice{};
 }
 
 }  // namespace convt1d

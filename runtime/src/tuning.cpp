@@ -41,7 +41,7 @@ void load_locked(Cache &c) {
         if (!std::getline(ss, key, '\t') || !std::getline(ss, variant, '\t') || !std::getline(ss, ms)) continue;
         char *end = nullptr;
         const double t = std::strtod(ms.c_str(), &end);
-        if (!find_variant(variant) || end == ms.c_str() || !(t > 0)) continue;  // stale or corrupt: drop
+        if (!parse_plan(variant).v || end == ms.c_str() || !(t > 0)) continue;  // stale or corrupt: drop
         c.entries[key] = {variant, t};
     }
 }
@@ -73,12 +73,22 @@ std::string tuning_cache_path() {
 }
 
 std::string tuning_key(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d) {
-    std::ostringstream os;
-    os << to_string(d) << '|' << (d == Device::CUDA ? cuda_driver_device_name() : "cpu") << "|convt1d " << version()
-       << "|halide " << halide_version() << "|x " << x.shape[0] << 'x' << x.shape[1] << 'x' << x.shape[2] << "|w "
-       << w.shape[0] << 'x' << w.shape[1] << 'x' << w.shape[2] << "|s" << p.stride << " p" << p.padding << " op"
-       << p.output_padding << " d" << p.dilation << " g" << p.groups;
-    return os.str();
+    // Built on every call that the runtime chooses for: appends, no stream.
+    std::string k;
+    k.reserve(160);
+    k.append(to_string(d)).append("|").append(d == Device::CUDA ? cuda_driver_device_name() : "cpu");
+    k.append("|convt1d ").append(version()).append("|halide ").append(halide_version());
+    auto dims = [&k](const char *name, const std::array<int64_t, 3> &s) {
+        k.append(name).append(std::to_string(s[0])).append("x").append(std::to_string(s[1])).append("x").append(
+            std::to_string(s[2]));
+    };
+    dims("|x ", x.shape);
+    dims("|w ", w.shape);
+    for (auto [name, v] : {std::pair{"|s", p.stride}, std::pair{" p", p.padding}, std::pair{" op", p.output_padding},
+                           std::pair{" d", p.dilation}, std::pair{" g", p.groups}}) {
+        k.append(name).append(std::to_string(v));
+    }
+    return k;
 }
 
 bool tuned_variant(const std::string &key, std::string *variant) {

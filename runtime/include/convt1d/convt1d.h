@@ -65,6 +65,11 @@ struct Options {
     // The first call of a shape then takes longer, as with cuDNN's benchmark mode; later calls and
     // later processes reuse the choice. false: the cached choice if any, else the heuristic.
     bool autotune = true;
+    // With groups > 1: run `variant` once per group, each group an independent convolution of
+    // C_in/groups to C_out/groups channels on its slices of x, w, bias and out (so a variant that
+    // computes groups == 1 only can run it). Applies to a named variant; the runtime's own choice
+    // says itself whether it splits (RunInfo::per_group).
+    bool per_group = false;
 };
 
 // What a call did.
@@ -72,6 +77,7 @@ struct RunInfo {
     std::string variant;       // the variant that ran
     Device device = Device::CPU;
     std::string choice;        // "explicit", "heuristic" or "tuned"
+    bool per_group = false;    // the variant ran once per group (see Options::per_group)
 };
 
 struct Status {
@@ -126,7 +132,8 @@ std::string cuda_device_name();
 // The variant the runtime would run for this problem on this device, and why.
 struct Choice {
     std::string variant;
-    std::string reason;  // "heuristic" or "tuned"
+    std::string reason;      // "heuristic" or "tuned"
+    bool per_group = false;  // run once per group (see Options::per_group)
 };
 // The path of the tuning cache file this process uses.
 std::string tuning_cache_path();
