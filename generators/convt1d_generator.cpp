@@ -45,6 +45,7 @@ public:
     GeneratorParam<int> taps{"taps", 0};  // 0 = any; see schedules/schedule.h
     GeneratorParam<int> dil{"dil", 0};    // 0 = any
     GeneratorParam<int> fixed_stride{"fixed_stride", 0};  // 0 = any; see schedules/schedule.h
+    GeneratorParam<int> fixed_padding{"fixed_padding", -1};  // -1 = none; see schedules/schedule.h
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -133,8 +134,9 @@ public:
             set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem
             return;
         }
-        Stages s{out, conv, xz, wz, l, q, p, co, b, r, stride, groups, K, dilation};
-        Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil, fixed_stride};
+        Stages s{out, conv, xz, wz, l, q, p, co, b, r, stride, groups, K, dilation, padding};
+        Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
+                    fixed_stride, fixed_padding};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

@@ -88,6 +88,14 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         s.conv.vectorize(s.co, vec);
         s.conv.update().vectorize(s.co, vec);
     }
+    if (k.padding >= 0) {
+        // Padding and dilation compiled in (with the stride): each phase's landing k_lo and x offset
+        // are constants, so Halide partitions the loop into a steady state without x's boundary
+        // tests (PTX of kb79's block: 3.0 -> 1.6 instructions per FMA, 64 -> 95 registers). kb79
+        // (padding 1, dilation 2) at 255 registers: 2.28 ms against 2.68 (run45).
+        if (S == 0) throw CompileError("cuda schedule: a compiled-in padding needs a compiled-in stride");
+        s.conv.update().specialize(s.padding == k.padding && s.dilation == std::max(k.dil, 1) && s.groups == 1);
+    }
     specialise_tap_loop(s, k);
     if (k.pad_x) pad_x(s);
     if (S > 0 && k.stage_w) {

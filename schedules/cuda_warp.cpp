@@ -34,6 +34,7 @@ void schedule_cuda_warp(const Target &, Stages &s, const Knobs &k) {
     if (reg_co < kVec || reg_co % kVec != 0 || reg_l < 1) {
         throw CompileError("cuda_warp schedule: reg_co a multiple of 4, reg_l >= 1");
     }
+    if (k.padding >= 0) throw CompileError("cuda_warp schedule: no compiled-in padding");
     if (k.stride != 0) {
         // Tried with the tile by phase (lanes over one phase's positions): 3.12 ms on kb79 against
         // 2.73 for the thread family's stride-2 variant (H100); not kept.

@@ -19,8 +19,8 @@ struct Stages {
     Halide::Func wz;     // (k, co_g, ci): w, zero outside its bounds
     Halide::Var l, q, p, co, b;  // q, p: conv's first two dimensions where it is indexed by phase
     Halide::RDom r;      // r.x = tap j within the phase, r.y = input channel in the group, r.z = k_lo
-    Halide::Expr stride, groups, K, dilation;  // for the schedules' specialisations (stride as the math
-                                               // uses it: a constant where a variant compiles it in)
+    Halide::Expr stride, groups, K, dilation, padding;  // for the schedules' specialisations (stride as
+                                                        // the math uses it: a constant where compiled in)
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant
@@ -41,6 +41,9 @@ struct Knobs {
     // A stride compiled in (0 = any): tiles then hold whole phases, so that a warp computes one
     // phase at a time, and other strides are refused (cuda family; cuda_warp refuses the knob).
     int stride;
+    // A padding compiled in (-1 = none), with the dilation `dil`, for a variant with a stride compiled
+    // in: problems with them (and one group) run a loop nest specialised on them (cuda family).
+    int padding;
 };
 
 // Which indexing of the accumulator a schedule takes (generators/convt1d_generator.cpp): by phase,

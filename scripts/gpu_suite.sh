@@ -37,6 +37,14 @@ if [ "${SANITIZE:-1}" = 1 ]; then
       > "$OUT/memcheck.tmp" 2>&1
     echo "$v K=$k dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
+  echo "== compute-sanitizer (memcheck) on the compiled-in padding of every variant that has one"
+  ./build/convt1d variants | awk '$2=="cuda" && $9 ~ /^padding=/{split($9, f, /[=,]/); print $1, f[2], f[4], $NF}' |
+  while read -r v pad d s; do
+    compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 17 --cout 69 \
+      --kernel 3 --length 999 --stride "$s" --padding "$pad" --dilation "$d" --bias --device cuda --variant "$v" \
+      --reps 1 > "$OUT/memcheck.tmp" 2>&1
+    echo "$v stride=$s padding=$pad dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
+  done | tee -a "$OUT/memcheck.txt"
   echo "== compute-sanitizer (racecheck) on the variants that stage weights in shared memory"
   ./build/convt1d variants | awk '$2=="cuda" && $8=="shared"{print $1, ($NF=="any" ? 2 : $NF)}' | while read -r v s; do
     compute-sanitizer --tool racecheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 16 --cout 40 \

@@ -29,8 +29,17 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     for (int i = 0; i < kCases; ++i) {
         Problem pr = random_problem(rng);
         while (i % 5 != 0 && !computes(pr.p.stride)) pr = random_problem(rng);
-        const bool compiled_in = v->taps > 0 && i % 2 == 0;
-        if (compiled_in) {
+        const bool compiled_in = (v->taps > 0 || v->padding >= 0) && i % 2 == 0;
+        if (compiled_in && v->padding >= 0) {
+            // Every other problem takes the variant's compiled-in padding and dilation (at its
+            // stride, one group), so its specialised loop nest is what these cases check.
+            pr.p.padding = v->padding;
+            pr.p.dilation = v->dil;
+            pr.p.stride = v->stride;
+            pr.p.output_padding = 0;
+            pr.p.groups = 1;
+            while (pr.L_out() < 1) pr.L_in += 8;
+        } else if (compiled_in) {
             // Every other problem takes the variant's compiled-in filter length and dilation (at
             // stride 1, one group), so its unrolled tap loop is what these cases check.
             pr.K = v->taps;
@@ -92,8 +101,8 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     if (!v->autoscheduled) {  // (which refuses the random problems: see below)
         EXPECT_GE(ran_per_group, kCases / 10) << "too few grouped problems ran once per group on " << name;
     }
-    if (v->taps > 0) {
-        EXPECT_GE(ran_compiled_in, kCases / 4) << "too few problems reached the compiled-in taps of " << name;
+    if (v->taps > 0 || v->padding >= 0) {
+        EXPECT_GE(ran_compiled_in, kCases / 4) << "too few problems reached the compiled-in path of " << name;
     }
     if (!v->autoscheduled) {
         // Wider channels than the random problems reach (a staged stride-2 build once wrote out of

@@ -43,7 +43,9 @@ int cmd_variants() {
                 "reg_co", "groups", "x", "weights", "compiled-in", "registers", "stride");
     for (const VariantInfo &v : variants()) {
         const std::string fixed =
-            v.taps > 0 ? "K=" + std::to_string(v.taps) + ",dilation=" + std::to_string(v.dil) : std::string("-");
+            v.taps > 0      ? "K=" + std::to_string(v.taps) + ",dilation=" + std::to_string(v.dil)
+            : v.padding >= 0 ? "padding=" + std::to_string(v.padding) + ",dilation=" + std::to_string(v.dil)
+                             : std::string("-");
         const std::string stride = v.stride > 0 ? std::to_string(v.stride) : "any";
         std::printf("%-36s %-6s %7d %6d %7d %-7s %-7s %-13s %-17s %-9d %s\n", v.name.c_str(), to_string(v.device),
                     v.tile_l, v.reg_l, v.reg_co, v.ungrouped ? "1-only" : "any", v.pad_x ? "padded" : "direct",

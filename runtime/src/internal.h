@@ -25,6 +25,7 @@ struct VariantEntry {
     int taps, dil;      // filter length and dilation compiled in (0: none)
     int max_regs;       // CUDA: register cap for Halide's JIT (64 = Halide's default)
     int stride;         // 0: any stride; else the one stride it computes (compiled in)
+    int padding;        // -1: none; else a padding (with dil) its specialised loop nest computes
     PipelineFn fn;
 };
 

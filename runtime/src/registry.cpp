@@ -68,7 +68,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding});
         }
         return l;
     }();

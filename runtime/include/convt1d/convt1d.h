@@ -120,6 +120,8 @@ struct VariantInfo {
                    // is 64; HL_CUDA_JIT_MAX_REGISTERS set before the process starts overrides it)
     int stride;    // 0: any stride; else the one stride it computes, compiled in (its tiles whole phases);
                    // other strides are refused with a message
+    int padding;   // -1: none; else a padding compiled in, with dilation `dil`, for a stride variant:
+                   // problems with both (one group) run a specialised loop nest, others the generic one
 };
 // Every schedule variant compiled into this library (from schedules/variants.cmake).
 const std::vector<VariantInfo> &variants();
