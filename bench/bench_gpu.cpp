@@ -176,7 +176,8 @@ double host_us(int n, F &&f, G &&after) {
 }
 
 // The host side of a call, apart from the GPU's time (the issue's "measure host overhead
-// separately"), after the contender's correctness was checked by run_contender:
+// separately"). The same calls are checked against float64 by their run_contender benchmark
+// (halide_runtime, cudnn_fp32, cudnn_tf32), registered beside these:
 //   host_us          entry to return of one call with the GPU idle (a synchronisation after each
 //                    call, outside the timed span): validation, choice, runtime, launch;
 //   back_to_back_us  200 calls queued back to back, then one synchronisation, per call: the cost a
