@@ -193,7 +193,7 @@ TEST(TuningCache, TrustsValidLinesAndDropsCorruptOnes) {
     unsetenv("CONVT1D_TUNING_CACHE");
 }
 
-TEST(Runtime, HeuristicSplitsAFewWideGroupsOnCuda) {
+TEST(Runtime, HeuristicSplitsAFewWideGroups) {
     // No device needed: the choice reads shapes only. 4 groups of 16 output channels: once per
     // group, with a variant that computes one group; depthwise (1 channel per group) and many
     // groups: one call with a grouped variant.
@@ -218,11 +218,14 @@ TEST(Runtime, HeuristicSplitsAFewWideGroupsOnCuda) {
     p.groups = 32;  // 32 groups of 8: too many launches
     c = choose_variant(contiguous(x.data(), 2, 64, 100), contiguous(w.data(), 64, 8, 3), p, Device::CUDA);
     EXPECT_FALSE(c.per_group) << c.variant;
-    // the CPU never splits
+    // the CPU by the same rule
     p.groups = 4;
     c = choose_variant(contiguous(x.data(), 2, 64, 100), contiguous(w.data(), 64, 16, 3), p, Device::CPU);
-    EXPECT_FALSE(c.per_group);
+    EXPECT_TRUE(c.per_group);
     EXPECT_EQ(c.variant, "cpu_avx2");
+    p.groups = 64;
+    c = choose_variant(contiguous(x.data(), 2, 64, 100), contiguous(w.data(), 64, 1, 3), p, Device::CPU);
+    EXPECT_FALSE(c.per_group);
     unsetenv("CONVT1D_TUNING_CACHE");
 }
 
