@@ -46,6 +46,7 @@ public:
     GeneratorParam<int> dil{"dil", 0};    // 0 = any
     GeneratorParam<int> fixed_stride{"fixed_stride", 0};  // 0 = any; see schedules/schedule.h
     GeneratorParam<int> fixed_padding{"fixed_padding", -1};  // -1 = none; see schedules/schedule.h
+    GeneratorParam<int> odd_dilation{"odd_dilation", 0};     // 1: odd dilations only (see below)
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -89,8 +90,14 @@ public:
         Func biasz = BoundaryConditions::constant_exterior(bias, zero, {{0, bias.dim(0).extent()}});
 
         // k_lo < min(stride, K): a larger k_lo has no tap (k = k_lo + j·stride < K), so a huge stride
-        // costs nothing.
-        RDom r(0, taps_per_phase, 0, cin_g, 0, min(stride, K), "r");  // r.x = j, r.y = ci in group, r.z = k_lo
+        // costs nothing. An odd dilation with a compiled-in power-of-two stride leaves each phase one
+        // landing k_lo (below): r.z has one value.
+        const bool one_k_lo = odd_dilation != 0;
+        const int S_fixed = fixed_stride;
+        if (one_k_lo && (S_fixed < 2 || (S_fixed & (S_fixed - 1)) != 0)) {
+            throw CompileError("odd_dilation needs a compiled-in stride that is a power of two");
+        }
+        RDom r(0, taps_per_phase, 0, cin_g, 0, one_k_lo ? Expr(1) : min(stride, K), "r");  // j, ci in group, k_lo
 
         // With one group, co % cout_g = co and the channel is r.y: written so that a schedule's
         // specialisation on groups == 1 sees the plain indices.
@@ -104,10 +111,28 @@ public:
             // conv(q, p, ...) is output position l = q·stride + p: t = q·stride + tp, and the
             // congruence and the division see tp only.
             Expr tp = p + padding;
-            r.where((r.z * dilation - tp) % stride == 0);
-            Expr i = q + (tp - r.z * dilation) / stride - r.x * dilation;
+            Expr k_lo = r.z;
+            if (one_k_lo) {
+                // An odd dilation is invertible modulo the power-of-two stride S, so phase p's one
+                // landing k_lo solves k_lo·dilation ≡ tp (mod S): k_lo = tp·dilation⁻¹ mod S, the
+                // inverse a select over the odd residues. No k_lo is tested (a stride-4 kernel
+                // tested 16 per tap to run 4).
+                const int S = fixed_stride;
+                add_requirement(dilation % 2 == 1, "this variant computes odd dilations only, got dilation",
+                                dilation);
+                Expr inverse = 1;
+                for (int d = 3; d < S; d += 2) {
+                    int e = 1;
+                    while ((d * e) % S != 1) e += 2;
+                    inverse = select(dilation % S == d, e, inverse);
+                }
+                k_lo = (tp % S) * inverse % S;
+            } else {
+                r.where((r.z * dilation - tp) % stride == 0);
+            }
+            Expr i = q + (tp - k_lo * dilation) / stride - r.x * dilation;
             conv(q, p, co, b) = cast(acc_t, biasz(co));
-            conv(q, p, co, b) += cast(acc_t, wz(k, co_g, ci)) * cast(acc_t, xz(i, ci, b));
+            conv(q, p, co, b) += cast(acc_t, wz(k_lo + r.x * stride, co_g, ci)) * cast(acc_t, xz(i, ci, b));
             // The phase: l % stride for a compiled-in stride (Halide bounds it by [0, stride) over a
             // tile), else as l − q·stride, the same value, which Halide's bounds keep a single point
             // for one l where a modulus by a runtime value spans [0, stride).

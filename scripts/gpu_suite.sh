@@ -17,13 +17,15 @@ fi
 if [ "${SANITIZE:-1}" = 1 ]; then
   echo "== compute-sanitizer (memcheck) on every CUDA variant, a shape no tile divides"
   # at the variant's compiled-in stride (last column of `convt1d variants`), or 3 for "any"; 3 groups
-  # once per group (--per-group) on the variants that compute one group only (column 6 "1-only")
-  ./build/convt1d variants | awk '$2=="cuda"{print $1, ($NF=="any" ? 3 : $NF), $6}' | while read -r v s grp; do
+  # once per group (--per-group) on the variants that compute one group only (column 6 "1-only");
+  # dilation 2, or 3 for the variants that compute odd dilations only (column 9 "dilation=odd")
+  ./build/convt1d variants | awk '$2=="cuda"{print $1, ($NF=="any" ? 3 : $NF), $6, ($9=="dilation=odd" ? 3 : 2)}' |
+  while read -r v s grp dil; do
     for g in 1 3; do
       pg=""
       if [ "$g" = 3 ] && [ "$grp" = "1-only" ]; then pg="--per-group"; fi
       compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 33 --cout 69 \
-        --kernel 5 --length 999 --stride "$s" --padding 2 --dilation 2 --output-padding 1 --groups $g --bias \
+        --kernel 5 --length 999 --stride "$s" --padding 2 --dilation "$dil" --output-padding 1 --groups $g --bias \
         --device cuda --variant "$v" $pg --reps 1 > "$OUT/memcheck.tmp" 2>&1
       rc=$?
       echo "$v stride=$s groups=$g ${pg:+per-group }rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
@@ -46,9 +48,10 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     echo "$v stride=$s padding=$pad dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
   echo "== compute-sanitizer (racecheck) on the variants that stage weights in shared memory"
-  ./build/convt1d variants | awk '$2=="cuda" && $8=="shared"{print $1, ($NF=="any" ? 2 : $NF)}' | while read -r v s; do
+  ./build/convt1d variants | awk '$2=="cuda" && $8=="shared"{print $1, ($NF=="any" ? 2 : $NF), ($9=="dilation=odd" ? 3 : 2)}' |
+  while read -r v s dil; do
     compute-sanitizer --tool racecheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 16 --cout 40 \
-      --kernel 3 --length 300 --stride "$s" --padding 1 --dilation 2 --device cuda --variant "$v" --reps 1 \
+      --kernel 3 --length 300 --stride "$s" --padding 1 --dilation "$dil" --device cuda --variant "$v" --reps 1 \
       > "$OUT/memcheck.tmp" 2>&1
     echo "racecheck $v stride=$s rc=$? $(grep -E 'RACECHECK SUMMARY|ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"

@@ -22,13 +22,17 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     opt.device = v->device;
     opt.variant = name;
     int ran = 0, ran_compiled_in = 0, ran_per_group = 0;
-    // A variant with a stride compiled in computes that stride only: four of five problems are drawn
-    // at it, the fifth at any stride, to check the refusal too.
-    auto computes = [&](int64_t stride) { return v->stride == 0 || stride == v->stride; };
+    // A variant with a stride compiled in computes that stride only (and one for odd dilations,
+    // odd dilations only): four of five problems are drawn at it, the fifth at any, to check the
+    // refusal too.
+    auto computes_stride = [&](int64_t stride) { return v->stride == 0 || stride == v->stride; };
+    auto computes = [&](const Params &p) {
+        return computes_stride(p.stride) && (!v->odd_dilation || p.dilation % 2 == 1);
+    };
     int refused_stride = 0;
     for (int i = 0; i < kCases; ++i) {
         Problem pr = random_problem(rng);
-        while (i % 5 != 0 && !computes(pr.p.stride)) pr = random_problem(rng);
+        while (i % 5 != 0 && !computes(pr.p)) pr = random_problem(rng);
         const bool compiled_in = (v->taps > 0 || v->padding >= 0) && i % 2 == 0;
         if (compiled_in && v->padding >= 0) {
             // Every other problem takes the variant's compiled-in padding and dilation (at its
@@ -70,10 +74,13 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
             split.per_group = true;
             st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, split, &info);
         }
-        if (!computes(c.pr.p.stride)) {
-            // Another stride than the compiled-in one: refused up front, output untouched.
+        if (!computes(c.pr.p)) {
+            // Another stride than the compiled-in one, or an even dilation for an odd-only variant:
+            // refused up front, output untouched.
             ASSERT_FALSE(st.ok);
-            ASSERT_NE(st.message.find("computes stride"), std::string::npos) << st.message;
+            ASSERT_NE(st.message.find(computes_stride(c.pr.p.stride) ? "computes odd dilations only" : "computes stride"),
+                      std::string::npos)
+                << st.message;
             for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
             ++refused_stride;
             continue;

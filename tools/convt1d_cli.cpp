@@ -45,6 +45,7 @@ int cmd_variants() {
         const std::string fixed =
             v.taps > 0      ? "K=" + std::to_string(v.taps) + ",dilation=" + std::to_string(v.dil)
             : v.padding >= 0 ? "padding=" + std::to_string(v.padding) + ",dilation=" + std::to_string(v.dil)
+            : v.odd_dilation ? std::string("dilation=odd")
                              : std::string("-");
         const std::string stride = v.stride > 0 ? std::to_string(v.stride) : "any";
         std::printf("%-36s %-6s %7d %6d %7d %-7s %-7s %-13s %-17s %-9d %s\n", v.name.c_str(), to_string(v.device),

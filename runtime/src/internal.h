@@ -26,6 +26,7 @@ struct VariantEntry {
     int max_regs;       // CUDA: register cap for Halide's JIT (64 = Halide's default)
     int stride;         // 0: any stride; else the one stride it computes (compiled in)
     int padding;        // -1: none; else a padding (with dil) its specialised loop nest computes
+    int odd_dilation;   // 1: computes odd dilations only (with a compiled-in stride)
     PipelineFn fn;
 };
 

@@ -68,7 +68,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0});
         }
         return l;
     }();
@@ -105,6 +105,10 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
     }
     if (v.stride > 0 && p.stride != v.stride) {
         if (why) *why = "computes stride " + std::to_string(v.stride) + " only, got stride = " + std::to_string(p.stride);
+        return false;
+    }
+    if (v.odd_dilation && p.dilation % 2 == 0) {
+        if (why) *why = "computes odd dilations only, got dilation = " + std::to_string(p.dilation);
         return false;
     }
     if (const int64_t need = shared_bytes(v, x, w, p); need > kSharedLimit) {

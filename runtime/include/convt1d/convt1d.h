@@ -122,6 +122,8 @@ struct VariantInfo {
                    // other strides are refused with a message
     int padding;   // -1: none; else a padding compiled in, with dilation `dil`, for a stride variant:
                    // problems with both (one group) run a specialised loop nest, others the generic one
+    bool odd_dilation;  // computes odd dilations only (a stride variant whose phases each have one
+                        // landing tap residue); even dilations are refused with a message
 };
 // Every schedule variant compiled into this library (from schedules/variants.cmake).
 const std::vector<VariantInfo> &variants();
