@@ -19,6 +19,7 @@ struct Stages {
     Halide::Func wz;     // (k, co_g, ci): w, zero outside its bounds
     Halide::Var l, q, p, co, b;  // q, p: conv's first two dimensions where it is indexed by phase
     Halide::RDom r;      // r.x = tap j within the phase, r.y = input channel in the group, r.z = k_lo
+                         // (one value where the generator computes the landing k_lo: odd_dilation)
     Halide::Expr stride, groups, K, dilation, padding;  // for the schedules' specialisations (stride as
                                                         // the math uses it: a constant where compiled in)
 };
