@@ -126,7 +126,7 @@ int cuda_driver_copy(void *dst, const void *src, size_t bytes, bool to_device) {
                          : d.cuMemcpyDtoH(dst, reinterpret_cast<uintptr_t>(src), bytes);
     });
 }
-int cuda_driver_zeros(void *ctx, int64_t n, const float **ptr) {
+int cuda_driver_zeros(int64_t n, const float **ptr) {
     // Keyed by the context and, where the driver has it, its unique id: a context the caller
     // destroyed took its buffer with it, and a new one at the same address must not find it.
     struct Zeros {
@@ -138,7 +138,8 @@ int cuda_driver_zeros(void *ctx, int64_t n, const float **ptr) {
     static std::mutex mu;
     static std::vector<Zeros> all;  // guarded by mu; never shrinks (see internal.h)
     const Driver &d = driver();
-    if (!d.ready) return -1;
+    void *ctx = nullptr;
+    if (int rc = cuda_driver_context(&ctx); rc != 0) return rc;
     unsigned long long id = 0;
     if (d.cuCtxGetId && d.cuCtxGetId(ctx, &id) != 0) id = 0;
     std::lock_guard<std::mutex> lock(mu);
@@ -150,14 +151,13 @@ int cuda_driver_zeros(void *ctx, int64_t n, const float **ptr) {
     }
     const int64_t count = std::max<int64_t>(n, 4096);
     const std::vector<float> zeros(size_t(count), 0.0f);
-    if (int rc = d.cuCtxPushCurrent(ctx); rc != 0) return rc;
-    unsigned long long p = 0;
-    int rc = d.cuMemAlloc(&p, size_t(count) * sizeof(float));
-    if (rc == 0 && (rc = d.cuMemcpyHtoD(p, zeros.data(), size_t(count) * sizeof(float))) != 0) d.cuMemFree(p);
-    CUcontext popped = nullptr;
-    d.cuCtxPopCurrent(&popped);
-    if (rc != 0) return rc;
-    all.push_back({ctx, id, count, reinterpret_cast<const float *>(p)});
+    void *p = nullptr;
+    if (int rc = cuda_driver_alloc(&p, size_t(count) * sizeof(float)); rc != 0) return rc;
+    if (int rc = cuda_driver_copy(p, zeros.data(), size_t(count) * sizeof(float), true); rc != 0) {
+        cuda_driver_free(p);
+        return rc;
+    }
+    all.push_back({ctx, id, count, static_cast<const float *>(p)});
     *ptr = all.back().ptr;
     return 0;
 }

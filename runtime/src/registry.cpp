@@ -53,12 +53,16 @@ GroupSlice group_slice(const ConstTensor &x, const ConstTensor &w, const float *
     return s;
 }
 
+GroupSlice group_shapes(const ConstTensor &x, const ConstTensor &w, const Params &p) {
+    // group 0's slices stand for all; only their shapes are read
+    const Tensor out{nullptr, {x.shape[0], w.shape[1] * p.groups, 1}, {}};
+    return group_slice(x, w, nullptr, out, p, 0);
+}
+
 bool can_run(const Plan &plan, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
              std::string *why) {
     if (!plan.per_group || p.groups == 1) return can_run(*plan.v, x, w, p, d, why);
-    // every group's problem has one shape: group 0's stands for all (only shapes are read)
-    const Tensor out{nullptr, {x.shape[0], w.shape[1] * p.groups, 1}, {}};
-    const GroupSlice s = group_slice(x, w, nullptr, out, p, 0);
+    const GroupSlice s = group_shapes(x, w, p);
     return can_run(*plan.v, s.x, s.w, s.p, d, why);
 }
 
@@ -162,10 +166,8 @@ Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &
     // (H100) 3.98 -> 0.745 ms; on the 2-core CPU grouped_cpu 4.66 -> 2.92 ms, 4 groups at stride 2
     // 3.51 -> 3.14, 2, 8 and 16 groups of 8-32 channels level (within 3 %), depthwise (outside the
     // rule) 0.95 -> 1.32 ms.
-    const int64_t cout_g = w.shape[1];
-    if (p.groups > 1 && p.groups <= 16 && cout_g >= 8) {
-        const Tensor out{nullptr, {x.shape[0], cout_g * p.groups, 1}, {}};
-        const detail::GroupSlice s = detail::group_slice(x, w, nullptr, out, p, 0);
+    if (p.groups > 1 && p.groups <= 16 && w.shape[1] >= 8) {
+        const detail::GroupSlice s = detail::group_shapes(x, w, p);
         if (const detail::VariantEntry *v = heuristic(s.x, s.w, s.p, d)) return {v->name, "heuristic", true};
     }
     const detail::VariantEntry *v = heuristic(x, w, p, d);
