@@ -93,8 +93,8 @@ public:
         // costs nothing. An odd dilation with a compiled-in power-of-two stride leaves each phase one
         // landing k_lo (below): r.z has one value.
         const bool one_k_lo = odd_dilation != 0;
-        const int S_fixed = fixed_stride;
-        if (one_k_lo && (S_fixed < 2 || (S_fixed & (S_fixed - 1)) != 0)) {
+        const int S = fixed_stride;
+        if (one_k_lo && (S < 2 || (S & (S - 1)) != 0)) {
             throw CompileError("odd_dilation needs a compiled-in stride that is a power of two");
         }
         RDom r(0, taps_per_phase, 0, cin_g, 0, one_k_lo ? Expr(1) : min(stride, K), "r");  // j, ci in group, k_lo
@@ -104,7 +104,6 @@ public:
         Expr g = select(groups == 1, 0, co / cout_g);
         Expr co_g = select(groups == 1, co, co % cout_g);
         Expr ci = g * cin_g + r.y;
-        Expr k = r.z + r.x * stride;
 
         Func conv("conv");
         if (indexes_by_phase(family, fixed_stride)) {
@@ -117,7 +116,6 @@ public:
                 // landing k_lo solves k_lo·dilation ≡ tp (mod S): k_lo = tp·dilation⁻¹ mod S, the
                 // inverse a select over the odd residues. No k_lo is tested (a stride-4 kernel
                 // tested 16 per tap to run 4).
-                const int S = fixed_stride;
                 add_requirement(dilation % 2 == 1, "this variant computes odd dilations only, got dilation",
                                 dilation);
                 Expr inverse = 1;
@@ -144,7 +142,7 @@ public:
             r.where((r.z * dilation - t) % stride == 0);
             Expr i = (t - r.z * dilation) / stride - r.x * dilation;
             conv(l, co, b) = cast(acc_t, biasz(co));
-            conv(l, co, b) += cast(acc_t, wz(k, co_g, ci)) * cast(acc_t, xz(i, ci, b));
+            conv(l, co, b) += cast(acc_t, wz(r.z + r.x * stride, co_g, ci)) * cast(acc_t, xz(i, ci, b));
             out(l, co, b) = cast(elem_type, conv(l, co, b));
         }
 
