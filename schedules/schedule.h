@@ -60,7 +60,6 @@ inline bool indexes_by_phase(const std::string &family, int fixed_stride) {
 void schedule_cpu(const Halide::Target &target, Stages &s, const Knobs &k);
 void schedule_cuda(const Halide::Target &target, Stages &s, const Knobs &k);
 void schedule_cuda_warp(const Halide::Target &target, Stages &s, const Knobs &k);
-void schedule_cuda_tile(const Halide::Target &target, Stages &s, const Knobs &k);
 
 inline void apply_schedule(const std::string &family, const Halide::Target &target, Stages &s,
                            const Knobs &k) {
@@ -70,8 +69,6 @@ inline void apply_schedule(const std::string &family, const Halide::Target &targ
         schedule_cuda(target, s, k);
     } else if (family == "cuda_warp") {
         schedule_cuda_warp(target, s, k);
-    } else if (family == "cuda_tile") {
-        schedule_cuda_tile(target, s, k);
     } else {
         throw Halide::CompileError("unknown schedule family '" + family + "' (cpu, cuda, cuda_warp)");
     }

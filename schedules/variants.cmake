@@ -88,10 +88,6 @@ set(CONVT1D_VARIANTS
     "cuda_l128_r4_c8_s_u4_stride4        cuda      128    4     8      1         1       0     4         0    0   64   4   -   0"
     "cuda_l128_r4_c8_s_u4_stride4_odd    cuda      128    4     8      1         1       0     4         0    0   64   4   -   1"
     "cuda_l128_r8_c8_s_u4_stride4_reg255 cuda      128    8     8      1         1       0     4         0    0   255  4   -   0"
-    "cuda_t8_r8_c8_k16_stride2_odd       cuda_tile 8      8     8      1         1       0     16        0    0   255  2   -   1"
-    "cuda_t8_r8_c8_k16_stride1           cuda_tile 8      8     8      1         1       0     16        0    0   255  1   -   0"
-    "cuda_t8_r4_c8_k16_stride1           cuda_tile 8      4     8      1         1       0     16        0    0   255  1   -   0"
-    "cuda_t8_r8_c8_k8_stride1            cuda_tile 8      8     8      1         1       0     8         0    0   255  1   -   0"
     "cuda_w8_r4_c8_sp                    cuda_warp 256    4     8      1         1       1     1         0    0   64   0   -   0"
     "cuda_anderson2021                   auto      0      0     0      0         0       0     1         0    0   0    0   -   0"
 )
