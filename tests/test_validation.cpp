@@ -229,6 +229,52 @@ TEST(Runtime, HeuristicSplitsAFewWideGroups) {
     unsetenv("CONVT1D_TUNING_CACHE");
 }
 
+TEST(Runtime, HeuristicTakesTheTraitsOfTheMeasuredWinners) {
+    // Untuned, the CUDA choice for the suite's large shapes must have what won each of them on the
+    // H100 (bench/results/): the compiled-in fast path that matches, the odd-dilation closed form,
+    // an 8-channel block. Shapes only: L is small, nothing runs.
+    char dir[] = "/tmp/convt1d-heuristic-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    setenv("CONVT1D_TUNING_CACHE", (std::string(dir) + "/empty.tsv").c_str(), 1);  // nothing tuned
+    struct Case {
+        const char *shape;
+        int64_t C_in, C_out, K;
+        int stride, padding, dilation;
+    };
+    const Case cases[] = {{"kb74", 32, 64, 5, 1, 0, 3},
+                          {"kb79", 32, 64, 3, 2, 1, 2},
+                          {"wide", 256, 256, 4, 2, 1, 1},
+                          {"stride4", 64, 32, 8, 4, 2, 1}};
+    for (const Case &k : cases) {
+        std::vector<float> x(2 * k.C_in * 16), w(k.C_in * k.C_out * k.K);
+        Params p;
+        p.stride = k.stride;
+        p.padding = k.padding;
+        p.dilation = k.dilation;
+        const Choice c =
+            choose_variant(contiguous(x.data(), 2, k.C_in, 16), contiguous(w.data(), k.C_in, k.C_out, k.K), p, Device::CUDA);
+        ASSERT_EQ(c.reason, "heuristic") << k.shape;
+        const VariantInfo *v = nullptr;
+        for (const VariantInfo &e : variants()) {
+            if (e.name == c.variant) v = &e;
+        }
+        ASSERT_NE(v, nullptr) << k.shape << ": " << c.variant;
+        EXPECT_EQ(v->reg_co, 8) << k.shape << ": " << c.variant;
+        EXPECT_TRUE(v->stage_w) << k.shape << ": " << c.variant;
+        EXPECT_EQ(v->stride, k.stride == 1 ? 0 : k.stride) << k.shape << ": " << c.variant;
+        EXPECT_EQ(v->odd_dilation, k.stride > 1 && k.dilation % 2 == 1) << k.shape << ": " << c.variant;
+        if (std::string(k.shape) == "kb74") {
+            EXPECT_EQ(v->taps, 5) << c.variant;
+            EXPECT_EQ(v->dil, 3) << c.variant;
+        }
+        if (std::string(k.shape) == "kb79" || std::string(k.shape) == "wide") {
+            EXPECT_EQ(v->padding, 1) << c.variant;
+            EXPECT_EQ(v->dil, k.dilation) << c.variant;
+        }
+    }
+    unsetenv("CONVT1D_TUNING_CACHE");
+}
+
 TEST(Validation, ValidProblemRunsAndWritesEveryElement) {
     // The control for the tests above: the same problem unbroken succeeds.
     Valid v;

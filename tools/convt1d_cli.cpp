@@ -42,11 +42,13 @@ int cmd_variants() {
     std::printf("%-36s %-6s %7s %6s %7s %-7s %-7s %-13s %-17s %-9s %s\n", "variant", "device", "tile_l", "reg_l",
                 "reg_co", "groups", "x", "weights", "compiled-in", "registers", "stride");
     for (const VariantInfo &v : variants()) {
-        const std::string fixed =
-            v.taps > 0      ? "K=" + std::to_string(v.taps) + ",dilation=" + std::to_string(v.dil)
-            : v.padding >= 0 ? "padding=" + std::to_string(v.padding) + ",dilation=" + std::to_string(v.dil)
-            : v.odd_dilation ? std::string("dilation=odd")
-                             : std::string("-");
+        // A compiled-in fast path (filter length or padding, with a dilation), and/or "odd" for a
+        // variant that refuses even dilations.
+        std::string fixed = v.taps > 0      ? "K=" + std::to_string(v.taps) + ",dilation=" + std::to_string(v.dil)
+                            : v.padding >= 0 ? "padding=" + std::to_string(v.padding) + ",dilation=" + std::to_string(v.dil)
+                                             : std::string();
+        if (v.odd_dilation) fixed += fixed.empty() ? "dilation=odd" : ",odd";
+        if (fixed.empty()) fixed = "-";
         const std::string stride = v.stride > 0 ? std::to_string(v.stride) : "any";
         std::printf("%-36s %-6s %7d %6d %7d %-7s %-7s %-13s %-17s %-9d %s\n", v.name.c_str(), to_string(v.device),
                     v.tile_l, v.reg_l, v.reg_co, v.ungrouped ? "1-only" : "any", v.pad_x ? "padded" : "direct",

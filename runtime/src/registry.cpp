@@ -127,11 +127,16 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
 
 namespace {
 
-// Heuristic, until a measurement says otherwise: on CUDA the largest register block the output
-// channels fill (a 32-channel block over 3 channels computes 29 of zeros), with 128 threads per
-// block; on the CPU, the CPU variant.
+// Heuristic, until a measurement says otherwise. On CUDA, the traits of the measured winners of
+// every large shape of the suite (bench/results/, run 53 on the H100): a compiled-in fast path that
+// matches the problem (filter length or padding, with its dilation: kb74 3.61 ms against 4.11
+// generic, kb79 2.27 against 2.66, wide 3.37 against 3.76), the closed-form landing k_lo for an odd
+// dilation at a compiled-in stride (wide 3.76 against 4.77, stride4 1.33 against 1.85), a
+// compiled-in stride (warps of one phase), staged weights, and a reg_l × 8 register block that the
+// output channels fill (the 32-channel blocks measured 1.5x slower on kb74). Ties go to the
+// earlier entry of schedules/variants.cmake. On the CPU, the CPU variant.
 const detail::VariantEntry *heuristic(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d) {
-    const int64_t C_out = w.shape[1] * p.groups;
+    const int64_t C_out = w.shape[1] * p.groups, K = w.shape[2];
     const detail::VariantEntry *best = nullptr;
     double best_score = -1;
     for (const detail::VariantEntry &v : detail::kVariantTable) {
@@ -140,9 +145,13 @@ const detail::VariantEntry *heuristic(const ConstTensor &x, const ConstTensor &w
         if (d == Device::CUDA) {
             const int64_t blocks = (C_out + v.reg_co - 1) / v.reg_co;
             const double fill = double(C_out) / double(blocks * v.reg_co);  // useful fraction of the FMAs
-            // tiles of whole phases put a warp's lanes in one phase (no divergence)
-            const double phase = p.stride > 1 && v.stride > 0 ? 1.5 : 1.0;
-            score = fill * (1.0 + std::min(v.reg_co, 32) / 32.0) * (v.stage_w ? 1.5 : 1.0) * phase -
+            const bool one_group = p.groups == 1;
+            const bool taps_path = v.taps > 0 && one_group && p.stride == 1 && K == v.taps && p.dilation == v.dil;
+            const bool padding_path =
+                v.padding >= 0 && one_group && p.padding == v.padding && p.dilation == std::max(v.dil, 1);
+            score = fill * (taps_path || padding_path ? 1.3 : 1.0) * (v.odd_dilation ? 1.2 : 1.0) *
+                    (v.stride > 1 ? 1.5 : 1.0) * (v.stage_w ? 1.5 : 1.0) * (v.reg_l >= 4 ? 1.3 : 1.0) *
+                    (v.reg_co == 8 ? 1.2 : 1.0) -
                     (v.tile_l == 128 ? 0.0 : 0.01);
         }
         if (score > best_score) {
