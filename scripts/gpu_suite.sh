@@ -18,8 +18,8 @@ if [ "${SANITIZE:-1}" = 1 ]; then
   echo "== compute-sanitizer (memcheck) on every CUDA variant, a shape no tile divides"
   # at the variant's compiled-in stride (last column of `convt1d variants`), or 3 for "any"; 3 groups
   # once per group (--per-group) on the variants that compute one group only (column 6 "1-only");
-  # dilation 2, or 3 for the variants that compute odd dilations only (column 9 "dilation=odd")
-  ./build/convt1d variants | awk '$2=="cuda"{print $1, ($NF=="any" ? 3 : $NF), $6, ($9=="dilation=odd" ? 3 : 2)}' |
+  # dilation 2, or 3 for the variants that compute odd dilations only (column 9 ends in "odd")
+  ./build/convt1d variants | awk '$2=="cuda"{print $1, ($NF=="any" ? 3 : $NF), $6, ($9 ~ /odd$/ ? 3 : 2)}' |
   while read -r v s grp dil; do
     for g in 1 3; do
       pg=""
@@ -48,7 +48,7 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     echo "$v stride=$s padding=$pad dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
   echo "== compute-sanitizer (racecheck) on the variants that stage weights in shared memory"
-  ./build/convt1d variants | awk '$2=="cuda" && $8=="shared"{print $1, ($NF=="any" ? 2 : $NF), ($9=="dilation=odd" ? 3 : 2)}' |
+  ./build/convt1d variants | awk '$2=="cuda" && $8=="shared"{print $1, ($NF=="any" ? 2 : $NF), ($9 ~ /odd$/ ? 3 : 2)}' |
   while read -r v s dil; do
     compute-sanitizer --tool racecheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 16 --cout 40 \
       --kernel 3 --length 300 --stride "$s" --padding 1 --dilation "$dil" --device cuda --variant "$v" --reps 1 \
