@@ -47,6 +47,7 @@ public:
     GeneratorParam<int> fixed_stride{"fixed_stride", 0};  // 0 = any; see schedules/schedule.h
     GeneratorParam<int> fixed_padding{"fixed_padding", -1};  // -1 = none; see schedules/schedule.h
     GeneratorParam<int> odd_dilation{"odd_dilation", 0};     // 1: odd dilations only (see below)
+    GeneratorParam<int> only{"only", 0};  // 1: taps, dil, fixed_padding, stride 1, one group only (below)
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -69,14 +70,33 @@ public:
         const Type acc_t = Float(32);
         // A variant may compile its stride in (fixed_stride > 0): the math then divides by that
         // constant, and any other value of the input is refused.
-        const Expr stride = fixed_stride > 0 ? Expr(int(fixed_stride)) : Expr(this->stride);
-        if (fixed_stride > 0) {
-            add_requirement(this->stride == int(fixed_stride), "this variant computes stride", int(fixed_stride),
-                            "only, got", this->stride);
+        // Or the whole tap geometry (only = 1): the filter length `taps`, dilation `dil`, padding
+        // `fixed_padding`, stride 1 and one group become constants of the math, so that a thread's
+        // window of x has a size known at compile time; other problems are refused.
+        const bool exact = only != 0;
+        if (exact && (taps < 1 || dil < 1 || fixed_padding < 0 || fixed_stride != 0)) {
+            throw CompileError("only = 1 needs taps, dil and fixed_padding, and no fixed_stride");
+        }
+        const Expr stride = exact ? Expr(1) : fixed_stride > 0 ? Expr(int(fixed_stride)) : Expr(this->stride);
+        const Expr dilation = exact ? Expr(int(dil)) : Expr(this->dilation);
+        const Expr padding = exact ? Expr(int(fixed_padding)) : Expr(this->padding);
+        const Expr groups = exact ? Expr(1) : Expr(this->groups);
+        if (fixed_stride > 0 || exact) {
+            const int s = exact ? 1 : int(fixed_stride);
+            add_requirement(this->stride == s, "this variant computes stride", s, "only, got", this->stride);
+        }
+        if (exact) {
+            add_requirement(w.dim(0).extent() == int(taps), "this variant computes K =", int(taps), "only, got",
+                            w.dim(0).extent());
+            add_requirement(this->dilation == int(dil), "this variant computes dilation", int(dil), "only, got",
+                            this->dilation);
+            add_requirement(this->padding == int(fixed_padding), "this variant computes padding",
+                            int(fixed_padding), "only, got", this->padding);
+            add_requirement(this->groups == 1, "this variant computes groups == 1 only, got", this->groups);
         }
 
         Expr L_in = x.dim(0).extent();
-        Expr K = w.dim(0).extent();
+        Expr K = exact ? Expr(int(taps)) : w.dim(0).extent();
         Expr cout_g = w.dim(1).extent();
         Expr cin_g = x.dim(1).extent() / groups;
         Expr taps_per_phase = (K - 1) / stride + 1;  // ceil(K / stride), without overflow for any stride
@@ -116,8 +136,8 @@ public:
                 // landing k_lo solves k_lo·dilation ≡ tp (mod S): k_lo = tp·dilation⁻¹ mod S, the
                 // inverse a select over the odd residues. No k_lo is tested (a stride-4 kernel
                 // tested 16 per tap to run 4).
-                add_requirement(dilation % 2 == 1, "this variant computes odd dilations only, got dilation",
-                                dilation);
+                add_requirement(this->dilation % 2 == 1, "this variant computes odd dilations only, got dilation",
+                                this->dilation);
                 Expr inverse = 1;
                 for (int d = 3; d < S; d += 2) {
                     int e = 1;
@@ -159,7 +179,7 @@ public:
         }
         Stages s{out, conv, xz, wz, l, q, p, co, b, r, stride, groups, K, dilation, padding};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
-                    fixed_stride, fixed_padding};
+                    fixed_stride, fixed_padding, exact};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

@@ -80,15 +80,40 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         order.push_back(v);
     }
     s.conv.reorder(order);
-    order.insert(order.end(), {rci_i, j, rci_o, k_lo});
+    if (k.only) {
+        // The taps inside the input channel: one window of x per channel serves every tap (below).
+        order.insert(order.end(), {j, rci_i, rci_o, k_lo});
+    } else {
+        order.insert(order.end(), {rci_i, j, rci_o, k_lo});
+    }
     s.conv.update().reorder(order);
+    if (k.only) {
+        // ---- a thread's window of x, per input channel, in registers as 16-byte vectors ---------
+        // With the geometry compiled in, the window of reg_l positions × K taps is reg_l + (K − 1)·dil
+        // values (16 for kb74's 4 positions, K 5, dilation 3) at a known offset from the thread's
+        // first position, and the zero-extended x (pad_x, its rows aligned to 4 floats with the
+        // window's start) lets Halide prove each vector of 4 aligned: ld.global.nc.v4, one L1
+        // wavefront per 8 lanes' 4 values, where the scalar loads of a lane's reg_l consecutive
+        // positions cost reg_l wavefronts per load (ncu, kb74: L1 87 % -> 57 %, FMA pipe 40 -> 51 %).
+        if (!k.pad_x || k.taps < 1 || k.padding < 0 || S != 0) {
+            throw CompileError("cuda schedule: only = 1 needs pad_x, taps, a padding and no compiled-in stride");
+        }
+        const int window = (reg_l + (k.taps - 1) * k.dil + vec - 1) / vec * vec;
+        Func xw = s.xz.in(s.conv);
+        const Var wl = xw.args()[0];
+        xw.compute_at(s.conv, rci_i)
+            .store_in(MemoryType::Register)
+            .bound_extent(wl, window)
+            .vectorize(wl, vec)
+            .unroll(wl);
+    }
     if (k.stage_w) {
         // 16-byte shared loads of the weights need the channel loop as 4-wide vectors; with global
         // weights the vectors only add packing moves (the loads stay scalar), so they stay unrolled.
         s.conv.vectorize(s.co, vec);
         s.conv.update().vectorize(s.co, vec);
     }
-    if (k.padding >= 0) {
+    if (k.padding >= 0 && !k.only) {
         // Padding and dilation compiled in (with the stride): each phase's landing k_lo and x offset
         // are constants, so Halide partitions the loop into a steady state without x's boundary
         // tests (PTX of kb79's block: 3.0 -> 1.6 instructions per FMA, 64 -> 95 registers). kb79
@@ -97,7 +122,7 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         s.conv.update().specialize(s.padding == k.padding && s.dilation == std::max(k.dil, 1) && s.groups == 1);
     }
     specialise_tap_loop(s, k);
-    if (k.pad_x) pad_x(s);
+    if (k.pad_x) pad_x(s, k);
     if (S > 0 && k.stage_w) {
         // Staged straight from w, without the transposed copy: with one, compute-sanitizer caught
         // the copy's kernel writing out of bounds at C_in 64 × C_out 256 (its realized region, as

@@ -9,6 +9,11 @@ using namespace Halide;
 
 void specialise_tap_loop(Stages &s, const Knobs &k) {
     RVar j = s.r.x;
+    if (k.only) {
+        // The geometry is compiled into the math: nothing to specialise on, the tap loop has K steps.
+        s.conv.update().unroll(j);
+        return;
+    }
     if (k.taps > 0) {
         // Filter length and dilation compiled in: the tap loop is unrolled with x's index known up
         // to one base, so position p of tap j and position p + dil of tap j + 1 read the same x,
@@ -47,13 +52,20 @@ Func transposed_weights(Stages &s) {
     return wt;
 }
 
-void pad_x(Stages &s) {
+void pad_x(Stages &s, const Knobs &k) {
     // x zero-extended into a buffer of its own by a kernel ahead of the main one: one more pass
     // over x (2 × its bytes), after which the inner loop's x loads carry no boundary test.
     Var xl("xl"), xi("xi");
     const std::vector<Var> a = s.xz.args();
-    s.xz.compute_root()
-        .split(a[0], xl, xi, 256, TailStrategy::GuardWithIf)
+    s.xz.compute_root();
+    if (k.only) {
+        // Rows a multiple of 4 floats, and the buffer's first position ≡ the windows' first (the
+        // thread's first position + padding − (K − 1)·dil) modulo 4, so every window starts on a
+        // 16-byte boundary (schedules/cuda.cpp).
+        const int first = ((k.padding - (k.taps - 1) * k.dil) % kVec + kVec) % kVec;
+        s.xz.align_bounds(a[0], kVec, first).align_storage(a[0], kVec);
+    }
+    s.xz.split(a[0], xl, xi, 256, TailStrategy::GuardWithIf)
         .gpu_blocks(xl, a[1], a[2])
         .gpu_threads(xi);
 }

@@ -16,8 +16,9 @@ void specialise_tap_loop(Stages &s, const Knobs &k);
 // The weights transposed once per call to (co, k, ci), co innermost, by a kernel of their own.
 Halide::Func transposed_weights(Stages &s);
 
-// x zero-extended into a buffer of its own by a kernel ahead of the main one.
-void pad_x(Stages &s);
+// x zero-extended into a buffer of its own by a kernel ahead of the main one (aligned for the
+// 16-byte windows of k.only).
+void pad_x(Stages &s, const Knobs &k);
 
 // The block's reg_co channels × K taps × C_in/groups channels of wt in shared memory, loaded by
 // `threads` threads of the block (as gpu_lanes when `lanes`).

@@ -80,7 +80,8 @@ void schedule_cuda_warp(const Target &, Stages &s, const Knobs &k) {
         .unroll(rci_i);
     specialise_tap_loop(s, k);
     Func wt = transposed_weights(s);
-    if (k.pad_x) pad_x(s);
+    if (k.only) throw CompileError("cuda_warp schedule: no only = 1");
+    if (k.pad_x) pad_x(s, k);
     if (k.stage_w) stage_weights(wt, s, lb, reg_co, lanes, /*lanes=*/true);
 }
 

@@ -25,16 +25,35 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     // A variant with a stride compiled in computes that stride only (and one for odd dilations,
     // odd dilations only): four of five problems are drawn at it, the fifth at any, to check the
     // refusal too.
+    // A variant compiled for one geometry alone (`only`) draws four of five problems with it.
     auto computes_stride = [&](int64_t stride) { return v->stride == 0 || stride == v->stride; };
-    auto computes = [&](const Params &p) {
-        return computes_stride(p.stride) && (!v->odd_dilation || p.dilation % 2 == 1);
+    auto computes_geometry = [&](const Problem &pr) {
+        return !v->only || (pr.K == v->taps && pr.p.dilation == v->dil && pr.p.padding == v->padding &&
+                            pr.p.stride == 1);
+    };
+    auto computes = [&](const Problem &pr) {
+        return computes_stride(pr.p.stride) && (!v->odd_dilation || pr.p.dilation % 2 == 1) &&
+               computes_geometry(pr);
     };
     int refused_stride = 0;
     for (int i = 0; i < kCases; ++i) {
         Problem pr = random_problem(rng);
-        while (i % 5 != 0 && !computes(pr.p)) pr = random_problem(rng);
-        const bool compiled_in = (v->taps > 0 || v->padding >= 0) && i % 2 == 0;
-        if (compiled_in && v->padding >= 0) {
+        if (v->only && i % 5 != 0) {
+            pr.K = v->taps;
+            pr.p.dilation = v->dil;
+            pr.p.padding = v->padding;
+            pr.p.stride = 1;
+            pr.p.output_padding = 0;
+            if (pr.C_in > 32) {  // weights of a block within shared memory, C_in still a multiple of groups
+                pr.C_in = pr.p.groups * std::max<int64_t>(1, 32 / pr.p.groups);
+            }
+            while (pr.L_out() < 1) pr.L_in += 8;
+        }
+        while (i % 5 != 0 && !computes(pr)) pr = random_problem(rng);
+        const bool compiled_in = v->only ? computes(pr) : (v->taps > 0 || v->padding >= 0) && i % 2 == 0;
+        if (v->only) {
+            // drawn above
+        } else if (compiled_in && v->padding >= 0) {
             // Every other problem takes the variant's compiled-in padding and dilation (at its
             // stride, one group), so its specialised loop nest is what these cases check.
             pr.p.padding = v->padding;
@@ -74,13 +93,14 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
             split.per_group = true;
             st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, split, &info);
         }
-        if (!computes(c.pr.p)) {
-            // Another stride than the compiled-in one, or an even dilation for an odd-only variant:
-            // refused up front, output untouched.
+        if (!computes(c.pr)) {
+            // Another stride than the compiled-in one, an even dilation for an odd-only variant, or
+            // another geometry than an `only` variant's: refused up front, output untouched.
             ASSERT_FALSE(st.ok);
-            ASSERT_NE(st.message.find(computes_stride(c.pr.p.stride) ? "computes odd dilations only" : "computes stride"),
-                      std::string::npos)
-                << st.message;
+            const char *why = !computes_stride(c.pr.p.stride) ? "computes stride"
+                              : !computes_geometry(c.pr)       ? "computes K = "
+                                                               : "computes odd dilations only";
+            ASSERT_NE(st.message.find(why), std::string::npos) << st.message;
             for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
             ++refused_stride;
             continue;
@@ -117,6 +137,12 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         Problem pr{1, 64, 256, 4, 100, Params{}, true};
         pr.p.stride = v->stride > 0 ? v->stride : 2;
         pr.p.padding = 1;
+        if (v->only) {  // at its geometry
+            pr.K = v->taps;
+            pr.p.stride = 1;
+            pr.p.dilation = v->dil;
+            pr.p.padding = v->padding;
+        }
         Case c(pr, rng);
         const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, opt);
         ASSERT_TRUE(st.ok) << st.message << " for " << c.pr.str();

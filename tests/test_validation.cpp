@@ -231,8 +231,9 @@ TEST(Runtime, HeuristicSplitsAFewWideGroups) {
 
 TEST(Runtime, HeuristicTakesTheTraitsOfTheMeasuredWinners) {
     // Untuned, the CUDA choice for the suite's large shapes must have what won each of them on the
-    // H100 (bench/results/): the compiled-in fast path that matches, the odd-dilation closed form,
-    // an 8-channel block. Shapes only: L is small, nothing runs.
+    // H100 (bench/results/): the compiled-in fast path that matches (the whole geometry where a
+    // variant has it), the odd-dilation closed form, an 8-channel block. Shapes only: L is small,
+    // nothing runs.
     char dir[] = "/tmp/convt1d-heuristic-XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
     setenv("CONVT1D_TUNING_CACHE", (std::string(dir) + "/empty.tsv").c_str(), 1);  // nothing tuned
@@ -242,6 +243,7 @@ TEST(Runtime, HeuristicTakesTheTraitsOfTheMeasuredWinners) {
         int stride, padding, dilation;
     };
     const Case cases[] = {{"kb74", 32, 64, 5, 1, 0, 3},
+                          {"kb64", 128, 128, 3, 1, 0, 1},
                           {"kb79", 32, 64, 3, 2, 1, 2},
                           {"wide", 256, 256, 4, 2, 1, 1},
                           {"stride4", 64, 32, 8, 4, 2, 1}};
@@ -263,9 +265,12 @@ TEST(Runtime, HeuristicTakesTheTraitsOfTheMeasuredWinners) {
         EXPECT_TRUE(v->stage_w) << k.shape << ": " << c.variant;
         EXPECT_EQ(v->stride, k.stride == 1 ? 0 : k.stride) << k.shape << ": " << c.variant;
         EXPECT_EQ(v->odd_dilation, k.stride > 1 && k.dilation % 2 == 1) << k.shape << ": " << c.variant;
-        if (std::string(k.shape) == "kb74") {
-            EXPECT_EQ(v->taps, 5) << c.variant;
-            EXPECT_EQ(v->dil, 3) << c.variant;
+        // kb74 and kb64: a variant compiled for that whole geometry (`only`)
+        EXPECT_EQ(v->only, k.stride == 1) << k.shape << ": " << c.variant;
+        if (k.stride == 1) {
+            EXPECT_EQ(v->taps, k.K) << c.variant;
+            EXPECT_EQ(v->dil, k.dilation) << c.variant;
+            EXPECT_EQ(v->padding, k.padding) << c.variant;
         }
         if (std::string(k.shape) == "kb79" || std::string(k.shape) == "wide") {
             EXPECT_EQ(v->padding, 1) << c.variant;

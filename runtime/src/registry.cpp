@@ -72,7 +72,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0});
         }
         return l;
     }();
@@ -115,6 +115,17 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         if (why) *why = "computes odd dilations only, got dilation = " + std::to_string(p.dilation);
         return false;
     }
+    if (v.only && (w.shape[2] != v.taps || p.dilation != v.dil || p.padding != v.padding || p.stride != 1 ||
+                   p.groups != 1)) {
+        if (why) {
+            *why = "computes K = " + std::to_string(v.taps) + ", dilation = " + std::to_string(v.dil) +
+                   ", padding = " + std::to_string(v.padding) + ", stride 1, groups 1 only, got K = " +
+                   std::to_string(w.shape[2]) + ", dilation = " + std::to_string(p.dilation) + ", padding = " +
+                   std::to_string(p.padding) + ", stride = " + std::to_string(p.stride) +
+                   ", groups = " + std::to_string(p.groups);
+        }
+        return false;
+    }
     if (const int64_t need = shared_bytes(v, x, w, p); need > kSharedLimit) {
         if (why) {
             *why = "needs " + std::to_string(need) + " bytes of shared memory per block for this problem (limit " +
@@ -128,9 +139,10 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
 namespace {
 
 // Heuristic, until a measurement says otherwise. On CUDA, the traits of the measured winners of
-// every large shape of the suite (bench/results/, run 53 on the H100): a compiled-in fast path that
-// matches the problem (filter length or padding, with its dilation: kb74 3.61 ms against 4.11
-// generic, kb79 2.27 against 2.66, wide 3.37 against 3.76), the closed-form landing k_lo for an odd
+// every large shape of the suite (bench/results/, H100): a compiled-in fast path that matches the
+// problem (filter length or padding, with its dilation: kb74 3.61 ms against 4.11 generic, kb79
+// 2.27 against 2.66, wide 3.37 against 3.76), above all a variant compiled for the whole geometry
+// (`only`: kb74 3.04 against 3.62, kb64 14.1 against 15.8), the closed-form landing k_lo for an odd
 // dilation at a compiled-in stride (wide 3.76 against 4.77, stride4 1.33 against 1.85), a
 // compiled-in stride (warps of one phase), staged weights, and a reg_l × 8 register block that the
 // output channels fill (the 32-channel blocks measured 1.5x slower on kb74). Ties go to the
@@ -149,7 +161,7 @@ const detail::VariantEntry *heuristic(const ConstTensor &x, const ConstTensor &w
             const bool taps_path = v.taps > 0 && one_group && p.stride == 1 && K == v.taps && p.dilation == v.dil;
             const bool padding_path =
                 v.padding >= 0 && one_group && p.padding == v.padding && p.dilation == std::max(v.dil, 1);
-            score = fill * (taps_path || padding_path ? 1.3 : 1.0) * (v.odd_dilation ? 1.2 : 1.0) *
+            score = fill * (taps_path || padding_path ? 1.3 : 1.0) * (v.only ? 1.1 : 1.0) * (v.odd_dilation ? 1.2 : 1.0) *
                     (v.stride > 1 ? 1.5 : 1.0) * (v.stage_w ? 1.5 : 1.0) * (v.reg_l >= 4 ? 1.3 : 1.0) *
                     (v.reg_co == 8 ? 1.2 : 1.0) -
                     (v.tile_l == 128 ? 0.0 : 0.01);
