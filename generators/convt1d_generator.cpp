@@ -74,15 +74,16 @@ public:
         // `fixed_padding`, stride 1 and one group become constants of the math, so that a thread's
         // window of x has a size known at compile time; other problems are refused.
         const bool exact = only != 0;
-        if (exact && (taps < 1 || dil < 1 || fixed_padding < 0 || fixed_stride != 0)) {
-            throw CompileError("only = 1 needs taps, dil and fixed_padding, and no fixed_stride");
+        if (exact && (taps < 1 || dil < 1 || fixed_padding < 0)) {
+            throw CompileError("only = 1 needs taps, dil and fixed_padding");
         }
-        const Expr stride = exact ? Expr(1) : fixed_stride > 0 ? Expr(int(fixed_stride)) : Expr(this->stride);
+        const int exact_stride = fixed_stride > 0 ? int(fixed_stride) : 1;
+        const Expr stride = exact ? Expr(exact_stride) : fixed_stride > 0 ? Expr(int(fixed_stride)) : Expr(this->stride);
         const Expr dilation = exact ? Expr(int(dil)) : Expr(this->dilation);
         const Expr padding = exact ? Expr(int(fixed_padding)) : Expr(this->padding);
         const Expr groups = exact ? Expr(1) : Expr(this->groups);
         if (fixed_stride > 0 || exact) {
-            const int s = exact ? 1 : int(fixed_stride);
+            const int s = exact ? exact_stride : int(fixed_stride);
             add_requirement(this->stride == s, "this variant computes stride", s, "only, got", this->stride);
         }
         if (exact) {

@@ -59,15 +59,33 @@ void pad_x(Stages &s, const Knobs &k) {
     const std::vector<Var> a = s.xz.args();
     s.xz.compute_root();
     if (k.only) {
-        // Rows a multiple of 4 floats, and the buffer's first position ≡ the windows' first (the
-        // thread's first position + padding − (K − 1)·dil) modulo 4, so every window starts on a
-        // 16-byte boundary (schedules/cuda.cpp).
-        const int first = ((k.padding - (k.taps - 1) * k.dil) % kVec + kVec) % kVec;
+        // Rows a multiple of 4 floats, and the buffer's first position ≡ the windows' first modulo
+        // 4 (a thread's first position is a multiple of 4), so every window starts on a 16-byte
+        // boundary (schedules/cuda.cpp).
+        const int first = ((x_window(k, 4).first % kVec) + kVec) % kVec;
         s.xz.align_bounds(a[0], kVec, first).align_storage(a[0], kVec);
     }
     s.xz.split(a[0], xl, xi, 256, TailStrategy::GuardWithIf)
         .gpu_blocks(xl, a[1], a[2])
         .gpu_threads(xi);
+}
+
+Window x_window(const Knobs &k, int reg_l) {
+    // The math's index (generators/convt1d_generator.cpp): output q·S + p reads x at
+    // q + (p + padding − k_lo·dil) / S − j·dil for the landing k_lo of phase p and its taps j.
+    const int S = std::max(k.stride, 1), dil = k.dil, taps_per_phase = (k.taps - 1) / S + 1;
+    const int reg_q = std::max(reg_l / S, 1);
+    int lo = 1 << 30, hi = -(1 << 30);
+    for (int p = 0; p < S; ++p) {
+        for (int k_lo = 0; k_lo < std::min(S, k.taps); ++k_lo) {
+            const int t = p + k.padding - k_lo * dil;
+            if (t % S != 0) continue;  // no tap of this residue lands on phase p
+            const int c = t / S;       // exact
+            lo = std::min(lo, c - (taps_per_phase - 1) * dil);
+            hi = std::max(hi, c + reg_q - 1);
+        }
+    }
+    return {lo, hi - lo + 1};
 }
 
 void stage_weights(Func wt, Stages &s, const Var &block, int reg_co, int threads, bool lanes) {

@@ -20,6 +20,14 @@ Halide::Func transposed_weights(Stages &s);
 // 16-byte windows of k.only).
 void pad_x(Stages &s, const Knobs &k);
 
+// For a variant compiled for one geometry (k.only): a thread's window of x for one input channel,
+// relative to its first output position q (l at stride 1) — the first x position it reads and how
+// many it spans — over every landing (phase, tap) of its reg_l outputs.
+struct Window {
+    int first, extent;
+};
+Window x_window(const Knobs &k, int reg_l);
+
 // The block's reg_co channels × K taps × C_in/groups channels of wt in shared memory, loaded by
 // `threads` threads of the block (as gpu_lanes when `lanes`).
 void stage_weights(Halide::Func wt, Stages &s, const Halide::Var &block, int reg_co, int threads, bool lanes);

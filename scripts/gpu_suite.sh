@@ -34,11 +34,11 @@ if [ "${SANITIZE:-1}" = 1 ]; then
       echo "$v stride=$s groups=$g ${pg:+per-group }rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
     done
   done | tee "$OUT/memcheck.txt"
-  echo "== compute-sanitizer (memcheck) on the compiled-in taps of every variant that has them (stride 1: their path)"
-  ./build/convt1d variants | awk '$2=="cuda" && $9 ~ /^K=/{split($9, f, /[=,]/); print $1, f[2], f[4], (f[5]=="padding" ? f[6] : 2)}' |
-  while read -r v k d pad; do
+  echo "== compute-sanitizer (memcheck) on the compiled-in taps of every variant that has them (stride 1, or an only variant's own: their path)"
+  ./build/convt1d variants | awk '$2=="cuda" && $9 ~ /^K=/{split($9, f, /[=,]/); print $1, f[2], f[4], (f[5]=="padding" ? f[6] : 2), ($NF=="any" ? 1 : $NF)}' |
+  while read -r v k d pad s; do
     compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 17 --cout 69 \
-      --kernel "$k" --length 999 --stride 1 --padding "$pad" --dilation "$d" --bias --device cuda --variant "$v" --reps 1 \
+      --kernel "$k" --length 999 --stride "$s" --padding "$pad" --dilation "$d" --bias --device cuda --variant "$v" --reps 1 \
       > "$OUT/memcheck.tmp" 2>&1
     echo "$v K=$k dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"

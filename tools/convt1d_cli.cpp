@@ -47,10 +47,11 @@ int cmd_variants() {
         std::string fixed = v.taps > 0      ? "K=" + std::to_string(v.taps) + ",dilation=" + std::to_string(v.dil)
                             : v.padding >= 0 ? "padding=" + std::to_string(v.padding) + ",dilation=" + std::to_string(v.dil)
                                              : std::string();
+        if (v.only) fixed += ",padding=" + std::to_string(v.padding);
         if (v.odd_dilation) fixed += fixed.empty() ? "dilation=odd" : ",odd";
-        if (v.only) fixed += ",padding=" + std::to_string(v.padding) + ",only";
+        if (v.only) fixed += ",only";
         if (fixed.empty()) fixed = "-";
-        const std::string stride = v.only ? "1" : v.stride > 0 ? std::to_string(v.stride) : "any";
+        const std::string stride = v.stride > 0 ? std::to_string(v.stride) : v.only ? "1" : "any";
         std::printf("%-36s %-6s %7d %6d %7d %-7s %-7s %-13s %-17s %-9d %s\n", v.name.c_str(), to_string(v.device),
                     v.tile_l, v.reg_l, v.reg_co, v.ungrouped ? "1-only" : "any", v.pad_x ? "padded" : "direct",
                     v.autoscheduled ? "Anderson2021" : v.stage_w ? "shared" : "global", fixed.c_str(), v.max_regs,

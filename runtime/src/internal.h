@@ -27,7 +27,7 @@ struct VariantEntry {
     int stride;         // 0: any stride; else the one stride it computes (compiled in)
     int padding;        // -1: none; else a padding (with dil) its specialised loop nest computes
     int odd_dilation;   // 1: computes odd dilations only (with a compiled-in stride)
-    int only;           // 1: computes K == taps, dilation == dil, padding, stride 1, one group only
+    int only;           // 1: computes K == taps, dilation == dil, padding, its stride (or 1), one group only
     PipelineFn fn;
 };
 

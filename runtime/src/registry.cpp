@@ -115,11 +115,13 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         if (why) *why = "computes odd dilations only, got dilation = " + std::to_string(p.dilation);
         return false;
     }
-    if (v.only && (w.shape[2] != v.taps || p.dilation != v.dil || p.padding != v.padding || p.stride != 1 ||
-                   p.groups != 1)) {
+    const int only_stride = std::max(v.stride, 1);
+    if (v.only && (w.shape[2] != v.taps || p.dilation != v.dil || p.padding != v.padding ||
+                   p.stride != only_stride || p.groups != 1)) {
         if (why) {
             *why = "computes K = " + std::to_string(v.taps) + ", dilation = " + std::to_string(v.dil) +
-                   ", padding = " + std::to_string(v.padding) + ", stride 1, groups 1 only, got K = " +
+                   ", padding = " + std::to_string(v.padding) + ", stride " + std::to_string(only_stride) +
+                   ", groups 1 only, got K = " +
                    std::to_string(w.shape[2]) + ", dilation = " + std::to_string(p.dilation) + ", padding = " +
                    std::to_string(p.padding) + ", stride = " + std::to_string(p.stride) +
                    ", groups = " + std::to_string(p.groups);

@@ -124,8 +124,8 @@ struct VariantInfo {
                    // problems with both (one group) run a specialised loop nest, others the generic one
     bool odd_dilation;  // computes odd dilations only (a stride variant whose phases each have one
                         // landing tap residue); even dilations are refused with a message
-    bool only;  // computes only K == taps, dilation == dil, padding == padding, stride 1 and one group
-                // (compiled into its math); other problems are refused with a message
+    bool only;  // computes only K == taps, dilation == dil, padding == padding, its stride (1 where none
+                // is compiled in) and one group (compiled into its math); others refused with a message
 };
 // Every schedule variant compiled into this library (from schedules/variants.cmake).
 const std::vector<VariantInfo> &variants();
