@@ -97,7 +97,7 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         // positions cost reg_l wavefronts per load (ncu, kb74: L1 87 % -> 57 %, FMA pipe 40 -> 51 %).
         // With a compiled-in stride the window spans every landing (phase, tap) of the thread's
         // reg_l/stride positions of each phase (x_window); its vectors are aligned when that count is
-        // a multiple of 4 (wide's 8-position block at stride 2: 3.35 -> 2.52 ms), else the loads
+        // a multiple of 4 (wide's 8-position block at stride 2: 3.35 -> 2.46 ms), else the loads
         // stay scalar.
         if (!k.pad_x || k.taps < 1 || k.padding < 0) {
             throw CompileError("cuda schedule: only = 1 needs pad_x, taps and a padding");

@@ -39,7 +39,9 @@
 # (runs 56-59, H100; NOTES version 21), at register caps of 80 and 96 (at 255: 3.36 and 14.6, the JIT
 # giving 108 registers, one warp in four, where 80 leaves 37 %). With a compiled-in stride (the
 # window spans every landing phase and tap of the thread's reg_l/stride positions, which must be 4):
-# wide 3.35 -> 2.52 ms; kb79's 8-position block 3.25 against 2.29 for its 4-position p1d2 (run61).
+# wide 3.35 -> 2.46 ms (8 input channels unrolled; 2.51 at 4, 16-position blocks 2.82, 64-thread
+# blocks 3.00); kb79's 8-position block 3.25 against 2.29 for its 4-position p1d2 (runs 61-62). For
+# grouped (each group K 3, padding 1) the zero-extension pass per group lost: 0.85 against 0.76 ms.
 # family cuda_warp = one warp per block, the tile striped over the lanes (schedules/cuda_warp.cpp);
 # tile_l = 32 × the tiles a block computes in turn (its weights staged once for all of them).
 # w8_r4_c8_sp: kb74 3.88 ms against 4.12 for the best thread-family variant (NOTES version 12).
@@ -92,7 +94,7 @@ set(CONVT1D_VARIANTS
     "cuda_l128_r4_c8_s_u4_stride2_p1d2_reg255 cuda 128    4     8      1         1       0     4         0    2   255  2   1   0   0"
     "cuda_l128_r8_c8_s_u4_stride2_odd_reg255 cuda  128    8     8      1         1       0     4         0    0   255  2   -   1   0"
     "cuda_l128_r8_c8_s_u2_stride2_p1d1_odd_reg255 cuda 128 8   8      1         1       0     2         0    1   255  2   1   1   0"
-    "cuda_l128_r8_c8_sp_u4_stride2_k4d1p1_odd_only_reg255 cuda 128 8 8   1         1       1     4         4    1   255  2   1   1   1"
+    "cuda_l128_r8_c8_sp_u8_stride2_k4d1p1_odd_only_reg255 cuda 128 8 8   1         1       1     8         4    1   255  2   1   1   1"
     "cuda_l128_r4_c8_stride4             cuda      128    4     8      1         0       0     1         0    0   64   4   -   0   0"
     "cuda_l64_r4_c8_stride4              cuda      64     4     8      1         0       0     1         0    0   64   4   -   0   0"
     "cuda_l64_r4_c8_u4_stride4           cuda      64     4     8      1         0       0     4         0    0   64   4   -   0   0"
