@@ -47,7 +47,7 @@ public:
     GeneratorParam<int> fixed_stride{"fixed_stride", 0};  // 0 = any; see schedules/schedule.h
     GeneratorParam<int> fixed_padding{"fixed_padding", -1};  // -1 = none; see schedules/schedule.h
     GeneratorParam<int> odd_dilation{"odd_dilation", 0};     // 1: odd dilations only (see below)
-    GeneratorParam<int> only{"only", 0};  // 1: taps, dil, fixed_padding, stride 1, one group only (below)
+    GeneratorParam<int> only{"only", 0};  // 1: taps, dil, fixed_padding, its stride, one group only (below)
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -71,20 +71,20 @@ public:
         // A variant may compile its stride in (fixed_stride > 0): the math then divides by that
         // constant, and any other value of the input is refused.
         // Or the whole tap geometry (only = 1): the filter length `taps`, dilation `dil`, padding
-        // `fixed_padding`, stride 1 and one group become constants of the math, so that a thread's
-        // window of x has a size known at compile time; other problems are refused.
+        // `fixed_padding`, the stride (fixed_stride, or 1) and one group become constants of the math,
+        // so that a thread's window of x has a size known at compile time; other problems are refused.
         const bool exact = only != 0;
         if (exact && (taps < 1 || dil < 1 || fixed_padding < 0)) {
             throw CompileError("only = 1 needs taps, dil and fixed_padding");
         }
-        const int exact_stride = fixed_stride > 0 ? int(fixed_stride) : 1;
-        const Expr stride = exact ? Expr(exact_stride) : fixed_stride > 0 ? Expr(int(fixed_stride)) : Expr(this->stride);
+        const int stride_in = fixed_stride > 0 ? int(fixed_stride) : 1;  // compiled in, where it is
+        const Expr stride = exact || fixed_stride > 0 ? Expr(stride_in) : Expr(this->stride);
         const Expr dilation = exact ? Expr(int(dil)) : Expr(this->dilation);
         const Expr padding = exact ? Expr(int(fixed_padding)) : Expr(this->padding);
         const Expr groups = exact ? Expr(1) : Expr(this->groups);
         if (fixed_stride > 0 || exact) {
-            const int s = exact ? exact_stride : int(fixed_stride);
-            add_requirement(this->stride == s, "this variant computes stride", s, "only, got", this->stride);
+            add_requirement(this->stride == stride_in, "this variant computes stride", stride_in, "only, got",
+                            this->stride);
         }
         if (exact) {
             add_requirement(w.dim(0).extent() == int(taps), "this variant computes K =", int(taps), "only, got",

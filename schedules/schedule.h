@@ -45,9 +45,9 @@ struct Knobs {
     // A padding compiled in (-1 = none), with the dilation `dil`, for a variant with a stride compiled
     // in: problems with them (and one group) run a loop nest specialised on them (cuda family).
     int padding;
-    // The whole tap geometry compiled into the math (taps, dil, padding, stride 1, one group; other
-    // problems refused): a thread's window of x then has a size known at compile time, and the cuda
-    // family holds it in registers, loaded as 16-byte vectors from the zero-extended x (pad_x).
+    // The whole tap geometry compiled into the math (taps, dil, padding, the stride or 1, one group;
+    // other problems refused): a thread's window of x then has a size known at compile time, and the
+    // cuda family holds it in registers, loaded as 16-byte vectors from the zero-extended x (pad_x).
     bool only;
 };
 

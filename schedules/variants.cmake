@@ -33,7 +33,7 @@
 # wide 4.76 -> 3.76 (run48, H100). Any dilation in closed form (a predicate and a k_lo loop of
 # runtime extent gcd(dilation, stride) per phase) measured 1.45 and 5.24: not kept.
 # only = 1: the whole tap geometry compiled into the math — filter length (taps), dilation (dil),
-# padding (pad), stride 1, one group — and every other problem refused. A thread's window of x is
+# padding (pad), the stride column's stride (or 1), one group — and every other problem refused. A thread's window of x is
 # then reg_l + (taps − 1)·dil values at a known offset, held in registers and loaded as 16-byte
 # vectors from the zero-extended x (pad_x = 1, required). kb74 3.62 -> 3.04 ms, kb64 15.8 -> 14.1
 # (runs 56-59, H100; NOTES version 21), at register caps of 80 and 96 (at 255: 3.36 and 14.6, the JIT
