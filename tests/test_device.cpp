@@ -6,6 +6,31 @@
 namespace convt1d::test {
 namespace {
 
+// A Case's x, w, bias and NaN-poisoned output copied to device buffers the test owns, and views of
+// them with the Case's shapes and strides (row gaps included).
+struct OnDevice {
+    DeviceBuffer x, w, bias, out;
+    ConstTensor tx, tw;
+    Tensor to;
+
+    Status upload(const Case &c) {
+        for (auto [buf, host] : {std::pair{&x, &c.x}, {&w, &c.w}, {&bias, &c.bias}, {&out, &c.out}}) {
+            if (Status st = DeviceBuffer::allocate(host->size(), buf); !st.ok) return st;
+            if (Status st = buf->upload(host->data(), host->size()); !st.ok) return st;
+        }
+        tx = c.tx, tw = c.tw, to = c.to;
+        tx.data = x.data(), tw.data = w.data(), to.data = out.data();
+        return {};
+    }
+    const float *bias_ptr(const Case &c) const { return c.pr.bias ? bias.data() : nullptr; }
+    // The output after the GPU is done with it.
+    Status download(std::vector<float> *got) const {
+        if (Status st = synchronize(); !st.ok) return st;
+        got->resize(out.size());
+        return out.download(got->data(), got->size());
+    }
+};
+
 TEST(Cuda, WithoutADeviceCudaRequestsFailCleanly) {
     if (cuda_available()) GTEST_SKIP() << "a CUDA device is present; this test is for machines without one";
     std::mt19937_64 rng(test_seed() + 10);
@@ -27,25 +52,14 @@ TEST(Cuda, DevicePointersMatchTheReference) {
     std::mt19937_64 rng(test_seed() + 11);
     for (int i = 0; i < 100; ++i) {
         Case c(random_problem(rng), rng);
-        DeviceBuffer dx, dw, db, dout;
-        ASSERT_TRUE(DeviceBuffer::allocate(c.x.size(), &dx).ok);
-        ASSERT_TRUE(DeviceBuffer::allocate(c.w.size(), &dw).ok);
-        ASSERT_TRUE(DeviceBuffer::allocate(c.bias.size(), &db).ok);
-        ASSERT_TRUE(DeviceBuffer::allocate(c.out.size(), &dout).ok);
-        ASSERT_TRUE(dx.upload(c.x.data(), c.x.size()).ok);
-        ASSERT_TRUE(dw.upload(c.w.data(), c.w.size()).ok);
-        ASSERT_TRUE(db.upload(c.bias.data(), c.bias.size()).ok);
-        ASSERT_TRUE(dout.upload(c.out.data(), c.out.size()).ok);  // NaN poison, row gaps included
-        ConstTensor gx = c.tx, gw = c.tw;
-        Tensor go = c.to;
-        gx.data = dx.data(), gw.data = dw.data(), go.data = dout.data();
+        OnDevice d;
+        ASSERT_TRUE(d.upload(c).ok);
         RunInfo info;
-        Status st = conv_transpose1d_device(gx, gw, c.pr.bias ? db.data() : nullptr, go, c.pr.p, {}, &info);
+        Status st = conv_transpose1d_device(d.tx, d.tw, d.bias_ptr(c), d.to, c.pr.p, {}, &info);
         ASSERT_TRUE(st.ok) << st.message;
-        ASSERT_TRUE(synchronize().ok);
         EXPECT_EQ(info.device, Device::CUDA);
-        std::vector<float> got(c.out.size());
-        ASSERT_TRUE(dout.download(got.data(), got.size()).ok);
+        std::vector<float> got;
+        ASSERT_TRUE(d.download(&got).ok);
         ASSERT_TRUE(c.check(got)) << "case " << i;
     }
 }
@@ -98,22 +112,13 @@ TEST(Cuda, NoBiasWiderThanTheFirstZeroBufferOnBothPaths) {
         Case c(Problem{1, 2, C_out, 3, 20, Params{}, false}, rng);
         Options o;
         o.device = Device::CUDA;
+        OnDevice d;
+        ASSERT_TRUE(d.upload(c).ok);  // before the host call overwrites c.out's NaN poison
         ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, nullptr, c.to, c.pr.p, o).ok);
         ASSERT_TRUE(c.check(c.out)) << "host pointers, C_out " << C_out;
-        DeviceBuffer dx, dw, dout;
-        ASSERT_TRUE(DeviceBuffer::allocate(c.x.size(), &dx).ok);
-        ASSERT_TRUE(DeviceBuffer::allocate(c.w.size(), &dw).ok);
-        ASSERT_TRUE(DeviceBuffer::allocate(c.out.size(), &dout).ok);
-        ASSERT_TRUE(dx.upload(c.x.data(), c.x.size()).ok);
-        ASSERT_TRUE(dw.upload(c.w.data(), c.w.size()).ok);
-        std::vector<float> got(c.out.size(), std::numeric_limits<float>::quiet_NaN());
-        ASSERT_TRUE(dout.upload(got.data(), got.size()).ok);
-        ConstTensor gx = c.tx, gw = c.tw;
-        Tensor go = c.to;
-        gx.data = dx.data(), gw.data = dw.data(), go.data = dout.data();
-        ASSERT_TRUE(conv_transpose1d_device(gx, gw, nullptr, go, c.pr.p, o).ok);
-        ASSERT_TRUE(synchronize().ok);
-        ASSERT_TRUE(dout.download(got.data(), got.size()).ok);
+        ASSERT_TRUE(conv_transpose1d_device(d.tx, d.tw, nullptr, d.to, c.pr.p, o).ok);
+        std::vector<float> got;
+        ASSERT_TRUE(d.download(&got).ok);
         ASSERT_TRUE(c.check(got)) << "device pointers, C_out " << C_out;
     }
 }
