@@ -62,7 +62,7 @@ void pad_x(Stages &s, const Knobs &k) {
         // Rows a multiple of 4 floats, and the buffer's first position ≡ the windows' first modulo
         // 4 (a thread's first position is a multiple of 4), so every window starts on a 16-byte
         // boundary (schedules/cuda.cpp).
-        const int first = ((x_window(k, 4).first % kVec) + kVec) % kVec;
+        const int first = ((x_window(k, k.reg_l).first % kVec) + kVec) % kVec;
         s.xz.align_bounds(a[0], kVec, first).align_storage(a[0], kVec);
     }
     s.xz.split(a[0], xl, xi, 256, TailStrategy::GuardWithIf)
@@ -85,6 +85,7 @@ Window x_window(const Knobs &k, int reg_l) {
             hi = std::max(hi, c + reg_q - 1);
         }
     }
+    if (lo > hi) throw CompileError("x_window: no tap lands on any phase of this geometry");
     return {lo, hi - lo + 1};
 }
 
