@@ -126,7 +126,7 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
     bool bias_on_device = device_pointers && bias;
     std::vector<float> wide_zeros;  // CPU, more than kZeroBias output channels
     if (!bias && device == Device::CUDA) {
-        if (const int rc = cuda_driver_zeros(C_out, &bias_data); rc != 0) {
+        if (const int rc = cuda_driver_zeros(cu_ctx, C_out, &bias_data); rc != 0) {
             return Status::error(std::string(api) + ": could not allocate " + std::to_string(C_out) +
                                  " floats of device memory for the zero bias (CUresult " + std::to_string(rc) + ")");
         }

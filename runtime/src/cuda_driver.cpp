@@ -126,7 +126,7 @@ int cuda_driver_copy(void *dst, const void *src, size_t bytes, bool to_device) {
                          : d.cuMemcpyDtoH(dst, reinterpret_cast<uintptr_t>(src), bytes);
     });
 }
-int cuda_driver_zeros(int64_t n, const float **ptr) {
+int cuda_driver_zeros(void *ctx, int64_t n, const float **ptr) {
     // Keyed by the context and, where the driver has it, its unique id: a context the caller
     // destroyed took its buffer with it, and a new one at the same address must not find it.
     struct Zeros {
@@ -138,8 +138,6 @@ int cuda_driver_zeros(int64_t n, const float **ptr) {
     static std::mutex mu;
     static std::vector<Zeros> all;  // guarded by mu; never shrinks (see internal.h)
     const Driver &d = driver();
-    void *ctx = nullptr;
-    if (int rc = cuda_driver_context(&ctx); rc != 0) return rc;
     unsigned long long id = 0;
     if (d.cuCtxGetId && d.cuCtxGetId(ctx, &id) != 0) id = 0;
     std::lock_guard<std::mutex> lock(mu);

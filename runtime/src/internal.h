@@ -102,10 +102,11 @@ void record_tuning(const std::string &key, const std::string &variant, double ms
 
 // The context CUDA work runs in: the caller's current context if any, else device 0's primary.
 int cuda_driver_context(void **ctx);
-// At least n zero floats in device memory of the context CUDA work runs in (cuda_driver_context),
-// for the "no bias" vector: allocated on the first call that needs them in that context and kept for
-// the process (kernels queued on any stream may still read them), so that a call copies nothing.
-int cuda_driver_zeros(int64_t n, const float **ptr);
+// At least n zero floats in device memory of ctx, the context CUDA work runs in (as the caller got
+// it from cuda_driver_context), for the "no bias" vector: allocated on the first call that needs them
+// in that context and kept for the process (kernels queued on any stream may still read them), so
+// that a call copies nothing.
+int cuda_driver_zeros(void *ctx, int64_t n, const float **ptr);
 // Plain memory operations in that context; each returns a CUresult (0 = success).
 int cuda_driver_alloc(void **ptr, size_t bytes);
 int cuda_driver_free(void *ptr);
