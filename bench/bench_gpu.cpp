@@ -188,14 +188,14 @@ void run_host(benchmark::State &state, Problem &pr, const Call &call, bool runti
     for (auto _ : state) {
         for (int i = 0; i < 20; ++i) call(pr, i % pr.sets);  // warm-up: modules, allocations, tuning
         CUDA_OK(cudaDeviceSynchronize());
+        const int n = 200;
         std::string err;
         const double host = host_us(
-            200, [&] { err = call(pr, 0); }, [] { cudaDeviceSynchronize(); });
+            n, [&] { err = call(pr, 0); }, [] { cudaDeviceSynchronize(); });
         if (!err.empty()) {
             state.SkipWithError(("not run: " + err).c_str());
             return;
         }
-        const int n = 200;
         const auto t0 = std::chrono::steady_clock::now();
         for (int r = 0; r < n; ++r) call(pr, r % pr.sets);
         CUDA_OK(cudaDeviceSynchronize());
@@ -207,9 +207,9 @@ void run_host(benchmark::State &state, Problem &pr, const Call &call, bool runti
         if (runtime_parts) {
             const Views v = views(pr, 0);
             state.counters["validate_us"] = host_us(
-                200, [&] { benchmark::DoNotOptimize(validate(v.x, v.w, nullptr, v.out, pr.s.p)); }, [] {});
+                n, [&] { benchmark::DoNotOptimize(validate(v.x, v.w, nullptr, v.out, pr.s.p)); }, [] {});
             state.counters["choose_us"] = host_us(
-                200, [&] { benchmark::DoNotOptimize(choose_variant(v.x, v.w, pr.s.p, Device::CUDA)); }, [] {});
+                n, [&] { benchmark::DoNotOptimize(choose_variant(v.x, v.w, pr.s.p, Device::CUDA)); }, [] {});
         }
     }
 }

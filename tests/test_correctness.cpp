@@ -10,10 +10,7 @@ class EveryVariant : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     const std::string name = GetParam();
-    const VariantInfo *v = nullptr;
-    for (const VariantInfo &e : variants()) {
-        if (e.name == name) v = &e;
-    }
+    const VariantInfo *v = variant_info(name);
     ASSERT_NE(v, nullptr);
     if (v->device == Device::CUDA && !cuda_available()) GTEST_SKIP() << "SKIPPED: no CUDA device";
 

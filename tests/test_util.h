@@ -172,4 +172,31 @@ struct Case {
     }
 };
 
+// The library's description of a variant, or nullptr when it has none of that name.
+inline const VariantInfo *variant_info(const std::string &name) {
+    for (const VariantInfo &e : variants()) {
+        if (e.name == name) return &e;
+    }
+    return nullptr;
+}
+
+// For the life of the object, CONVT1D_TUNING_CACHE names a file that does not exist in a fresh
+// temporary folder, so that nothing is tuned; unset again afterwards, also when an assertion ends
+// the test early.
+class NothingTuned {
+public:
+    NothingTuned() {
+        char dir[] = "/tmp/convt1d-untuned-XXXXXX";
+        ok_ = mkdtemp(dir) != nullptr;
+        if (ok_) setenv("CONVT1D_TUNING_CACHE", (std::string(dir) + "/empty.tsv").c_str(), 1);
+    }
+    ~NothingTuned() { unsetenv("CONVT1D_TUNING_CACHE"); }
+    NothingTuned(const NothingTuned &) = delete;
+    NothingTuned &operator=(const NothingTuned &) = delete;
+    bool ok() const { return ok_; }
+
+private:
+    bool ok_ = false;
+};
+
 }  // namespace convt1d::test

@@ -197,19 +197,15 @@ TEST(Runtime, HeuristicSplitsAFewWideGroups) {
     // No device needed: the choice reads shapes only. 4 groups of 16 output channels: once per
     // group, with a variant that computes one group; depthwise (1 channel per group) and many
     // groups: one call with a grouped variant.
-    char dir[] = "/tmp/convt1d-heuristic-XXXXXX";
-    ASSERT_NE(mkdtemp(dir), nullptr);
-    setenv("CONVT1D_TUNING_CACHE", (std::string(dir) + "/empty.tsv").c_str(), 1);  // nothing tuned
+    const NothingTuned untuned;
+    ASSERT_TRUE(untuned.ok());
     std::vector<float> x(2 * 64 * 100), w(64 * 16 * 3);
     Params p;
     p.groups = 4;
     Choice c = choose_variant(contiguous(x.data(), 2, 64, 100), contiguous(w.data(), 64, 16, 3), p, Device::CUDA);
     EXPECT_EQ(c.reason, "heuristic");
     EXPECT_TRUE(c.per_group) << c.variant;
-    const VariantInfo *v = nullptr;
-    for (const VariantInfo &e : variants()) {
-        if (e.name == c.variant) v = &e;
-    }
+    const VariantInfo *v = variant_info(c.variant);
     ASSERT_NE(v, nullptr) << c.variant;
     EXPECT_EQ(v->device, Device::CUDA);
     p.groups = 64;  // depthwise
@@ -226,7 +222,6 @@ TEST(Runtime, HeuristicSplitsAFewWideGroups) {
     p.groups = 64;
     c = choose_variant(contiguous(x.data(), 2, 64, 100), contiguous(w.data(), 64, 1, 3), p, Device::CPU);
     EXPECT_FALSE(c.per_group);
-    unsetenv("CONVT1D_TUNING_CACHE");
 }
 
 TEST(Runtime, HeuristicTakesTheTraitsOfTheMeasuredWinners) {
@@ -234,9 +229,8 @@ TEST(Runtime, HeuristicTakesTheTraitsOfTheMeasuredWinners) {
     // H100 (bench/results/): the compiled-in fast path that matches (the whole geometry where a
     // variant has it), the odd-dilation closed form, an 8-channel block. Shapes only: L is small,
     // nothing runs.
-    char dir[] = "/tmp/convt1d-heuristic-XXXXXX";
-    ASSERT_NE(mkdtemp(dir), nullptr);
-    setenv("CONVT1D_TUNING_CACHE", (std::string(dir) + "/empty.tsv").c_str(), 1);  // nothing tuned
+    const NothingTuned untuned;
+    ASSERT_TRUE(untuned.ok());
     struct Case {
         const char *shape;
         int64_t C_in, C_out, K;
@@ -256,10 +250,7 @@ TEST(Runtime, HeuristicTakesTheTraitsOfTheMeasuredWinners) {
         const Choice c =
             choose_variant(contiguous(x.data(), 2, k.C_in, 16), contiguous(w.data(), k.C_in, k.C_out, k.K), p, Device::CUDA);
         ASSERT_EQ(c.reason, "heuristic") << k.shape;
-        const VariantInfo *v = nullptr;
-        for (const VariantInfo &e : variants()) {
-            if (e.name == c.variant) v = &e;
-        }
+        const VariantInfo *v = variant_info(c.variant);
         ASSERT_NE(v, nullptr) << k.shape << ": " << c.variant;
         EXPECT_EQ(v->reg_co, 8) << k.shape << ": " << c.variant;
         EXPECT_TRUE(v->stage_w) << k.shape << ": " << c.variant;
@@ -278,7 +269,6 @@ TEST(Runtime, HeuristicTakesTheTraitsOfTheMeasuredWinners) {
             EXPECT_EQ(v->dil, k.dilation) << c.variant;
         }
     }
-    unsetenv("CONVT1D_TUNING_CACHE");
 }
 
 TEST(Validation, ValidProblemRunsAndWritesEveryElement) {
