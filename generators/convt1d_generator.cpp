@@ -106,7 +106,12 @@ public:
         // The channel bounds make any tile a schedule rounds up past C_in / C_out read zeros
         // instead of memory it does not own.
         Expr zero = make_zero(elem_type);
-        Func xz = BoundaryConditions::constant_exterior(x, zero, {{0, L_in}, {0, x.dim(1).extent()}, {}});
+        // A variant compiled for one geometry may read x where it lies (only = 1, pad_x = 0): then it
+        // computes only outputs whose reads lie inside x (Halide's bounds check refuses the rest), and
+        // the runtime computes the ends of each row with another variant.
+        const bool in_place = exact && pad_x == 0;
+        Func xz = in_place ? Func(x)
+                           : BoundaryConditions::constant_exterior(x, zero, {{0, L_in}, {0, x.dim(1).extent()}, {}});
         Func wz = BoundaryConditions::constant_exterior(w, zero, {{0, K}, {0, cout_g}, {0, w.dim(2).extent()}});
         Func biasz = BoundaryConditions::constant_exterior(bias, zero, {{0, bias.dim(0).extent()}});
 
@@ -171,8 +176,22 @@ public:
         x.dim(0).set_stride(1);
         w.dim(0).set_stride(1);
         out.dim(0).set_stride(1);
-        out.dim(0).set_min(0);  // so that l = q·stride + p is exact in the schedules' index arithmetic
         bias.dim(0).set_stride(1);
+        if (in_place) {
+            // x read in place: its rows start on 16-byte boundaries (rows and batches a multiple of 4
+            // floats apart, the buffer 16-byte aligned), so that 16-byte vectors of a row are aligned
+            // wherever their first position is a multiple of 4. And the output is any block of whole
+            // 4-position groups of each phase (its first position a multiple of 4·stride): the
+            // runtime passes each row's middle. Other layouts are refused by the runtime first.
+            const int group = 4 * stride_in;
+            x.dim(0).set_min(0);
+            x.dim(1).set_stride(x.dim(1).stride() / 4 * 4);
+            x.dim(2).set_stride(x.dim(2).stride() / 4 * 4);
+            x.set_host_alignment(16);
+            out.dim(0).set_min(out.dim(0).min() / group * group);
+        } else {
+            out.dim(0).set_min(0);  // so that l = q·stride + p is exact in the schedules' index arithmetic
+        }
 
         if (using_autoscheduler()) {
             set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem

@@ -99,17 +99,20 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         // reg_l/stride positions of each phase (x_window); its vectors are aligned when that count is
         // a multiple of 4 (wide's 8-position block at stride 2: 3.35 -> 2.46 ms), else the loads
         // stay scalar.
-        if (!k.pad_x || k.taps < 1 || k.padding < 0) {
-            throw CompileError("cuda schedule: only = 1 needs pad_x, taps and a padding");
-        }
+        // Without pad_x the window is read from x in place (its rows 16-byte aligned, the generator's
+        // layout constraints): the window widened to whole aligned vectors (kb64's 6 values from
+        // position −2 are the 8 from −4, the same two loads), and no zero-extension pass.
+        if (k.taps < 1 || k.padding < 0) throw CompileError("cuda schedule: only = 1 needs taps and a padding");
         const Window win = x_window(k, reg_l);
         Func xw = s.xz.in(s.conv);
         const Var wl = xw.args()[0];
-        xw.compute_at(s.conv, rci_i)
-            .store_in(MemoryType::Register)
-            .bound_extent(wl, (win.extent + vec - 1) / vec * vec)
-            .vectorize(wl, vec)
-            .unroll(wl);
+        xw.compute_at(s.conv, rci_i).store_in(MemoryType::Register);
+        if (k.pad_x) {
+            xw.bound_extent(wl, (win.extent + vec - 1) / vec * vec);
+        } else {
+            xw.align_bounds(wl, vec);  // (its extent a constant: Halide rejects bound_extent beside it)
+        }
+        xw.vectorize(wl, vec).unroll(wl);
     }
     if (k.stage_w) {
         // 16-byte shared loads of the weights need the channel loop as 4-wide vectors; with global

@@ -47,7 +47,9 @@ struct Knobs {
     int padding;
     // The whole tap geometry compiled into the math (taps, dil, padding, the stride or 1, one group;
     // other problems refused): a thread's window of x then has a size known at compile time, and the
-    // cuda family holds it in registers, loaded as 16-byte vectors from the zero-extended x (pad_x).
+    // cuda family holds it in registers, loaded as 16-byte vectors from the zero-extended x (pad_x),
+    // or without pad_x from x in place (the generator then computes only outputs whose reads lie
+    // inside x, and pins x's rows to 16-byte boundaries).
     bool only;
 };
 

@@ -42,6 +42,11 @@
 # wide 3.35 -> 2.46 ms (8 input channels unrolled; 2.51 at 4, 16-position blocks 2.82, 64-thread
 # blocks 3.00); kb79's 8-position block 3.25 against 2.29 for its 4-position p1d2 (runs 61-62). For
 # grouped (each group K 3, padding 1) the zero-extension pass per group lost: 0.85 against 0.76 ms.
+# only = 1 with pad_x = 0 ("inplace"): the window read from x where it lies, as aligned 16-byte vectors
+# (x's rows on 16-byte boundaries, else refused), no zero-extension pass; such a variant computes the
+# middle of each row (whole blocks whose reads lie inside x) and the runtime the ends with another
+# variant (runtime/src/convt1d.cpp). kb74 3.01 -> 2.62 ms, kb64 14.0 -> 12.2, wide 2.47 -> 2.44 (its
+# window from position -1 takes three aligned vectors instead of two; run65 probe, H100; NOTES v22).
 # family cuda_warp = one warp per block, the tile striped over the lanes (schedules/cuda_warp.cpp);
 # tile_l = 32 × the tiles a block computes in turn (its weights staged once for all of them).
 # w8_r4_c8_sp: kb74 3.88 ms against 4.12 for the best thread-family variant (NOTES version 12).
@@ -84,6 +89,8 @@ set(CONVT1D_VARIANTS
     "cuda_l128_r4_c8_s_u2_k3d1_reg255    cuda      128    4     8      1         1       0     2         3    1   255  0   -   0   0"
     "cuda_l128_r4_c8_sp_u4_k3d1p0_only_reg96 cuda  128    4     8      1         1       1     4         3    1   96   0   0   0   1"
     "cuda_l128_r4_c8_sp_u4_k5d3p0_only_reg80 cuda  128    4     8      1         1       1     4         5    3   80   0   0   0   1"
+    "cuda_l128_r4_c8_s_u4_k3d1p0_inplace_reg96 cuda 128   4     8      1         1       0     4         3    1   96   0   0   0   1"
+    "cuda_l128_r4_c8_s_u4_k5d3p0_inplace_reg80 cuda 128   4     8      1         1       0     4         5    3   80   0   0   0   1"
     "cuda_l128_r4_c8_stride2             cuda      128    4     8      1         0       0     1         0    0   64   2   -   0   0"
     "cuda_l64_r4_c8_stride2              cuda      64     4     8      1         0       0     1         0    0   64   2   -   0   0"
     "cuda_l64_r4_c8_u4_stride2           cuda      64     4     8      1         0       0     4         0    0   64   2   -   0   0"
@@ -95,6 +102,7 @@ set(CONVT1D_VARIANTS
     "cuda_l128_r8_c8_s_u4_stride2_odd_reg255 cuda  128    8     8      1         1       0     4         0    0   255  2   -   1   0"
     "cuda_l128_r8_c8_s_u2_stride2_p1d1_odd_reg255 cuda 128 8   8      1         1       0     2         0    1   255  2   1   1   0"
     "cuda_l128_r8_c8_sp_u8_stride2_k4d1p1_odd_only_reg255 cuda 128 8 8   1         1       1     8         4    1   255  2   1   1   1"
+    "cuda_l128_r8_c8_s_u8_stride2_k4d1p1_odd_inplace_reg255 cuda 128 8 8 1         1       0     8         4    1   255  2   1   1   1"
     "cuda_l128_r4_c8_stride4             cuda      128    4     8      1         0       0     1         0    0   64   4   -   0   0"
     "cuda_l64_r4_c8_stride4              cuda      64     4     8      1         0       0     1         0    0   64   4   -   0   0"
     "cuda_l64_r4_c8_u4_stride4           cuda      64     4     8      1         0       0     4         0    0   64   4   -   0   0"

@@ -19,26 +19,28 @@ if [ "${SANITIZE:-1}" = 1 ]; then
   # at the variant's compiled-in stride (last column of `convt1d variants`), or 3 for "any"; 3 groups
   # once per group (--per-group) on the variants that compute one group only (column 6 "1-only");
   # dilation 2, or 3 for the variants that compute odd dilations only (column 9 ends in "odd"); K 5,
-  # padding 2, output_padding 1, except at the geometry of a variant that computes one alone ("only")
+  # padding 2, output_padding 1, except at the geometry of a variant that computes one alone ("only");
+  # length 999, or 2500 for an in-place variant (column 7: rows of a multiple of 4 floats, and long
+  # enough for a middle of whole 512-position blocks beside the ends another variant computes)
   ./build/convt1d variants | awk '$2=="cuda"{k=5; d=($9 ~ /odd$/ ? 3 : 2); p=2; op=1;
       if ($9 ~ /,only$/) {split($9, f, /[=,]/); k=f[2]; d=f[4]; p=f[6]; op=0}
-      print $1, ($NF=="any" ? 3 : $NF), $6, d, k, p, op}' |
-  while read -r v s grp dil k pad op; do
+      print $1, ($NF=="any" ? 3 : $NF), $6, d, k, p, op, ($7=="in-place" ? 2500 : 999)}' |
+  while read -r v s grp dil k pad op len; do
     for g in 1 3; do
       pg=""
       if [ "$g" = 3 ] && [ "$grp" = "1-only" ]; then pg="--per-group"; fi
       compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 33 --cout 69 \
-        --kernel "$k" --length 999 --stride "$s" --padding "$pad" --dilation "$dil" --output-padding "$op" \
+        --kernel "$k" --length "$len" --stride "$s" --padding "$pad" --dilation "$dil" --output-padding "$op" \
         --groups $g --bias --device cuda --variant "$v" $pg --reps 1 > "$OUT/memcheck.tmp" 2>&1
       rc=$?
       echo "$v stride=$s groups=$g ${pg:+per-group }rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
     done
   done | tee "$OUT/memcheck.txt"
   echo "== compute-sanitizer (memcheck) on the compiled-in taps of every variant that has them (stride 1, or an only variant's own: their path)"
-  ./build/convt1d variants | awk '$2=="cuda" && $9 ~ /^K=/{split($9, f, /[=,]/); print $1, f[2], f[4], (f[5]=="padding" ? f[6] : 2), ($NF=="any" ? 1 : $NF)}' |
-  while read -r v k d pad s; do
+  ./build/convt1d variants | awk '$2=="cuda" && $9 ~ /^K=/{split($9, f, /[=,]/); print $1, f[2], f[4], (f[5]=="padding" ? f[6] : 2), ($NF=="any" ? 1 : $NF), ($7=="in-place" ? 2500 : 999)}' |
+  while read -r v k d pad s len; do
     compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 17 --cout 69 \
-      --kernel "$k" --length 999 --stride "$s" --padding "$pad" --dilation "$d" --bias --device cuda --variant "$v" --reps 1 \
+      --kernel "$k" --length "$len" --stride "$s" --padding "$pad" --dilation "$d" --bias --device cuda --variant "$v" --reps 1 \
       > "$OUT/memcheck.tmp" 2>&1
     echo "$v K=$k dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
@@ -53,10 +55,10 @@ if [ "${SANITIZE:-1}" = 1 ]; then
   echo "== compute-sanitizer (racecheck) on the variants that stage weights in shared memory"
   ./build/convt1d variants | awk '$2=="cuda" && $8=="shared"{k=3; d=($9 ~ /odd$/ ? 3 : 2); p=1;
       if ($9 ~ /,only$/) {split($9, f, /[=,]/); k=f[2]; d=f[4]; p=f[6]}
-      print $1, ($NF=="any" ? 2 : $NF), d, k, p}' |
-  while read -r v s dil k pad; do
+      print $1, ($NF=="any" ? 2 : $NF), d, k, p, ($7=="in-place" ? 2048 : 300)}' |
+  while read -r v s dil k pad len; do
     compute-sanitizer --tool racecheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 16 --cout 40 \
-      --kernel "$k" --length 300 --stride "$s" --padding "$pad" --dilation "$dil" --device cuda --variant "$v" --reps 1 \
+      --kernel "$k" --length "$len" --stride "$s" --padding "$pad" --dilation "$dil" --device cuda --variant "$v" --reps 1 \
       > "$OUT/memcheck.tmp" 2>&1
     echo "racecheck $v stride=$s rc=$? $(grep -E 'RACECHECK SUMMARY|ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"

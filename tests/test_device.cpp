@@ -47,6 +47,48 @@ TEST(Cuda, WithoutADeviceCudaRequestsFailCleanly) {
     for (float v : c.out) EXPECT_TRUE(std::isnan(v));
 }
 
+// An in-place variant on the caller's device buffers: the middle of each row by it, the ends by the
+// edge variant, every element written (the output is poisoned with NaN), for rows of a few lengths
+// and a row gap, and a misaligned x refused without touching the output.
+TEST(Cuda, InPlaceVariantsOnDevicePointersMatchTheReference) {
+    if (!cuda_available()) GTEST_SKIP() << "SKIPPED: no CUDA device";
+    std::mt19937_64 rng(test_seed() + 13);
+    int ran = 0;
+    for (const VariantInfo &v : variants()) {
+        if (!v.only || v.pad_x) continue;
+        for (const int64_t L_in : {int64_t(2048), int64_t(5000), int64_t(12)}) {
+            Problem pr{2, 8, 16, v.taps, L_in, Params{}, true};
+            pr.p.stride = std::max(v.stride, 1);
+            pr.p.dilation = v.dil;
+            pr.p.padding = v.padding;
+            pr.x_row_pad = L_in == 5000 ? 8 : 0;
+            Case c(pr, rng);
+            OnDevice d;
+            ASSERT_TRUE(d.upload(c).ok);
+            Options o;
+            o.variant = v.name;
+            const Status st = conv_transpose1d_device(d.tx, d.tw, d.bias_ptr(c), d.to, c.pr.p, o);
+            ASSERT_TRUE(st.ok) << v.name << ": " << st.message;
+            std::vector<float> got;
+            ASSERT_TRUE(d.download(&got).ok);
+            ASSERT_TRUE(c.check(got)) << v.name << " " << c.pr.str();
+            ++ran;
+        }
+        Case c(Problem{1, 4, 8, v.taps, 1026, Params{std::max(v.stride, 1), v.padding, 0, v.dil, 1}, true}, rng);
+        OnDevice d;
+        ASSERT_TRUE(d.upload(c).ok);
+        Options o;
+        o.variant = v.name;
+        const Status st = conv_transpose1d_device(d.tx, d.tw, d.bias_ptr(c), d.to, c.pr.p, o);
+        EXPECT_FALSE(st.ok);
+        EXPECT_NE(st.message.find("reads x in place as 16-byte vectors"), std::string::npos) << st.message;
+        std::vector<float> got;
+        ASSERT_TRUE(d.download(&got).ok);
+        for (float e : got) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
+    }
+    if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_reg80")) EXPECT_GT(ran, 0);
+}
+
 TEST(Cuda, DevicePointersMatchTheReference) {
     if (!cuda_available()) GTEST_SKIP() << "SKIPPED: no CUDA device";
     std::mt19937_64 rng(test_seed() + 11);

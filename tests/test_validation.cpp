@@ -378,5 +378,100 @@ TEST(Runtime, EachVariantIsCompiledUnderItsRegisterCapAndTheCapDoesNotLeak) {
     }
 }
 
+// An in-place variant computes the middle of each row, the longest run of whole blocks whose reads
+// lie inside x with a 16-byte vector to spare at either end (a schedule aligns a thread's window by
+// at most that much), and another variant the ends. Checked against the math's reads, tap by tap.
+TEST(InPlace, TheInteriorIsTheLongestRunOfWholeBlocksWhoseReadsLieInsideX) {
+    int checked = 0;
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        if (!detail::in_place(*v)) continue;
+        Params p;
+        p.stride = std::max(v->stride, 1);
+        p.dilation = v->dil;
+        p.padding = v->padding;
+        const int64_t B = 2, C_in = 4, C_out = 8, K = v->taps, block = int64_t(v->tile_l) * v->reg_l, slack = 4;
+        // the lowest and highest x position output l reads
+        auto reads = [&](int64_t l, int64_t *lo, int64_t *hi) {
+            *lo = INT64_MAX;
+            *hi = INT64_MIN;
+            for (int64_t k = 0; k < K; ++k) {
+                const int64_t t = l + p.padding - k * p.dilation;
+                if (t % p.stride != 0) continue;
+                *lo = std::min(*lo, t / p.stride);
+                *hi = std::max(*hi, t / p.stride);
+            }
+        };
+        for (const int64_t L_in : {int64_t(8192), int64_t(8192 + 100), int64_t(3 * block)}) {
+            const int64_t L_out = output_length(L_in, K, p);
+            const ConstTensor x = contiguous(static_cast<const float *>(nullptr), B, C_in, L_in);
+            const ConstTensor w = contiguous(static_cast<const float *>(nullptr), C_in, C_out, K);
+            const Tensor out = contiguous(static_cast<float *>(nullptr), B, C_out, L_out);
+            const auto [l0, n] = detail::interior(*v, x, w, out, p);
+            ASSERT_GT(n, 0) << v->name << " L_in " << L_in;
+            EXPECT_EQ(l0 % block, 0) << v->name;
+            EXPECT_EQ(n % block, 0) << v->name;
+            EXPECT_LE(l0 + n, L_out) << v->name;
+            int64_t lo = 0, hi = 0, first_lo = INT64_MAX, last_hi = INT64_MIN;
+            for (int64_t l = l0; l < l0 + n; ++l) {
+                reads(l, &lo, &hi);
+                first_lo = std::min(first_lo, lo);
+                last_hi = std::max(last_hi, hi);
+            }
+            EXPECT_GE(first_lo, slack) << v->name;
+            EXPECT_LT(last_hi, L_in - slack) << v->name;
+            // a block more on either side would read within the slack or outside x (or leave the row)
+            if (l0 >= block) {
+                bool reaches = false;
+                for (int64_t l = l0 - block; l < l0; ++l) reads(l, &lo, &hi), reaches |= lo < slack;
+                EXPECT_TRUE(reaches) << v->name << ": the run could start a block earlier";
+            }
+            if (l0 + n + block <= L_out) {
+                bool reaches = false;
+                for (int64_t l = l0 + n; l < l0 + n + block; ++l) reads(l, &lo, &hi), reaches |= hi >= L_in - slack;
+                EXPECT_TRUE(reaches) << v->name << ": the run could end a block later";
+            }
+            if (K == 5 && p.dilation == 3 && p.padding == 0 && p.stride == 1 && L_in == 8192) {
+                // kb74's geometry: output l reads x over [l − 12, l]
+                EXPECT_EQ(l0, 512);
+                EXPECT_EQ(n, 8192 - 1024);
+            }
+        }
+        // a row of two blocks has no interior: the edge variant computes all of it
+        const int64_t L_in = 2 * block / p.stride;
+        const ConstTensor x = contiguous(static_cast<const float *>(nullptr), B, C_in, L_in);
+        const ConstTensor w = contiguous(static_cast<const float *>(nullptr), C_in, C_out, K);
+        const Tensor out = contiguous(static_cast<float *>(nullptr), B, C_out, output_length(L_in, K, p));
+        const auto [l0, n] = detail::interior(*v, x, w, out, p);
+        EXPECT_EQ(n, 0) << v->name << " at L_in " << L_in << " (l0 " << l0 << ")";
+        ++checked;
+    }
+    if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_reg80")) EXPECT_GT(checked, 0);
+}
+
+// It reads x's rows as 16-byte vectors: a misaligned x is refused with the rule it broke, and the
+// same problem on an aligned x is not.
+TEST(InPlace, RefusesXWhoseRowsAreNotOn16ByteBoundaries) {
+    int checked = 0;
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        if (!detail::in_place(*v)) continue;
+        Params p;
+        p.stride = std::max(v->stride, 1);
+        p.dilation = v->dil;
+        p.padding = v->padding;
+        alignas(16) static float buf[8];
+        const ConstTensor w = contiguous(static_cast<const float *>(nullptr), 4, 8, v->taps);
+        std::string why;
+        EXPECT_TRUE(detail::can_run(*v, contiguous(buf, 2, 4, 64), w, p, Device::CUDA, &why)) << why;
+        for (const ConstTensor &x : std::vector<ConstTensor>{contiguous(buf, 2, 4, 66), contiguous(buf + 1, 2, 4, 64),
+                                     ConstTensor{buf, {2, 4, 64}, {4 * 66, 66, 1}}}) {
+            why.clear();
+            EXPECT_FALSE(detail::can_run(*v, x, w, p, Device::CUDA, &why)) << v->name;
+            EXPECT_NE(why.find("reads x in place as 16-byte vectors"), std::string::npos) << why;
+        }
+        ++checked;
+    }
+    if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_reg80")) EXPECT_GT(checked, 0);
+}
+
 }  // namespace
 }  // namespace convt1d::test

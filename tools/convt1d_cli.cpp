@@ -39,7 +39,7 @@ int usage() {
 std::vector<tools::Shape> suite(const std::string &file) { return tools::load_shapes(file); }
 
 int cmd_variants() {
-    std::printf("%-36s %-6s %7s %6s %7s %-7s %-7s %-13s %-17s %-9s %s\n", "variant", "device", "tile_l", "reg_l",
+    std::printf("%-36s %-6s %7s %6s %7s %-7s %-8s %-13s %-17s %-9s %s\n", "variant", "device", "tile_l", "reg_l",
                 "reg_co", "groups", "x", "weights", "compiled-in", "registers", "stride");
     for (const VariantInfo &v : variants()) {
         // A compiled-in fast path (filter length or padding, with a dilation), and/or "odd" for a
@@ -52,8 +52,11 @@ int cmd_variants() {
         if (v.only) fixed += ",only";
         if (fixed.empty()) fixed = "-";
         const std::string stride = v.stride > 0 ? std::to_string(v.stride) : v.only ? "1" : "any";
-        std::printf("%-36s %-6s %7d %6d %7d %-7s %-7s %-13s %-17s %-9d %s\n", v.name.c_str(), to_string(v.device),
-                    v.tile_l, v.reg_l, v.reg_co, v.ungrouped ? "1-only" : "any", v.pad_x ? "padded" : "direct",
+        // x: zero-extended first ("padded"), read with boundary tests ("direct"), or read in place
+        // as aligned vectors, the row ends left to another variant ("in-place")
+        const char *x = v.pad_x ? "padded" : v.only ? "in-place" : "direct";
+        std::printf("%-36s %-6s %7d %6d %7d %-7s %-8s %-13s %-17s %-9d %s\n", v.name.c_str(), to_string(v.device),
+                    v.tile_l, v.reg_l, v.reg_co, v.ungrouped ? "1-only" : "any", x,
                     v.autoscheduled ? "Anderson2021" : v.stage_w ? "shared" : "global", fixed.c_str(), v.max_regs,
                     stride.c_str());
     }

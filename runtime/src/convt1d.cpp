@@ -37,13 +37,13 @@ int get_cuda_stream(void *user_context, void *, void **stream) {
 // Its destructor gives back whatever device memory Halide attached to it during the call.
 class HalideView {
 public:
-    HalideView(const float *data, const std::array<int64_t, 3> &shape, const std::array<int64_t, 3> &strides) {
+    // data is the element at position l_min of the first row: a crop of a longer row keeps the
+    // coordinates of the whole (the math indexes x by output position).
+    HalideView(const float *data, const ConstTensor &t, int64_t l_min = 0) {
         for (int d = 0; d < 3; ++d) {
-            // A dimension of extent 1 is never stepped: its stride is free, and the pipelines pin
-            // the innermost one to 1.
-            const int64_t stride = shape[2 - d] == 1 ? 1 : strides[2 - d];
-            dim_[d] = {0, int32_t(shape[2 - d]), int32_t(stride), 0};
+            dim_[d] = {0, int32_t(t.shape[2 - d]), int32_t(halide_stride(t, 2 - d)), 0};
         }
+        dim_[0].min = int32_t(l_min);
         init(data, 3);
     }
     // A vector of n elements with the given stride (0: one value broadcast to all n).
@@ -111,10 +111,73 @@ JitFirstCalls &jit_first_calls() {
     return j;
 }
 
-// One Halide call of variant v on the caller's tensors (validated already).
+// What one Halide call computes: variant v on the output positions [l0, l0 + n) of every row, with
+// the problem's parameters p. A variant other than an in-place one takes its rows from position 0:
+// the piece starting at l0 is then the problem with padding + l0 (output l reads x at
+// (l + padding − k·dilation) / stride), its rows starting at l0.
+struct Piece {
+    const VariantEntry *v;
+    int64_t l0, n;
+    Params p;
+};
+
+}  // namespace
+
+std::pair<int64_t, int64_t> interior(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w,
+                                     const Tensor &out, const Params &p) {
+    // Output l reads x at (l + padding − k·dilation) / stride for the taps k that land: within
+    // [⌊(l + padding − (K − 1)·dilation) / stride⌋, ⌊(l + padding) / stride⌋], and a schedule widens
+    // a thread's window by at most a 16-byte vector (4 floats) on either side to align it. (Halide's
+    // bounds query cannot place the run instead: the CUDA pipelines initialise their kernels, a JIT
+    // compilation, before answering it. Halide's bounds check still refuses a run that reads outside x.)
+    const int64_t S = p.stride, K = w.shape[2], block = int64_t(v.tile_l) * v.reg_l;
+    const int64_t L_in = x.shape[2], L_out = out.shape[2], slack = 4;
+    // the first block start whose outputs read from position `slack` on, and the end of the outputs
+    // that read below L_in − slack
+    const int64_t reach_back = slack * S + (K - 1) * p.dilation - p.padding;
+    const int64_t l0 = reach_back > 0 ? (reach_back + block - 1) / block * block : 0;
+    const int64_t e = std::min(L_out, (L_in - slack) * S - p.padding);
+    const int64_t n = e > l0 ? (e - l0) / block * block : 0;
+    return n > 0 ? std::make_pair(l0, n) : std::make_pair(int64_t(0), int64_t(0));
+}
+
+namespace {
+
+// The Halide calls that compute the problem with variant v: v alone, or for an in-place variant
+// the middle of the rows with v and their ends with the edge variant (all of a row too short).
+bool pieces(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Tensor &out, const Params &p,
+            Device device, std::vector<Piece> *list, std::string *why) {
+    const int64_t L_out = out.shape[2];
+    if (!in_place(v)) {
+        *list = {{&v, 0, L_out, p}};
+        return true;
+    }
+    const auto [l0, n] = interior(v, x, w, out, p);
+    list->clear();
+    auto edge = [&](int64_t from, int64_t count) {
+        if (count == 0) return true;
+        Params shifted = p;
+        shifted.padding += from;
+        const VariantEntry *e = edge_variant(x, w, shifted, device);
+        if (!e) {
+            *why = std::string("no variant computes the row ends beside the in-place variant ") + v.name;
+            return false;
+        }
+        list->push_back({e, from, count, shifted});
+        return true;
+    };
+    if (!edge(0, l0)) return false;
+    if (n > 0) list->push_back({&v, l0, n, p});
+    return edge(l0 + n, L_out - l0 - n);
+}
+
+// The Halide calls of one variant on the caller's tensors (validated already): x, w and bias are
+// viewed once, so that a host tensor is copied to the device once for all the pieces.
 Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const float *bias,
               const Tensor &out, const Params &p, Device device, bool device_pointers, void *stream) {
     install_halide_hooks();
+    std::vector<Piece> calls;
+    if (std::string why; !pieces(v, x, w, out, p, device, &calls, &why)) return Status::error(std::string(api) + ": " + why);
     const int64_t C_out = out.shape[1];
     void *cu_ctx = nullptr;
     if (device == Device::CUDA && cuda_driver_context(&cu_ctx) != 0) {
@@ -135,54 +198,61 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
         if (C_out > kZeroBias) wide_zeros.assign(size_t(C_out), 0.0f);
         bias_data = C_out > kZeroBias ? wide_zeros.data() : kZeros;
     }
-    HalideView hx(x.data, x.shape, x.strides), hw(w.data, w.shape, w.strides), ho(out.data, out.shape, out.strides);
+    HalideView hx(x.data, x), hw(w.data, w);
     HalideView hb(bias_data, C_out, 1);
     CallContext ctx;
     ctx.cuda_stream = stream;
 
     std::vector<HalideView *> on_device, from_host;
-    (device_pointers ? on_device : from_host) = {&hx, &hw, &ho};
+    (device_pointers ? on_device : from_host) = {&hx, &hw};
     (bias_on_device ? on_device : from_host).push_back(&hb);
     for (HalideView *h : on_device) {
         if (h->wrap_device(&ctx) != 0) return Status::error(std::string(api) + ": " + ctx.error);
         h->get()->flags |= halide_buffer_flag_device_dirty;
     }
     if (device == Device::CUDA) {
-        for (HalideView *h : from_host) {
-            if (h != &ho) h->mark_host_dirty();
-        }
+        for (HalideView *h : from_host) h->mark_host_dirty();
     }
 
-    std::unique_lock<std::mutex> first_call;
-    if (device == Device::CUDA) {
-        JitFirstCalls &j = jit_first_calls();
-        std::unique_lock<std::mutex> lock(j.mutex);
-        if (!j.compiled.count({v.fn, cu_ctx})) {
-            setenv("HL_CUDA_JIT_MAX_REGISTERS", std::to_string(jit_register_cap(v)).c_str(), 1);
-            first_call = std::move(lock);
+    for (const Piece &c : calls) {
+        const int64_t view_min = in_place(*c.v) ? c.l0 : 0;  // (the others' padding moves instead)
+        HalideView ho(out.data + c.l0 * out.strides[2], Tensor{out.data, {out.shape[0], C_out, c.n}, out.strides},
+                      view_min);
+        if (device_pointers) {
+            if (ho.wrap_device(&ctx) != 0) return Status::error(std::string(api) + ": " + ctx.error);
+            ho.get()->flags |= halide_buffer_flag_device_dirty;
         }
-    }
-    int rc = v.fn(&ctx, hx.get(), hw.get(), hb.get(), int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation),
-                  int32_t(p.groups), ho.get());
-    if (first_call.owns_lock()) {
-        if (rc == 0) jit_first_calls().compiled.insert({v.fn, cu_ctx});
-        setenv("HL_CUDA_JIT_MAX_REGISTERS", g_jit_cap_outside.c_str(), 1);
-        first_call.unlock();
-    }
-    if (rc == 0 && device == Device::CUDA && !device_pointers) {
-        // Halide copies back with a synchronous cuMemcpyDtoH on the legacy default stream, which
-        // does not wait for a stream created non-blocking: the caller's stream is waited for first.
-        if (stream) {
-            if (const int sync = cuda_driver_sync(stream); sync != 0) {
-                return Status::error(std::string(api) + ": waiting for the stream failed (CUresult " +
-                                     std::to_string(sync) + ")");
+        std::unique_lock<std::mutex> first_call;
+        if (device == Device::CUDA) {
+            JitFirstCalls &j = jit_first_calls();
+            std::unique_lock<std::mutex> lock(j.mutex);
+            if (!j.compiled.count({c.v->fn, cu_ctx})) {
+                setenv("HL_CUDA_JIT_MAX_REGISTERS", std::to_string(jit_register_cap(*c.v)).c_str(), 1);
+                first_call = std::move(lock);
             }
         }
-        rc = halide_copy_to_host(&ctx, ho.get());
-    }
-    if (rc != 0) {
-        return Status::error(std::string(api) + ": variant " + v.name + " failed (Halide error " + std::to_string(rc) +
-                             "): " + ctx.error);
+        int rc = c.v->fn(&ctx, hx.get(), hw.get(), hb.get(), int32_t(c.p.stride), int32_t(c.p.padding),
+                         int32_t(c.p.dilation), int32_t(c.p.groups), ho.get());
+        if (first_call.owns_lock()) {
+            if (rc == 0) jit_first_calls().compiled.insert({c.v->fn, cu_ctx});
+            setenv("HL_CUDA_JIT_MAX_REGISTERS", g_jit_cap_outside.c_str(), 1);
+            first_call.unlock();
+        }
+        if (rc == 0 && device == Device::CUDA && !device_pointers) {
+            // Halide copies back with a synchronous cuMemcpyDtoH on the legacy default stream, which
+            // does not wait for a stream created non-blocking: the caller's stream is waited for first.
+            if (stream) {
+                if (const int sync = cuda_driver_sync(stream); sync != 0) {
+                    return Status::error(std::string(api) + ": waiting for the stream failed (CUresult " +
+                                         std::to_string(sync) + ")");
+                }
+            }
+            rc = halide_copy_to_host(&ctx, ho.get());
+        }
+        if (rc != 0) {
+            return Status::error(std::string(api) + ": variant " + c.v->name + " failed (Halide error " +
+                                 std::to_string(rc) + "): " + ctx.error);
+        }
     }
     return Status::success();
 }

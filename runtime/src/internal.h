@@ -3,6 +3,7 @@
 
 #include "convt1d/convt1d.h"
 
+#include <utility>
 #include <vector>
 
 struct halide_buffer_t;
@@ -30,6 +31,18 @@ struct VariantEntry {
     int only;           // 1: computes K == taps, dilation == dil, padding, its stride (or 1), one group only
     PipelineFn fn;
 };
+
+// A variant compiled for one geometry that reads x in place (no zero-extension pass): it computes
+// only the outputs whose reads lie inside x, the middle of each row, and another variant the ends
+// (interior(), edge_variant()). It needs x's rows on 16-byte boundaries (can_run checks).
+inline bool in_place(const VariantEntry &v) { return v.only && !v.pad_x; }
+
+// The stride a Halide buffer over dimension d (PyTorch order) of t has: the caller's, except for a
+// dimension of extent 1, which is never stepped and gets the dense stride (1 innermost).
+inline int64_t halide_stride(const ConstTensor &t, int d) {
+    if (t.shape[d] != 1) return t.strides[d];
+    return d == 2 ? 1 : halide_stride(t, d + 1) * t.shape[d + 1];
+}
 
 // Shared memory one block of the variant needs for this problem, in bytes; a kernel gets 48 KiB
 // without opting in, Halide's CUDA runtime does not opt in, and 1 KiB is left for Halide's own
@@ -67,6 +80,16 @@ GroupSlice group_shapes(const ConstTensor &x, const ConstTensor &w, const Params
 // can_run for a plan: a per-group plan asks it of one group's problem (every group has the same shape).
 bool can_run(const Plan &plan, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
              std::string *why);
+
+// For an in-place variant: the longest run {l0, n} of whole blocks (tile_l · reg_l positions) of
+// output positions whose reads lie inside x with a vector to spare at either end ({0, 0}: none, as
+// for a row shorter than a few blocks).
+std::pair<int64_t, int64_t> interior(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w,
+                                     const Tensor &out, const Params &p);
+
+// The variant that computes the ends of the rows for an in-place variant: the heuristic's choice
+// among the others that can run the problem (nullptr: none).
+const VariantEntry *edge_variant(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d);
 
 // Every variant of the generated table, in list order.
 std::vector<const VariantEntry *> all_variants();

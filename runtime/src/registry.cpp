@@ -128,6 +128,18 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         }
         return false;
     }
+    if (in_place(v)) {
+        // x read in place as 16-byte vectors (the generator's layout constraints)
+        const int64_t cs = halide_stride(x, 1), bs = halide_stride(x, 0);
+        if (reinterpret_cast<uintptr_t>(x.data) % 16 != 0 || cs % 4 != 0 || bs % 4 != 0) {
+            if (why) {
+                *why = "reads x in place as 16-byte vectors: needs x 16-byte aligned and its channel and batch "
+                       "strides multiples of 4 elements, got " + std::to_string(reinterpret_cast<uintptr_t>(x.data) % 16) +
+                       " bytes past a 16-byte boundary, strides " + std::to_string(cs) + " and " + std::to_string(bs);
+            }
+            return false;
+        }
+    }
     if (const int64_t need = shared_bytes(v, x, w, p); need > kSharedLimit) {
         if (why) {
             *why = "needs " + std::to_string(need) + " bytes of shared memory per block for this problem (limit " +
@@ -149,12 +161,14 @@ namespace {
 // compiled-in stride (warps of one phase), staged weights, and a reg_l × 8 register block that the
 // output channels fill (the 32-channel blocks measured 1.5x slower on kb74). Ties go to the
 // earlier entry of schedules/variants.cmake. On the CPU, the CPU variant.
-const detail::VariantEntry *heuristic(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d) {
+const detail::VariantEntry *heuristic(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
+                                      bool allow_in_place = true) {
     const int64_t C_out = w.shape[1] * p.groups, K = w.shape[2];
     const detail::VariantEntry *best = nullptr;
     double best_score = -1;
     for (const detail::VariantEntry &v : detail::kVariantTable) {
         if (!detail::can_run(v, x, w, p, d, nullptr) || v.autoscheduled) continue;  // measured choice only
+        if (!allow_in_place && detail::in_place(v)) continue;
         double score = 0;
         if (d == Device::CUDA) {
             const int64_t blocks = (C_out + v.reg_co - 1) / v.reg_co;
@@ -163,7 +177,7 @@ const detail::VariantEntry *heuristic(const ConstTensor &x, const ConstTensor &w
             const bool taps_path = v.taps > 0 && one_group && p.stride == 1 && K == v.taps && p.dilation == v.dil;
             const bool padding_path =
                 v.padding >= 0 && one_group && p.padding == v.padding && p.dilation == std::max(v.dil, 1);
-            score = fill * (taps_path || padding_path ? 1.3 : 1.0) * (v.only ? 1.1 : 1.0) * (v.odd_dilation ? 1.2 : 1.0) *
+            score = fill * (taps_path || padding_path ? 1.3 : 1.0) * (v.only ? 1.1 : 1.0) * (detail::in_place(v) ? 1.05 : 1.0) * (v.odd_dilation ? 1.2 : 1.0) *
                     (v.stride > 1 ? 1.5 : 1.0) * (v.stage_w ? 1.5 : 1.0) * (v.reg_l >= 4 ? 1.3 : 1.0) *
                     (v.reg_co == 8 ? 1.2 : 1.0) -
                     (v.tile_l == 128 ? 0.0 : 0.01);
@@ -177,6 +191,11 @@ const detail::VariantEntry *heuristic(const ConstTensor &x, const ConstTensor &w
 }
 
 }  // namespace
+
+const detail::VariantEntry *detail::edge_variant(const ConstTensor &x, const ConstTensor &w, const Params &p,
+                                                 Device d) {
+    return heuristic(x, w, p, d, /*allow_in_place=*/false);
+}
 
 Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d) {
     if (std::string tuned; detail::tuned_variant(detail::tuning_key(x, w, p, d), &tuned)) {

@@ -111,7 +111,9 @@ struct VariantInfo {
     int reg_co;  // output channels per thread (CUDA) / per register tile (CPU)
     bool ungrouped;  // computes groups == 1 only (a grouped problem is refused with a message)
     bool stage_w;    // weights staged in shared memory (refused where they do not fit)
-    bool pad_x;      // x zero-extended into a buffer first (one more pass over x)
+    bool pad_x;      // x zero-extended into a buffer first (one more pass over x); a variant with
+                     // `only` and not pad_x reads x in place (its rows on 16-byte boundaries, else
+                     // refused): it computes the middle of each row, another variant the ends
     bool autoscheduled;  // scheduled by Halide's Anderson2021 autoscheduler for kb74; its tiles are
                          // not guarded, so smaller problems are refused by Halide's bounds checks
     int taps;      // a filter length compiled in (0: none): problems with K == taps, dilation == dil,
