@@ -130,16 +130,18 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
     }
     specialise_tap_loop(s, k);
     if (k.pad_x) pad_x(s, k);
+    // the taps the staged weights span where the geometry is compiled in: K rounded up to whole phases
+    const int staged_taps = k.only ? (k.taps + std::max(S, 1) - 1) / std::max(S, 1) * std::max(S, 1) : 0;
     if (S > 0 && k.stage_w) {
         // Staged straight from w, without the transposed copy: with one, compute-sanitizer caught
         // the copy's kernel writing out of bounds at C_in 64 × C_out 256 (its realized region, as
         // Halide bounds it from the staging loop of a phase-indexed block, went wrong; docs/NOTES.md
         // version 13).
-        stage_weights(s.wz, s, lb, reg_co, tile_l, /*lanes=*/false);
+        stage_weights(s.wz, s, lb, reg_co, staged_taps, tile_l, /*lanes=*/false);
         return;
     }
     Func wt = transposed_weights(s);
-    if (k.stage_w) stage_weights(wt, s, lb, reg_co, tile_l, /*lanes=*/false);
+    if (k.stage_w) stage_weights(wt, s, lb, reg_co, staged_taps, tile_l, /*lanes=*/false);
 }
 
 }  // namespace convt1d

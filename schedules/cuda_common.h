@@ -29,7 +29,9 @@ struct Window {
 Window x_window(const Knobs &k, int reg_l);
 
 // The block's reg_co channels × K taps × C_in/groups channels of wt in shared memory, loaded by
-// `threads` threads of the block (as gpu_lanes when `lanes`).
-void stage_weights(Halide::Func wt, Stages &s, const Halide::Var &block, int reg_co, int threads, bool lanes);
+// `threads` threads of the block (as gpu_lanes when `lanes`); taps > 0: the taps it reaches, known
+// at compile time (0: K at run time).
+void stage_weights(Halide::Func wt, Stages &s, const Halide::Var &block, int reg_co, int taps, int threads,
+                   bool lanes);
 
 }  // namespace convt1d::cuda

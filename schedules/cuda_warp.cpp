@@ -82,7 +82,7 @@ void schedule_cuda_warp(const Target &, Stages &s, const Knobs &k) {
     Func wt = transposed_weights(s);
     if (k.only) throw CompileError("cuda_warp schedule: no only = 1");
     if (k.pad_x) pad_x(s, k);
-    if (k.stage_w) stage_weights(wt, s, lb, reg_co, lanes, /*lanes=*/true);
+    if (k.stage_w) stage_weights(wt, s, lb, reg_co, /*taps=*/0, lanes, /*lanes=*/true);
 }
 
 }  // namespace convt1d
