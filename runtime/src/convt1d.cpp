@@ -37,14 +37,14 @@ int get_cuda_stream(void *user_context, void *, void **stream) {
 // Its destructor gives back whatever device memory Halide attached to it during the call.
 class HalideView {
 public:
-    // data is the element at position l_min of the first row: a crop of a longer row keeps the
-    // coordinates of the whole (the math indexes x by output position).
-    HalideView(const float *data, const ConstTensor &t, int64_t l_min = 0) {
+    // t.data is the element at position l_min of the first row: a piece of a longer row can keep
+    // the coordinates of the whole.
+    explicit HalideView(const ConstTensor &t, int64_t l_min = 0) {
         for (int d = 0; d < 3; ++d) {
             dim_[d] = {0, int32_t(t.shape[2 - d]), int32_t(halide_stride(t, 2 - d)), 0};
         }
         dim_[0].min = int32_t(l_min);
-        init(data, 3);
+        init(t.data, 3);
     }
     // A vector of n elements with the given stride (0: one value broadcast to all n).
     HalideView(const float *data, int64_t n, int64_t stride) {
@@ -171,6 +171,28 @@ bool pieces(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, c
     return edge(l0 + n, L_out - l0 - n);
 }
 
+// One Halide call of variant v. The first call of a variant in a CUDA context JIT-compiles its
+// kernels under the variant's register cap, holding the lock of the first calls meanwhile.
+int call_variant(const VariantEntry &v, CallContext *ctx, void *cu_ctx, halide_buffer_t *x, halide_buffer_t *w,
+                 halide_buffer_t *bias, const Params &p, halide_buffer_t *out) {
+    std::unique_lock<std::mutex> first_call;
+    if (cu_ctx) {
+        JitFirstCalls &j = jit_first_calls();
+        std::unique_lock<std::mutex> lock(j.mutex);
+        if (!j.compiled.count({v.fn, cu_ctx})) {
+            setenv("HL_CUDA_JIT_MAX_REGISTERS", std::to_string(jit_register_cap(v)).c_str(), 1);
+            first_call = std::move(lock);
+        }
+    }
+    const int rc = v.fn(ctx, x, w, bias, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation),
+                        int32_t(p.groups), out);
+    if (first_call.owns_lock()) {
+        if (rc == 0) jit_first_calls().compiled.insert({v.fn, cu_ctx});
+        setenv("HL_CUDA_JIT_MAX_REGISTERS", g_jit_cap_outside.c_str(), 1);
+    }
+    return rc;
+}
+
 // The Halide calls of one variant on the caller's tensors (validated already): x, w and bias are
 // viewed once, so that a host tensor is copied to the device once for all the pieces.
 Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const float *bias,
@@ -198,7 +220,7 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
         if (C_out > kZeroBias) wide_zeros.assign(size_t(C_out), 0.0f);
         bias_data = C_out > kZeroBias ? wide_zeros.data() : kZeros;
     }
-    HalideView hx(x.data, x), hw(w.data, w);
+    HalideView hx(x), hw(w);
     HalideView hb(bias_data, C_out, 1);
     CallContext ctx;
     ctx.cuda_stream = stream;
@@ -215,29 +237,15 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
     }
 
     for (const Piece &c : calls) {
-        const int64_t view_min = in_place(*c.v) ? c.l0 : 0;  // (the others' padding moves instead)
-        HalideView ho(out.data + c.l0 * out.strides[2], Tensor{out.data, {out.shape[0], C_out, c.n}, out.strides},
-                      view_min);
+        Tensor piece = out;  // its rows' positions [l0, l0 + n)
+        piece.data += c.l0 * out.strides[2];
+        piece.shape[2] = c.n;
+        HalideView ho(piece, in_place(*c.v) ? c.l0 : 0);  // (the others' padding moves instead)
         if (device_pointers) {
             if (ho.wrap_device(&ctx) != 0) return Status::error(std::string(api) + ": " + ctx.error);
             ho.get()->flags |= halide_buffer_flag_device_dirty;
         }
-        std::unique_lock<std::mutex> first_call;
-        if (device == Device::CUDA) {
-            JitFirstCalls &j = jit_first_calls();
-            std::unique_lock<std::mutex> lock(j.mutex);
-            if (!j.compiled.count({c.v->fn, cu_ctx})) {
-                setenv("HL_CUDA_JIT_MAX_REGISTERS", std::to_string(jit_register_cap(*c.v)).c_str(), 1);
-                first_call = std::move(lock);
-            }
-        }
-        int rc = c.v->fn(&ctx, hx.get(), hw.get(), hb.get(), int32_t(c.p.stride), int32_t(c.p.padding),
-                         int32_t(c.p.dilation), int32_t(c.p.groups), ho.get());
-        if (first_call.owns_lock()) {
-            if (rc == 0) jit_first_calls().compiled.insert({c.v->fn, cu_ctx});
-            setenv("HL_CUDA_JIT_MAX_REGISTERS", g_jit_cap_outside.c_str(), 1);
-            first_call.unlock();
-        }
+        int rc = call_variant(*c.v, &ctx, cu_ctx, hx.get(), hw.get(), hb.get(), c.p, ho.get());
         if (rc == 0 && device == Device::CUDA && !device_pointers) {
             // Halide copies back with a synchronous cuMemcpyDtoH on the legacy default stream, which
             // does not wait for a stream created non-blocking: the caller's stream is waited for first.
