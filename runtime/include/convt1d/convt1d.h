@@ -74,7 +74,8 @@ struct Options {
 
 // What a call did.
 struct RunInfo {
-    std::string variant;       // the variant that ran
+    std::string variant;       // the variant that ran (an in-place one: beside the variant the runtime
+                               // chose for the row ends, see VariantInfo::pad_x)
     Device device = Device::CPU;
     std::string choice;        // "explicit", "heuristic" or "tuned"
     bool per_group = false;    // the variant ran once per group (see Options::per_group)
