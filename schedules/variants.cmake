@@ -47,6 +47,10 @@
 # middle of each row (whole blocks whose reads lie inside x) and the runtime the ends with another
 # variant (runtime/src/convt1d.cpp). kb74 3.01 -> 2.62 ms, kb64 14.0 -> 12.2, wide 2.47 -> 2.44 (its
 # window from position -1 takes three aligned vectors instead of two; run65 probe, H100; NOTES v22).
+# stride4 (K 8, padding 2, dilation 1, stride 4) in place with 16 positions (4 per phase, so that the
+# window's vectors align) × 4 channels: 1.00-1.02 ms against 1.07-1.08 for the generic odd-dilation
+# variant and 1.13-1.14 zero-extended (run75). Tried for grouped's per-group problems (K 3, padding 1):
+# 0.746 against 0.689 ms (each group's row ends are two more calls).
 # family cuda_warp = one warp per block, the tile striped over the lanes (schedules/cuda_warp.cpp);
 # tile_l = 32 × the tiles a block computes in turn (its weights staged once for all of them).
 # w8_r4_c8_sp: kb74 3.88 ms against 4.12 for the best thread-family variant (NOTES version 12).
@@ -109,6 +113,7 @@ set(CONVT1D_VARIANTS
     "cuda_l128_r4_c8_g_stride4           cuda      128    4     8      0         0       0     1         0    0   64   4   -   0   0"
     "cuda_l128_r4_c8_s_u4_stride4        cuda      128    4     8      1         1       0     4         0    0   64   4   -   0   0"
     "cuda_l128_r4_c8_s_u4_stride4_odd    cuda      128    4     8      1         1       0     4         0    0   64   4   -   1   0"
+    "cuda_l128_r16_c4_s_u4_stride4_k8d1p2_odd_inplace_reg255 cuda 128 16 4 1      1       0     4         8    1   255  4   2   1   1"
     "cuda_l128_r8_c8_s_u4_stride4_reg255 cuda      128    8     8      1         1       0     4         0    0   255  4   -   0   0"
     "cuda_w8_r4_c8_sp                    cuda_warp 256    4     8      1         1       1     1         0    0   64   0   -   0   0"
     "cuda_anderson2021                   auto      0      0     0      0         0       0     1         0    0   0    0   -   0   0"
