@@ -156,7 +156,8 @@ namespace {
 // every large shape of the suite (bench/results/, H100): a compiled-in fast path that matches the
 // problem (filter length or padding, with its dilation: kb74 3.61 ms against 4.11 generic, kb79
 // 2.27 against 2.66, wide 3.37 against 3.76), above all a variant compiled for the whole geometry
-// (`only`: kb74 3.04 against 3.62, kb64 14.1 against 15.8), the closed-form landing k_lo for an odd
+// (`only`: kb74 3.04 against 3.62, kb64 14.1 against 15.8; in place, without the zero-extension
+// pass: 2.63 and 12.3), the closed-form landing k_lo for an odd
 // dilation at a compiled-in stride (wide 3.76 against 4.77, stride4 1.33 against 1.85), a
 // compiled-in stride (warps of one phase), staged weights, and a reg_l × 8 register block that the
 // output channels fill (the 32-channel blocks measured 1.5x slower on kb74). Ties go to the
@@ -177,7 +178,8 @@ const detail::VariantEntry *heuristic(const ConstTensor &x, const ConstTensor &w
             const bool taps_path = v.taps > 0 && one_group && p.stride == 1 && K == v.taps && p.dilation == v.dil;
             const bool padding_path =
                 v.padding >= 0 && one_group && p.padding == v.padding && p.dilation == std::max(v.dil, 1);
-            score = fill * (taps_path || padding_path ? 1.3 : 1.0) * (v.only ? 1.1 : 1.0) * (detail::in_place(v) ? 1.05 : 1.0) * (v.odd_dilation ? 1.2 : 1.0) *
+            score = fill * (taps_path || padding_path ? 1.3 : 1.0) * (v.only ? 1.1 : 1.0) *
+                    (detail::in_place(v) ? 1.05 : 1.0) * (v.odd_dilation ? 1.2 : 1.0) *
                     (v.stride > 1 ? 1.5 : 1.0) * (v.stage_w ? 1.5 : 1.0) * (v.reg_l >= 4 ? 1.3 : 1.0) *
                     (v.reg_co == 8 ? 1.2 : 1.0) -
                     (v.tile_l == 128 ? 0.0 : 0.01);
