@@ -133,7 +133,7 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
     specialise_tap_loop(s, k);
     if (k.pad_x) pad_x(s, k);
     // the taps the staged weights span where the geometry is compiled in: K rounded up to whole phases
-    const int staged_taps = k.only ? (k.taps + std::max(S, 1) - 1) / std::max(S, 1) * std::max(S, 1) : 0;
+    const int staged_taps = k.only ? taps_per_phase(k) * std::max(S, 1) : 0;
     if (S > 0 && k.stage_w) {
         // Staged straight from w, without the transposed copy: with one, compute-sanitizer caught
         // the copy's kernel writing out of bounds at C_in 64 × C_out 256 (its realized region, as

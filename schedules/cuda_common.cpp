@@ -73,7 +73,7 @@ void pad_x(Stages &s, const Knobs &k) {
 Window x_window(const Knobs &k, int reg_l) {
     // The math's index (generators/convt1d_generator.cpp): output q·S + p reads x at
     // q + (p + padding − k_lo·dil) / S − j·dil for the landing k_lo of phase p and its taps j.
-    const int S = std::max(k.stride, 1), dil = k.dil, taps_per_phase = (k.taps - 1) / S + 1;
+    const int S = std::max(k.stride, 1), dil = k.dil;
     const int reg_q = std::max(reg_l / S, 1);
     int lo = 1 << 30, hi = -(1 << 30);
     for (int p = 0; p < S; ++p) {
@@ -81,7 +81,7 @@ Window x_window(const Knobs &k, int reg_l) {
             const int t = p + k.padding - k_lo * dil;
             if (t % S != 0) continue;  // no tap of this residue lands on phase p
             const int c = t / S;       // exact
-            lo = std::min(lo, c - (taps_per_phase - 1) * dil);
+            lo = std::min(lo, c - (taps_per_phase(k) - 1) * dil);
             hi = std::max(hi, c + reg_q - 1);
         }
     }

@@ -5,6 +5,8 @@
 
 #include "schedule.h"
 
+#include <algorithm>
+
 namespace convt1d::cuda {
 
 constexpr int kVec = 4;  // weights per 16-byte load
@@ -19,6 +21,10 @@ Halide::Func transposed_weights(Stages &s);
 // x zero-extended into a buffer of its own by a kernel ahead of the main one (aligned for the
 // 16-byte windows of k.only).
 void pad_x(Stages &s, const Knobs &k);
+
+// The taps of one phase at the compiled-in filter length and stride (or 1): ⌈K / stride⌉, as the
+// generator's reduction domain counts them.
+inline int taps_per_phase(const Knobs &k) { return (k.taps - 1) / std::max(k.stride, 1) + 1; }
 
 // For a variant compiled for one geometry (k.only): a thread's window of x for one input channel,
 // relative to its first output position q (l at stride 1) — the first x position it reads and how

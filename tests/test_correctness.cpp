@@ -33,7 +33,7 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     // multiple of L_in); it computes the middle of long rows, another variant the ends. Its problems
     // have L_in and the row padding both multiples of 4 (aligned in every slicing) or L_in not and no
     // padding (misaligned in every slicing).
-    const bool in_place = v->only && !v->pad_x;
+    const bool in_place = v->in_place();
     auto x_aligned = [&](const Problem &pr) { return !in_place || pr.L_in % 4 == 0; };
     auto computes = [&](const Problem &pr) {
         return computes_stride(pr.p.stride) && (!v->odd_dilation || pr.p.dilation % 2 == 1) &&

@@ -55,7 +55,7 @@ TEST(Cuda, InPlaceVariantsOnDevicePointersMatchTheReference) {
     std::mt19937_64 rng(test_seed() + 13);
     int ran = 0;
     for (const VariantInfo &v : variants()) {
-        if (!v.only || v.pad_x) continue;
+        if (!v.in_place()) continue;
         for (const int64_t L_in : {int64_t(2048), int64_t(5000), int64_t(12)}) {
             Problem pr{2, 8, 16, v.taps, L_in, Params{}, true};
             pr.p.stride = std::max(v.stride, 1);

@@ -54,7 +54,7 @@ int cmd_variants() {
         const std::string stride = v.stride > 0 ? std::to_string(v.stride) : v.only ? "1" : "any";
         // x: zero-extended first ("padded"), read with boundary tests ("direct"), or read in place
         // as aligned vectors, the row ends left to another variant ("in-place")
-        const char *x = v.pad_x ? "padded" : v.only ? "in-place" : "direct";
+        const char *x = v.pad_x ? "padded" : v.in_place() ? "in-place" : "direct";
         std::printf("%-36s %-6s %7d %6d %7d %-7s %-8s %-13s %-17s %-9d %s\n", v.name.c_str(), to_string(v.device),
                     v.tile_l, v.reg_l, v.reg_co, v.ungrouped ? "1-only" : "any", x,
                     v.autoscheduled ? "Anderson2021" : v.stage_w ? "shared" : "global", fixed.c_str(), v.max_regs,

@@ -129,6 +129,10 @@ struct VariantInfo {
                         // landing tap residue); even dilations are refused with a message
     bool only;  // computes only K == taps, dilation == dil, padding == padding, its stride (1 where none
                 // is compiled in) and one group (compiled into its math); others refused with a message
+
+    // Reads x in place (`only` without pad_x): x's rows on 16-byte boundaries, the row ends computed by
+    // another variant.
+    bool in_place() const { return only && !pad_x; }
 };
 // Every schedule variant compiled into this library (from schedules/variants.cmake).
 const std::vector<VariantInfo> &variants();
