@@ -12,7 +12,9 @@
 // test the congruence once per k_lo; the taps j of a landing k_lo all land, and
 // (t − k·dilation) / stride = (t − k_lo·dilation) / stride − j·dilation exactly.
 // The work per output is the landing taps (rounded up to ceil(K / stride) per phase), never the
-// (stride − 1)/stride masked taps of the zero-stuffing formulation.
+// (stride − 1)/stride masked taps of the zero-stuffing formulation. Where the stride and dilation are
+// compiled in (only = 1) the step is stride / gcd(stride, dilation) instead (schedules/schedule.h,
+// tap_step): every k_lo of a step lands, none of its taps is a rounded-up zero where the step is 1.
 //
 // The accumulator is indexed by position, conv(l, co, b), or by phase (schedules/schedule.h says
 // which a schedule takes): conv(q, p, co, b) is output position l = q·stride + p, p ∈ [0, stride).
@@ -48,6 +50,7 @@ public:
     GeneratorParam<int> fixed_padding{"fixed_padding", -1};  // -1 = none; see schedules/schedule.h
     GeneratorParam<int> odd_dilation{"odd_dilation", 0};     // 1: odd dilations only (see below)
     GeneratorParam<int> only{"only", 0};  // 1: taps, dil, fixed_padding, its stride, one group only (below)
+    GeneratorParam<int> stage_out{"stage_out", 0};  // 1: the output block through shared memory (schedules)
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -100,7 +103,11 @@ public:
         Expr K = exact ? Expr(int(taps)) : w.dim(0).extent();
         Expr cout_g = w.dim(1).extent();
         Expr cin_g = x.dim(1).extent() / groups;
-        Expr taps_per_phase = (K - 1) / stride + 1;  // ceil(K / stride), without overflow for any stride
+        // k = k_lo + j·step; x's index moves by step·dilation / stride per tap j (exact)
+        const int step = exact ? tap_step(stride_in, dil) : 0;
+        const Expr tap_step = exact ? Expr(step) : stride;
+        const Expr x_step = exact ? Expr(int(dil) * step / stride_in) : dilation;
+        Expr taps_per_phase = (K - 1) / tap_step + 1;  // ceil(K / step), without overflow for any stride
 
         // Zero outside the data: x beyond [0, L_in), w beyond tap K - 1 (the rounded-up last j).
         // The channel bounds make any tile a schedule rounds up past C_in / C_out read zeros
@@ -115,7 +122,7 @@ public:
         Func wz = BoundaryConditions::constant_exterior(w, zero, {{0, K}, {0, cout_g}, {0, w.dim(2).extent()}});
         Func biasz = BoundaryConditions::constant_exterior(bias, zero, {{0, bias.dim(0).extent()}});
 
-        // k_lo < min(stride, K): a larger k_lo has no tap (k = k_lo + j·stride < K), so a huge stride
+        // k_lo < min(step, K): a larger k_lo has no tap (k = k_lo + j·step < K), so a huge stride
         // costs nothing. An odd dilation with a compiled-in power-of-two stride leaves each phase one
         // landing k_lo (below): r.z has one value.
         const bool one_k_lo = odd_dilation != 0;
@@ -123,7 +130,7 @@ public:
         if (one_k_lo && (S < 2 || (S & (S - 1)) != 0)) {
             throw CompileError("odd_dilation needs a compiled-in stride that is a power of two");
         }
-        RDom r(0, taps_per_phase, 0, cin_g, 0, one_k_lo ? Expr(1) : min(stride, K), "r");  // j, ci in group, k_lo
+        RDom r(0, taps_per_phase, 0, cin_g, 0, one_k_lo ? Expr(1) : min(tap_step, K), "r");  // j, ci in group, k_lo
 
         // With one group, co % cout_g = co and the channel is r.y: written so that a schedule's
         // specialisation on groups == 1 sees the plain indices.
@@ -154,9 +161,9 @@ public:
             } else {
                 r.where((r.z * dilation - tp) % stride == 0);
             }
-            Expr i = q + (tp - k_lo * dilation) / stride - r.x * dilation;
+            Expr i = q + (tp - k_lo * dilation) / stride - r.x * x_step;
             conv(q, p, co, b) = cast(acc_t, biasz(co));
-            conv(q, p, co, b) += cast(acc_t, wz(k_lo + r.x * stride, co_g, ci)) * cast(acc_t, xz(i, ci, b));
+            conv(q, p, co, b) += cast(acc_t, wz(k_lo + r.x * tap_step, co_g, ci)) * cast(acc_t, xz(i, ci, b));
             // The phase: l % stride for a compiled-in stride (Halide bounds it by [0, stride) over a
             // tile), else as l − q·stride, the same value, which Halide's bounds keep a single point
             // for one l where a modulus by a runtime value spans [0, stride).
@@ -166,9 +173,9 @@ public:
         } else {
             Expr t = l + padding;
             r.where((r.z * dilation - t) % stride == 0);
-            Expr i = (t - r.z * dilation) / stride - r.x * dilation;
+            Expr i = (t - r.z * dilation) / stride - r.x * x_step;
             conv(l, co, b) = cast(acc_t, biasz(co));
-            conv(l, co, b) += cast(acc_t, wz(r.z + r.x * stride, co_g, ci)) * cast(acc_t, xz(i, ci, b));
+            conv(l, co, b) += cast(acc_t, wz(r.z + r.x * tap_step, co_g, ci)) * cast(acc_t, xz(i, ci, b));
             out(l, co, b) = cast(elem_type, conv(l, co, b));
         }
 
@@ -199,7 +206,7 @@ public:
         }
         Stages s{out, conv, xz, wz, l, q, p, co, b, r, stride, groups, K, dilation, padding};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
-                    fixed_stride, fixed_padding, exact};
+                    fixed_stride, fixed_padding, exact, stage_out != 0};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

@@ -2,8 +2,9 @@
 // reg_co consecutive output channels in registers.
 //
 //   * A warp's 32 threads read 32 consecutive x values per tap (one coalesced load) and store 32
-//     consecutive outputs per channel (one coalesced store): no shared-memory staging is needed,
-//     so no problem size is too large for a block.
+//     consecutive outputs per channel (one coalesced store) where a thread has one position; with
+//     reg_l positions per thread, stage_out passes the block's outputs through shared memory so that
+//     the stores stay coalesced (below).
 //   * Every thread of a warp needs the same weights. They are transposed once per call into a
 //     (channel innermost) copy, so a thread's reg_co weights for a tap are reg_co/4 uniform
 //     16-byte loads: broadcasts served from L1.
@@ -34,16 +35,71 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
     Var lb("lb"), tl("tl"), lr("lr"), cb("cb"), cr("cr");
     RVar j = s.r.x, rci = s.r.y, k_lo = s.r.z;
 
+    const int S = k.stride;
+    if (S > 0 && reg_l % S != 0) throw CompileError("cuda schedule: the compiled-in stride must divide reg_l");
+
     // ---- blocks of tile_l·reg_l positions × reg_co channels × one batch row -------------------
-    s.out.compute_root()
-        .split(s.l, lb, tl, tile_l * reg_l, TailStrategy::GuardWithIf)
-        .split(tl, tl, lr, reg_l, TailStrategy::GuardWithIf)
-        .split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf)
-        .reorder(cr, lr, tl, lb, cb, s.b)
-        .gpu_blocks(lb, cb, s.b)
-        .gpu_threads(tl)
-        .unroll(lr)
-        .unroll(cr);
+    // The accumulators are computed at the thread loop `host_thread` of `host`: out's own threads,
+    // each storing its reg_l positions; or with stage_out a block-level copy in shared memory, which
+    // out's threads then store along consecutive positions.
+    Func host = s.out;
+    Var host_thread = tl;
+    if (!k.stage_out) {
+        s.out.compute_root()
+            .split(s.l, lb, tl, tile_l * reg_l, TailStrategy::GuardWithIf)
+            .split(tl, tl, lr, reg_l, TailStrategy::GuardWithIf)
+            .split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf)
+            .reorder(cr, lr, tl, lb, cb, s.b)
+            .gpu_blocks(lb, cb, s.b)
+            .gpu_threads(tl)
+            .unroll(lr)
+            .unroll(cr);
+    } else {
+        // ---- the block's outputs through shared memory --------------------------------------------
+        // A thread's own reg_l positions put a warp's lanes reg_l floats apart: each scalar store
+        // writes 4 bytes into as many 32-byte sectors as lanes (reg_l 8) or half as many (reg_l 4),
+        // 8 or 4 times the sectors the data fills. Staged, out's lanes store consecutive positions:
+        // 32 floats in 4 whole sectors, and the accumulating threads write shared memory as 16-byte
+        // vectors (tile_l·reg_l·reg_co·4 bytes per block: 32 KiB for kb79's 128 × 8 × 8). Measured
+        // (run78, H100): kb79's in-place 8 × 8 block 2.98 -> 1.07 ms, stride4 1.01 -> 0.63, kb74
+        // 2.30 -> 2.09, wide 1.89 -> 1.75 (4 channels; 8 need 64 KiB), kb64 10.24 -> 10.15.
+        s.out.compute_root()
+            .split(s.l, lb, tl, tile_l * reg_l, TailStrategy::GuardWithIf)
+            .split(tl, lr, tl, tile_l, TailStrategy::GuardWithIf)
+            .split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf)
+            .reorder(cr, lr, tl, lb, cb, s.b)
+            .gpu_blocks(lb, cb, s.b)
+            .gpu_threads(tl)
+            .unroll(lr)
+            .unroll(cr);
+        host = s.conv.in(s.out);
+        const std::vector<Var> a = host.args();  // (l, co, b), or (q, p, co, b) by phase
+        Var tq("tq"), rq("rq"), rqo("rqo"), rqi("rqi"), f("f");
+        host.compute_at(s.out, lb).store_in(MemoryType::GPUShared);
+        if (S > 0) {
+            // stored in position order (phase innermost), so that out's lanes read consecutive words;
+            // a thread writes 4 consecutive positions per 16-byte store
+            const Var q = a[0], p = a[1], c = a[2];
+            host.bound_extent(q, tile_l * reg_l / S)
+                .bound_extent(p, S)
+                .bound_extent(c, reg_co)
+                .reorder_storage(p, q, c, a[3])
+                .split(q, tq, rq, reg_l / S);
+            if (S >= vec) {
+                host.reorder(p, rq, c, tq).vectorize(p, vec).unroll(p).unroll(rq).unroll(c);
+            } else {
+                if ((reg_l / S) % (vec / S) != 0) throw CompileError("cuda schedule: stage_out needs reg_l >= 4");
+                host.split(rq, rqo, rqi, vec / S).fuse(p, rqi, f).reorder(f, rqo, c, tq).vectorize(f).unroll(rqo).unroll(c);
+            }
+        } else {
+            const Var l = a[0], c = a[1];
+            host.bound_extent(l, tile_l * reg_l).bound_extent(c, reg_co).split(l, tq, rq, reg_l).reorder(rq, c, tq);
+            if (reg_l % vec == 0) host.vectorize(rq, vec);
+            host.unroll(rq).unroll(c);
+        }
+        host.gpu_threads(tq);
+        host_thread = tq;
+    }
 
     // ---- reg_l × reg_co accumulators per thread ------------------------------------------------
     // With a stride S compiled in, conv is indexed by phase and a thread's reg_l consecutive outputs
@@ -54,17 +110,15 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
     // 8.02 and 2.41 with the phases of a thread's positions tested one by one (run30). Each dimension's
     // extent is stated: the output's tail guard otherwise leaves Halide a clamped box, and the
     // unrolled loops then test every position.
-    const int S = k.stride;
     std::vector<VarOrRVar> acc;  // the accumulator's position dimensions, innermost first
     if (S > 0) {
-        if (reg_l % S != 0) throw CompileError("cuda schedule: the compiled-in stride must divide reg_l");
         s.conv.bound_extent(s.q, reg_l / S).bound_extent(s.p, S);
         acc = {s.q, s.p};
     } else {
         s.conv.bound_extent(s.l, reg_l);
         acc = {s.l};
     }
-    s.conv.compute_at(s.out, tl)
+    s.conv.compute_at(host, host_thread)
         .store_in(MemoryType::Register)
         .bound_extent(s.co, reg_co)
         .unroll(s.co);
@@ -132,8 +186,8 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
     }
     specialise_tap_loop(s, k);
     if (k.pad_x) pad_x(s, k);
-    // the taps the staged weights span where the geometry is compiled in: K rounded up to whole phases
-    const int staged_taps = k.only ? taps_per_phase(k) * std::max(S, 1) : 0;
+    // the taps the staged weights span where the geometry is compiled in: K rounded up to whole steps
+    const int staged_taps = k.only ? taps_per_phase(k) * tap_step(k) : 0;
     if (S > 0 && k.stage_w) {
         // Staged straight from w, without the transposed copy: with one, compute-sanitizer caught
         // the copy's kernel writing out of bounds at C_in 64 × C_out 256 (its realized region, as

@@ -72,16 +72,16 @@ void pad_x(Stages &s, const Knobs &k) {
 
 Window x_window(const Knobs &k, int reg_l) {
     // The math's index (generators/convt1d_generator.cpp): output q·S + p reads x at
-    // q + (p + padding − k_lo·dil) / S − j·dil for the landing k_lo of phase p and its taps j.
-    const int S = std::max(k.stride, 1), dil = k.dil;
+    // q + (p + padding − k_lo·dil) / S − j·step·dil / S for the landing k_lo of phase p and its taps j.
+    const int S = std::max(k.stride, 1), dil = k.dil, step = tap_step(k);
     const int reg_q = std::max(reg_l / S, 1);
     int lo = 1 << 30, hi = -(1 << 30);
     for (int p = 0; p < S; ++p) {
-        for (int k_lo = 0; k_lo < std::min(S, k.taps); ++k_lo) {
+        for (int k_lo = 0; k_lo < std::min(step, k.taps); ++k_lo) {
             const int t = p + k.padding - k_lo * dil;
             if (t % S != 0) continue;  // no tap of this residue lands on phase p
             const int c = t / S;       // exact
-            lo = std::min(lo, c - (taps_per_phase(k) - 1) * dil);
+            lo = std::min(lo, c - (taps_per_phase(k) - 1) * (step * dil / S));
             hi = std::max(hi, c + reg_q - 1);
         }
     }

@@ -22,9 +22,10 @@ Halide::Func transposed_weights(Stages &s);
 // 16-byte windows of k.only).
 void pad_x(Stages &s, const Knobs &k);
 
-// The taps of one phase at the compiled-in filter length and stride (or 1): ⌈K / stride⌉, as the
-// generator's reduction domain counts them.
-inline int taps_per_phase(const Knobs &k) { return (k.taps - 1) / std::max(k.stride, 1) + 1; }
+// For a variant compiled for one geometry (k.only): the step between the taps of one k_lo (the
+// generator's tap_step) and the taps per k_lo, ⌈K / step⌉, as its reduction domain counts them.
+inline int tap_step(const Knobs &k) { return convt1d::tap_step(std::max(k.stride, 1), k.dil); }
+inline int taps_per_phase(const Knobs &k) { return (k.taps - 1) / tap_step(k) + 1; }
 
 // For a variant compiled for one geometry (k.only): a thread's window of x for one input channel,
 // relative to its first output position q (l at stride 1) — the first x position it reads and how

@@ -5,6 +5,7 @@
 
 #include "Halide.h"
 
+#include <numeric>
 #include <string>
 
 namespace convt1d {
@@ -51,7 +52,18 @@ struct Knobs {
     // or without pad_x from x in place (the generator then computes only outputs whose reads lie
     // inside x, and pins x's rows to 16-byte boundaries).
     bool only;
+    // The block's outputs written to shared memory by the threads that accumulate them, then stored
+    // to out by threads along consecutive positions (coalesced), instead of each thread storing its
+    // own reg_l positions (cuda family).
+    bool stage_out;
 };
+
+// The step between the taps of one residue class, for a stride and dilation compiled into the math
+// (only = 1): taps k and k + m land on the same phases iff m·dilation ≡ 0 (mod stride), i.e. m is a
+// multiple of stride / gcd(stride, dilation). An odd dilation at stride S steps by S; kb79's dilation
+// 2 at stride 2 by 1, so its 3 taps are one class on the one phase they land on (by S they were two
+// classes of ⌈3 / 2⌉ = 2 taps: 4 multiply-adds per output for 3, one against a zero weight).
+inline int tap_step(int stride, int dilation) { return stride / std::gcd(stride, dilation); }
 
 // Which indexing of the accumulator a schedule takes (generators/convt1d_generator.cpp): by phase,
 // conv(q, p, co, b), for the CPU family (vectors of one phase, for every stride) and for a CUDA

@@ -51,6 +51,18 @@
 # window's vectors align) × 4 channels: 1.00-1.02 ms against 1.07-1.08 for the generic odd-dilation
 # variant and 1.13-1.14 zero-extended (run75). Tried for grouped's per-group problems (K 3, padding 1):
 # 0.746 against 0.689 ms (each group's row ends are two more calls).
+# so = 1 (stage_out): the block's outputs pass through shared memory — the accumulating threads write
+# their reg_l positions as 16-byte vectors, then out's threads store consecutive positions (a warp's
+# store 128 bytes in 4 whole sectors, where a thread's own 4 or 8 positions put its 32 lanes' 4-byte
+# stores in 16 or 32 sectors). Shared memory per block: tile_l·reg_l·reg_co·4 bytes more (the runtime
+# refuses what does not fit beside the weights). Measured (run78-79, H100): kb79 2.12 -> 1.85 ms on
+# the p1d2 block, and its 8-position in-place block 2.98 -> 1.07; stride4 1.01 -> 0.63; kb74 2.30 ->
+# 2.09; wide 1.89 -> 1.75 at 4 channels (8 channels and 128 threads: 64 KiB, over the limit); kb64
+# 10.24 -> 10.15 (not kept: FMA-bound, its stores a small part).
+# kb79's in-place block (K 3, dilation 2, padding 1, stride 2) steps its taps by 1, not by the stride
+# (schedules/schedule.h, tap_step): 3 multiply-adds per landing output where the p1d2 block runs 4.
+# Its 8 positions (4 per phase, aligned windows) × 8 channels beat 8 × 16 (1.22 ms), 16 × 4 (1.32)
+# and 64-thread blocks (1.12); without stage_out the same block took 2.98 ms.
 # family cuda_warp = one warp per block, the tile striped over the lanes (schedules/cuda_warp.cpp);
 # tile_l = 32 × the tiles a block computes in turn (its weights staged once for all of them).
 # w8_r4_c8_sp: kb74 3.88 ms against 4.12 for the best thread-family variant (NOTES version 12).
@@ -60,61 +72,62 @@
 # reg_co 64 (all at Halide's 64-register cap), one-warp blocks with gpu_lanes; at 255 registers the
 # compiled-in-taps blocks of NOTES version 11 that lost.
 #
-#    name                                family    tile_l reg_l reg_co ungrouped stage_w pad_x unroll_ci taps dil regs stride pad odd only
+#    name                                family    tile_l reg_l reg_co ungrouped stage_w pad_x unroll_ci taps dil regs stride pad odd only so
 set(CONVT1D_VARIANTS
-    "cpu_avx2                            cpu       16     1     4      0         0       0     1         0    0   0    0   -   0   0"
-    "cuda_l128_c32_s                     cuda      128    1     32     1         1       0     1         0    0   64   0   -   0   0"
-    "cuda_l256_c32_s                     cuda      256    1     32     1         1       0     1         0    0   64   0   -   0   0"
-    "cuda_l128_c16_s                     cuda      128    1     16     1         1       0     1         0    0   64   0   -   0   0"
-    "cuda_l128_c32                       cuda      128    1     32     1         0       0     1         0    0   64   0   -   0   0"
-    "cuda_l128_r4_c8                     cuda      128    4     8      1         0       0     1         0    0   64   0   -   0   0"
-    "cuda_l256_r4_c8                     cuda      256    4     8      1         0       0     1         0    0   64   0   -   0   0"
-    "cuda_l64_r4_c8                      cuda      64     4     8      1         0       0     1         0    0   64   0   -   0   0"
-    "cuda_l128_r4_c8_s                   cuda      128    4     8      1         1       0     1         0    0   64   0   -   0   0"
-    "cuda_l128_r4_c4                     cuda      128    4     4      1         0       0     1         0    0   64   0   -   0   0"
-    "cuda_l128_r4_c8_g                   cuda      128    4     8      0         0       0     1         0    0   64   0   -   0   0"
-    "cuda_l128_c4_g                      cuda      128    1     4      0         0       0     1         0    0   64   0   -   0   0"
-    "cuda_l64_r4_c8_p                    cuda      64     4     8      1         0       1     1         0    0   64   0   -   0   0"
-    "cuda_l128_r4_c8_p                   cuda      128    4     8      1         0       1     1         0    0   64   0   -   0   0"
-    "cuda_l128_r4_c8_sp                  cuda      128    4     8      1         1       1     1         0    0   64   0   -   0   0"
-    "cuda_l256_c32_sp                    cuda      256    1     32     1         1       1     1         0    0   64   0   -   0   0"
-    "cuda_l128_r4_c8_gp                  cuda      128    4     8      0         0       1     1         0    0   64   0   -   0   0"
-    "cuda_l128_r4_c8_s_u2                cuda      128    4     8      1         1       0     2         0    0   64   0   -   0   0"
-    "cuda_l128_r4_c8_s_u4                cuda      128    4     8      1         1       0     4         0    0   64   0   -   0   0"
-    "cuda_l128_r4_c8_s_u4_reg255         cuda      128    4     8      1         1       0     4         0    0   255  0   -   0   0"
-    "cuda_l64_r4_c8_u4                   cuda      64     4     8      1         0       0     4         0    0   64   0   -   0   0"
-    "cuda_l128_r4_c8_sp_u4               cuda      128    4     8      1         1       1     4         0    0   64   0   -   0   0"
-    "cuda_l128_c32_s_u4                  cuda      128    1     32     1         1       0     4         0    0   64   0   -   0   0"
-    "cuda_l128_r4_c8_g_u4                cuda      128    4     8      0         0       0     4         0    0   64   0   -   0   0"
-    "cuda_l128_r4_c32_s_k5d3_reg255      cuda      128    4     32     1         1       0     1         5    3   255  0   -   0   0"
-    "cuda_l128_r8_c16_s_k3d1_reg255      cuda      128    8     16     1         1       0     1         3    1   255  0   -   0   0"
-    "cuda_l128_r4_c8_s_u2_k5d3_reg255    cuda      128    4     8      1         1       0     2         5    3   255  0   -   0   0"
-    "cuda_l128_r4_c8_s_u4_k3d1_reg255    cuda      128    4     8      1         1       0     4         3    1   255  0   -   0   0"
-    "cuda_l128_r4_c8_s_u2_k3d1_reg255    cuda      128    4     8      1         1       0     2         3    1   255  0   -   0   0"
-    "cuda_l128_r4_c8_sp_u4_k3d1p0_only_reg96 cuda  128    4     8      1         1       1     4         3    1   96   0   0   0   1"
-    "cuda_l128_r4_c8_sp_u4_k5d3p0_only_reg80 cuda  128    4     8      1         1       1     4         5    3   80   0   0   0   1"
-    "cuda_l128_r4_c8_s_u4_k3d1p0_inplace_reg96 cuda 128   4     8      1         1       0     4         3    1   96   0   0   0   1"
-    "cuda_l128_r4_c8_s_u4_k5d3p0_inplace_reg80 cuda 128   4     8      1         1       0     4         5    3   80   0   0   0   1"
-    "cuda_l128_r4_c8_stride2             cuda      128    4     8      1         0       0     1         0    0   64   2   -   0   0"
-    "cuda_l64_r4_c8_stride2              cuda      64     4     8      1         0       0     1         0    0   64   2   -   0   0"
-    "cuda_l64_r4_c8_u4_stride2           cuda      64     4     8      1         0       0     4         0    0   64   2   -   0   0"
-    "cuda_l128_r4_c8_g_stride2           cuda      128    4     8      0         0       0     1         0    0   64   2   -   0   0"
-    "cuda_l128_r4_c8_s_u4_stride2        cuda      128    4     8      1         1       0     4         0    0   64   2   -   0   0"
-    "cuda_l64_r4_c8_s_u4_stride2         cuda      64     4     8      1         1       0     4         0    0   64   2   -   0   0"
-    "cuda_l128_r8_c8_s_u4_stride2_reg255 cuda      128    8     8      1         1       0     4         0    0   255  2   -   0   0"
-    "cuda_l128_r4_c8_s_u4_stride2_p1d2_reg255 cuda 128    4     8      1         1       0     4         0    2   255  2   1   0   0"
-    "cuda_l128_r8_c8_s_u4_stride2_odd_reg255 cuda  128    8     8      1         1       0     4         0    0   255  2   -   1   0"
-    "cuda_l128_r8_c8_s_u2_stride2_p1d1_odd_reg255 cuda 128 8   8      1         1       0     2         0    1   255  2   1   1   0"
-    "cuda_l128_r8_c8_sp_u8_stride2_k4d1p1_odd_only_reg255 cuda 128 8 8   1         1       1     8         4    1   255  2   1   1   1"
-    "cuda_l128_r8_c8_s_u8_stride2_k4d1p1_odd_inplace_reg255 cuda 128 8 8 1         1       0     8         4    1   255  2   1   1   1"
-    "cuda_l128_r4_c8_stride4             cuda      128    4     8      1         0       0     1         0    0   64   4   -   0   0"
-    "cuda_l64_r4_c8_stride4              cuda      64     4     8      1         0       0     1         0    0   64   4   -   0   0"
-    "cuda_l64_r4_c8_u4_stride4           cuda      64     4     8      1         0       0     4         0    0   64   4   -   0   0"
-    "cuda_l128_r4_c8_g_stride4           cuda      128    4     8      0         0       0     1         0    0   64   4   -   0   0"
-    "cuda_l128_r4_c8_s_u4_stride4        cuda      128    4     8      1         1       0     4         0    0   64   4   -   0   0"
-    "cuda_l128_r4_c8_s_u4_stride4_odd    cuda      128    4     8      1         1       0     4         0    0   64   4   -   1   0"
-    "cuda_l128_r16_c4_s_u4_stride4_k8d1p2_odd_inplace_reg255 cuda 128 16 4 1      1       0     4         8    1   255  4   2   1   1"
-    "cuda_l128_r8_c8_s_u4_stride4_reg255 cuda      128    8     8      1         1       0     4         0    0   255  4   -   0   0"
-    "cuda_w8_r4_c8_sp                    cuda_warp 256    4     8      1         1       1     1         0    0   64   0   -   0   0"
-    "cuda_anderson2021                   auto      0      0     0      0         0       0     1         0    0   0    0   -   0   0"
+    "cpu_avx2                            cpu       16     1     4      0         0       0     1         0    0   0    0   -   0   0   0"
+    "cuda_l128_c32_s                     cuda      128    1     32     1         1       0     1         0    0   64   0   -   0   0   0"
+    "cuda_l256_c32_s                     cuda      256    1     32     1         1       0     1         0    0   64   0   -   0   0   0"
+    "cuda_l128_c16_s                     cuda      128    1     16     1         1       0     1         0    0   64   0   -   0   0   0"
+    "cuda_l128_c32                       cuda      128    1     32     1         0       0     1         0    0   64   0   -   0   0   0"
+    "cuda_l128_r4_c8                     cuda      128    4     8      1         0       0     1         0    0   64   0   -   0   0   0"
+    "cuda_l256_r4_c8                     cuda      256    4     8      1         0       0     1         0    0   64   0   -   0   0   0"
+    "cuda_l64_r4_c8                      cuda      64     4     8      1         0       0     1         0    0   64   0   -   0   0   0"
+    "cuda_l128_r4_c8_s                   cuda      128    4     8      1         1       0     1         0    0   64   0   -   0   0   0"
+    "cuda_l128_r4_c4                     cuda      128    4     4      1         0       0     1         0    0   64   0   -   0   0   0"
+    "cuda_l128_r4_c8_g                   cuda      128    4     8      0         0       0     1         0    0   64   0   -   0   0   0"
+    "cuda_l128_c4_g                      cuda      128    1     4      0         0       0     1         0    0   64   0   -   0   0   0"
+    "cuda_l64_r4_c8_p                    cuda      64     4     8      1         0       1     1         0    0   64   0   -   0   0   0"
+    "cuda_l128_r4_c8_p                   cuda      128    4     8      1         0       1     1         0    0   64   0   -   0   0   0"
+    "cuda_l128_r4_c8_sp                  cuda      128    4     8      1         1       1     1         0    0   64   0   -   0   0   0"
+    "cuda_l256_c32_sp                    cuda      256    1     32     1         1       1     1         0    0   64   0   -   0   0   0"
+    "cuda_l128_r4_c8_gp                  cuda      128    4     8      0         0       1     1         0    0   64   0   -   0   0   0"
+    "cuda_l128_r4_c8_s_u2                cuda      128    4     8      1         1       0     2         0    0   64   0   -   0   0   0"
+    "cuda_l128_r4_c8_s_u4                cuda      128    4     8      1         1       0     4         0    0   64   0   -   0   0   0"
+    "cuda_l128_r4_c8_s_u4_reg255         cuda      128    4     8      1         1       0     4         0    0   255  0   -   0   0   0"
+    "cuda_l64_r4_c8_u4                   cuda      64     4     8      1         0       0     4         0    0   64   0   -   0   0   0"
+    "cuda_l128_r4_c8_sp_u4               cuda      128    4     8      1         1       1     4         0    0   64   0   -   0   0   0"
+    "cuda_l128_c32_s_u4                  cuda      128    1     32     1         1       0     4         0    0   64   0   -   0   0   0"
+    "cuda_l128_r4_c8_g_u4                cuda      128    4     8      0         0       0     4         0    0   64   0   -   0   0   0"
+    "cuda_l128_r4_c32_s_k5d3_reg255      cuda      128    4     32     1         1       0     1         5    3   255  0   -   0   0   0"
+    "cuda_l128_r8_c16_s_k3d1_reg255      cuda      128    8     16     1         1       0     1         3    1   255  0   -   0   0   0"
+    "cuda_l128_r4_c8_s_u2_k5d3_reg255    cuda      128    4     8      1         1       0     2         5    3   255  0   -   0   0   0"
+    "cuda_l128_r4_c8_s_u4_k3d1_reg255    cuda      128    4     8      1         1       0     4         3    1   255  0   -   0   0   0"
+    "cuda_l128_r4_c8_s_u2_k3d1_reg255    cuda      128    4     8      1         1       0     2         3    1   255  0   -   0   0   0"
+    "cuda_l128_r4_c8_sp_u4_k3d1p0_only_reg96 cuda  128    4     8      1         1       1     4         3    1   96   0   0   0   1   0"
+    "cuda_l128_r4_c8_sp_u4_k5d3p0_only_reg80 cuda  128    4     8      1         1       1     4         5    3   80   0   0   0   1   0"
+    "cuda_l128_r4_c8_s_u4_k3d1p0_inplace_reg96 cuda 128   4     8      1         1       0     4         3    1   96   0   0   0   1   0"
+    "cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80 cuda 128   4     8      1         1       0     4         5    3   80   0   0   0   1   1"
+    "cuda_l128_r4_c8_stride2             cuda      128    4     8      1         0       0     1         0    0   64   2   -   0   0   0"
+    "cuda_l64_r4_c8_stride2              cuda      64     4     8      1         0       0     1         0    0   64   2   -   0   0   0"
+    "cuda_l64_r4_c8_u4_stride2           cuda      64     4     8      1         0       0     4         0    0   64   2   -   0   0   0"
+    "cuda_l128_r4_c8_g_stride2           cuda      128    4     8      0         0       0     1         0    0   64   2   -   0   0   0"
+    "cuda_l128_r4_c8_s_u4_stride2        cuda      128    4     8      1         1       0     4         0    0   64   2   -   0   0   0"
+    "cuda_l64_r4_c8_s_u4_stride2         cuda      64     4     8      1         1       0     4         0    0   64   2   -   0   0   0"
+    "cuda_l128_r8_c8_s_u4_stride2_reg255 cuda      128    8     8      1         1       0     4         0    0   255  2   -   0   0   0"
+    "cuda_l128_r4_c8_s_u4_stride2_p1d2_so_reg255 cuda 128    4     8      1         1       0     4         0    2   255  2   1   0   0   1"
+    "cuda_l128_r8_c8_s_u4_stride2_odd_reg255 cuda  128    8     8      1         1       0     4         0    0   255  2   -   1   0   0"
+    "cuda_l128_r8_c8_s_u2_stride2_p1d1_odd_reg255 cuda 128 8   8      1         1       0     2         0    1   255  2   1   1   0   0"
+    "cuda_l128_r8_c8_s_u4_stride2_k3d2p1_inplace_so_reg255 cuda 128 8 8 1         1       0     4         3    2   255  2   1   0   1   1"
+    "cuda_l128_r8_c4_sp_u8_stride2_k4d1p1_odd_only_so_reg255 cuda 128 8 4   1         1       1     8         4    1   255  2   1   1   1   1"
+    "cuda_l128_r8_c4_s_u8_stride2_k4d1p1_odd_inplace_so_reg255 cuda 128 8 4 1         1       0     8         4    1   255  2   1   1   1   1"
+    "cuda_l128_r4_c8_stride4             cuda      128    4     8      1         0       0     1         0    0   64   4   -   0   0   0"
+    "cuda_l64_r4_c8_stride4              cuda      64     4     8      1         0       0     1         0    0   64   4   -   0   0   0"
+    "cuda_l64_r4_c8_u4_stride4           cuda      64     4     8      1         0       0     4         0    0   64   4   -   0   0   0"
+    "cuda_l128_r4_c8_g_stride4           cuda      128    4     8      0         0       0     1         0    0   64   4   -   0   0   0"
+    "cuda_l128_r4_c8_s_u4_stride4        cuda      128    4     8      1         1       0     4         0    0   64   4   -   0   0   0"
+    "cuda_l128_r4_c8_s_u4_stride4_odd    cuda      128    4     8      1         1       0     4         0    0   64   4   -   1   0   0"
+    "cuda_l128_r16_c4_s_u4_stride4_k8d1p2_odd_inplace_so_reg255 cuda 128 16 4 1      1       0     4         8    1   255  4   2   1   1   1"
+    "cuda_l128_r8_c8_s_u4_stride4_reg255 cuda      128    8     8      1         1       0     4         0    0   255  4   -   0   0   0"
+    "cuda_w8_r4_c8_sp                    cuda_warp 256    4     8      1         1       1     1         0    0   64   0   -   0   0   0"
+    "cuda_anderson2021                   auto      0      0     0      0         0       0     1         0    0   0    0   -   0   0   0"
 )

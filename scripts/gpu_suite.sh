@@ -18,12 +18,12 @@ if [ "${SANITIZE:-1}" = 1 ]; then
   echo "== compute-sanitizer (memcheck) on every CUDA variant, a shape no tile divides"
   # at the variant's compiled-in stride (last column of `convt1d variants`), or 3 for "any"; 3 groups
   # once per group (--per-group) on the variants that compute one group only (column 6 "1-only");
-  # dilation 2, or 3 for the variants that compute odd dilations only (column 9 ends in "odd"); K 5,
+  # dilation 2, or 3 for the variants that compute odd dilations only (column 10 ends in "odd"); K 5,
   # padding 2, output_padding 1, except at the geometry of a variant that computes one alone ("only");
   # length 999, or 2500 for an in-place variant (column 7: rows of a multiple of 4 floats, and long
   # enough for a middle of whole 512-position blocks beside the ends another variant computes)
-  ./build/convt1d variants | awk '$2=="cuda"{k=5; d=($9 ~ /odd$/ ? 3 : 2); p=2; op=1;
-      if ($9 ~ /,only$/) {split($9, f, /[=,]/); k=f[2]; d=f[4]; p=f[6]; op=0}
+  ./build/convt1d variants | awk '$2=="cuda"{k=5; d=($10 ~ /odd$/ ? 3 : 2); p=2; op=1;
+      if ($10 ~ /,only$/) {split($10, f, /[=,]/); k=f[2]; d=f[4]; p=f[6]; op=0}
       print $1, ($NF=="any" ? 3 : $NF), $6, d, k, p, op, ($7=="in-place" ? 2500 : 999)}' |
   while read -r v s grp dil k pad op len; do
     for g in 1 3; do
@@ -37,7 +37,7 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     done
   done | tee "$OUT/memcheck.txt"
   echo "== compute-sanitizer (memcheck) on the compiled-in taps of every variant that has them (stride 1, or an only variant's own: their path)"
-  ./build/convt1d variants | awk '$2=="cuda" && $9 ~ /^K=/{split($9, f, /[=,]/); print $1, f[2], f[4], (f[5]=="padding" ? f[6] : 2), ($NF=="any" ? 1 : $NF), ($7=="in-place" ? 2500 : 999)}' |
+  ./build/convt1d variants | awk '$2=="cuda" && $10 ~ /^K=/{split($10, f, /[=,]/); print $1, f[2], f[4], (f[5]=="padding" ? f[6] : 2), ($NF=="any" ? 1 : $NF), ($7=="in-place" ? 2500 : 999)}' |
   while read -r v k d pad s len; do
     compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 17 --cout 69 \
       --kernel "$k" --length "$len" --stride "$s" --padding "$pad" --dilation "$d" --bias --device cuda --variant "$v" --reps 1 \
@@ -45,16 +45,16 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     echo "$v K=$k dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
   echo "== compute-sanitizer (memcheck) on the compiled-in padding of every variant that has one"
-  ./build/convt1d variants | awk '$2=="cuda" && $9 ~ /^padding=/{split($9, f, /[=,]/); print $1, f[2], f[4], $NF}' |
+  ./build/convt1d variants | awk '$2=="cuda" && $10 ~ /^padding=/{split($10, f, /[=,]/); print $1, f[2], f[4], $NF}' |
   while read -r v pad d s; do
     compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 17 --cout 69 \
       --kernel 3 --length 999 --stride "$s" --padding "$pad" --dilation "$d" --bias --device cuda --variant "$v" \
       --reps 1 > "$OUT/memcheck.tmp" 2>&1
     echo "$v stride=$s padding=$pad dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
-  echo "== compute-sanitizer (racecheck) on the variants that stage weights in shared memory"
-  ./build/convt1d variants | awk '$2=="cuda" && $8=="shared"{k=3; d=($9 ~ /odd$/ ? 3 : 2); p=1;
-      if ($9 ~ /,only$/) {split($9, f, /[=,]/); k=f[2]; d=f[4]; p=f[6]}
+  echo "== compute-sanitizer (racecheck) on the variants that stage weights or outputs in shared memory"
+  ./build/convt1d variants | awk '$2=="cuda" && ($8=="shared" || $9=="shared"){k=3; d=($10 ~ /odd$/ ? 3 : 2); p=1;
+      if ($10 ~ /,only$/) {split($10, f, /[=,]/); k=f[2]; d=f[4]; p=f[6]}
       print $1, ($NF=="any" ? 2 : $NF), d, k, p, ($7=="in-place" ? 2048 : 300)}' |
   while read -r v s dil k pad len; do
     compute-sanitizer --tool racecheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 16 --cout 40 \

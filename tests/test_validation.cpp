@@ -226,21 +226,23 @@ TEST(Runtime, HeuristicSplitsAFewWideGroups) {
 
 TEST(Runtime, HeuristicTakesTheTraitsOfTheMeasuredWinners) {
     // Untuned, the CUDA choice for the suite's large shapes must have what won each of them on the
-    // H100 (bench/results/): the compiled-in fast path that matches (the whole geometry where a
-    // variant has it), the odd-dilation closed form, an 8-channel block (stride4: 16 positions × 4
-    // channels). Shapes only: L is small, nothing runs.
+    // H100 (bench/results/): a variant compiled for the whole geometry, the odd-dilation closed form,
+    // the block's channels (8; wide and stride4: 4) and its outputs staged in shared memory (all but
+    // kb64). Shapes only: L is small, nothing runs.
     const NothingTuned untuned;
     ASSERT_TRUE(untuned.ok());
     struct Case {
         const char *shape;
         int64_t C_in, C_out, K;
         int stride, padding, dilation;
+        int reg_co;
+        bool stage_out;
     };
-    const Case cases[] = {{"kb74", 32, 64, 5, 1, 0, 3},
-                          {"kb64", 128, 128, 3, 1, 0, 1},
-                          {"kb79", 32, 64, 3, 2, 1, 2},
-                          {"wide", 256, 256, 4, 2, 1, 1},
-                          {"stride4", 64, 32, 8, 4, 2, 1}};
+    const Case cases[] = {{"kb74", 32, 64, 5, 1, 0, 3, 8, true},
+                          {"kb64", 128, 128, 3, 1, 0, 1, 8, false},
+                          {"kb79", 32, 64, 3, 2, 1, 2, 8, true},
+                          {"wide", 256, 256, 4, 2, 1, 1, 4, true},
+                          {"stride4", 64, 32, 8, 4, 2, 1, 4, true}};
     for (const Case &k : cases) {
         std::vector<float> x(2 * k.C_in * 16), w(k.C_in * k.C_out * k.K);
         Params p;
@@ -252,23 +254,16 @@ TEST(Runtime, HeuristicTakesTheTraitsOfTheMeasuredWinners) {
         ASSERT_EQ(c.reason, "heuristic") << k.shape;
         const VariantInfo *v = variant_info(c.variant);
         ASSERT_NE(v, nullptr) << k.shape << ": " << c.variant;
-        const bool s4 = std::string(k.shape) == "stride4";
-        EXPECT_EQ(v->reg_co, s4 ? 4 : 8) << k.shape << ": " << c.variant;
+        EXPECT_EQ(v->reg_co, k.reg_co) << k.shape << ": " << c.variant;
         EXPECT_TRUE(v->stage_w) << k.shape << ": " << c.variant;
+        EXPECT_EQ(v->stage_out, k.stage_out) << k.shape << ": " << c.variant;
         EXPECT_EQ(v->stride, k.stride == 1 ? 0 : k.stride) << k.shape << ": " << c.variant;
         EXPECT_EQ(v->odd_dilation, k.stride > 1 && k.dilation % 2 == 1) << k.shape << ": " << c.variant;
-        // all but kb79: a variant compiled for that whole geometry (`only`)
-        const bool whole = std::string(k.shape) != "kb79";
-        EXPECT_EQ(v->only, whole) << k.shape << ": " << c.variant;
-        if (whole) {
-            EXPECT_EQ(v->taps, k.K) << c.variant;
-            EXPECT_EQ(v->dil, k.dilation) << c.variant;
-            EXPECT_EQ(v->padding, k.padding) << c.variant;
-        }
-        if (std::string(k.shape) == "kb79" || std::string(k.shape) == "wide") {
-            EXPECT_EQ(v->padding, 1) << c.variant;
-            EXPECT_EQ(v->dil, k.dilation) << c.variant;
-        }
+        // a variant compiled for that whole geometry (`only`)
+        EXPECT_TRUE(v->only) << k.shape << ": " << c.variant;
+        EXPECT_EQ(v->taps, k.K) << c.variant;
+        EXPECT_EQ(v->dil, k.dilation) << c.variant;
+        EXPECT_EQ(v->padding, k.padding) << c.variant;
     }
 }
 
@@ -391,7 +386,7 @@ std::vector<std::pair<const detail::VariantEntry *, Params>> in_place_variants()
         p.padding = v->padding;
         list.push_back({v, p});
     }
-    if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_reg80")) EXPECT_FALSE(list.empty());
+    if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80")) EXPECT_FALSE(list.empty());
     return list;
 }
 
@@ -476,6 +471,37 @@ TEST(InPlace, RefusesXWhoseRowsAreNotOn16ByteBoundaries) {
             EXPECT_NE(why.find("reads x in place as 16-byte vectors"), std::string::npos) << why;
         }
     }
+}
+
+// A variant that stages its outputs needs their tile in shared memory beside the weights: the largest
+// C_in whose weights and tile fit runs, one more input channel is refused with the rule it broke,
+// though the weights alone would still fit.
+TEST(Runtime, StagedOutputsCountInTheSharedMemoryABlockNeeds) {
+    int checked = 0;
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        if (!v->stage_out || !v->stage_w) continue;
+        Params p;
+        p.stride = std::max(v->stride, 1);
+        p.dilation = std::max(v->dil, 1);
+        p.padding = std::max(v->padding, 0);
+        const int64_t K = v->taps > 0 ? v->taps : 3, S = p.stride;
+        const int64_t tile = int64_t(v->tile_l) * v->reg_l * v->reg_co * 4;
+        const int64_t per_cin = int64_t(v->reg_co) * ((K + S - 1) / S * S) * 4;  // staged weights per input channel
+        ASSERT_LT(tile, detail::kSharedLimit) << v->name;
+        const int64_t fits = (detail::kSharedLimit - tile) / per_cin;
+        ASSERT_LE(per_cin * (fits + 1), detail::kSharedLimit) << v->name << ": the weights alone would not fit";
+        alignas(16) static float buf[4];
+        const ConstTensor w_fits = contiguous(static_cast<const float *>(nullptr), fits, 8, K);
+        const ConstTensor w_over = contiguous(static_cast<const float *>(nullptr), fits + 1, 8, K);
+        std::string why;
+        EXPECT_TRUE(detail::can_run(*v, contiguous(buf, 1, fits, 64), w_fits, p, Device::CUDA, &why))
+            << v->name << ": " << why;
+        why.clear();
+        EXPECT_FALSE(detail::can_run(*v, contiguous(buf, 1, fits + 1, 64), w_over, p, Device::CUDA, &why)) << v->name;
+        EXPECT_NE(why.find("bytes of shared memory per block"), std::string::npos) << v->name << ": " << why;
+        ++checked;
+    }
+    if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80")) EXPECT_GT(checked, 0);
 }
 
 }  // namespace

@@ -39,8 +39,8 @@ int usage() {
 std::vector<tools::Shape> suite(const std::string &file) { return tools::load_shapes(file); }
 
 int cmd_variants() {
-    std::printf("%-36s %-6s %7s %6s %7s %-7s %-8s %-13s %-17s %-9s %s\n", "variant", "device", "tile_l", "reg_l",
-                "reg_co", "groups", "x", "weights", "compiled-in", "registers", "stride");
+    std::printf("%-36s %-6s %7s %6s %7s %-7s %-8s %-13s %-7s %-17s %-9s %s\n", "variant", "device", "tile_l", "reg_l",
+                "reg_co", "groups", "x", "weights", "out", "compiled-in", "registers", "stride");
     for (const VariantInfo &v : variants()) {
         // A compiled-in fast path (filter length or padding, with a dilation), and/or "odd" for a
         // variant that refuses even dilations, "only" for one that computes that geometry alone.
@@ -55,10 +55,11 @@ int cmd_variants() {
         // x: zero-extended first ("padded"), read with boundary tests ("direct"), or read in place
         // as aligned vectors, the row ends left to another variant ("in-place")
         const char *x = v.pad_x ? "padded" : v.in_place() ? "in-place" : "direct";
-        std::printf("%-36s %-6s %7d %6d %7d %-7s %-8s %-13s %-17s %-9d %s\n", v.name.c_str(), to_string(v.device),
-                    v.tile_l, v.reg_l, v.reg_co, v.ungrouped ? "1-only" : "any", x,
-                    v.autoscheduled ? "Anderson2021" : v.stage_w ? "shared" : "global", fixed.c_str(), v.max_regs,
-                    stride.c_str());
+        // out: stored by the threads that compute it ("direct") or through shared memory ("shared")
+        std::printf("%-36s %-6s %7d %6d %7d %-7s %-8s %-13s %-7s %-17s %-9d %s\n", v.name.c_str(),
+                    to_string(v.device), v.tile_l, v.reg_l, v.reg_co, v.ungrouped ? "1-only" : "any", x,
+                    v.autoscheduled ? "Anderson2021" : v.stage_w ? "shared" : "global",
+                    v.stage_out ? "shared" : "direct", fixed.c_str(), v.max_regs, stride.c_str());
     }
     std::printf("CUDA device: %s\n", cuda_available() ? cuda_device_name().c_str() : "none");
     std::printf("convt1d %s, Halide %s\n", version(), halide_version());

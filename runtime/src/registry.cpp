@@ -72,7 +72,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0, v.stage_out != 0});
         }
         return l;
     }();
@@ -91,10 +91,13 @@ const char *to_string(Device d) {
 }
 
 int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p) {
-    if (!v.stage_w) return 0;
-    // reg_co channels × the taps k_lo + j·stride reaches (K rounded up to whole phases) × C_in/groups
+    // the staged weights: reg_co channels × the taps k_lo + j·stride reaches (K rounded up to whole
+    // phases, at most) × C_in/groups
     const int64_t K = w.shape[2], taps = (K + p.stride - 1) / p.stride * p.stride;
-    return int64_t(v.reg_co) * taps * (x.shape[1] / p.groups) * 4;
+    const int64_t weights = v.stage_w ? int64_t(v.reg_co) * taps * (x.shape[1] / p.groups) * 4 : 0;
+    // the staged outputs: the block's tile_l·reg_l positions × reg_co channels
+    const int64_t outputs = v.stage_out ? int64_t(v.tile_l) * v.reg_l * v.reg_co * 4 : 0;
+    return weights + outputs;
 }
 
 bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
@@ -157,7 +160,8 @@ namespace {
 // problem (filter length or padding, with its dilation: kb74 3.61 ms against 4.11 generic, kb79
 // 2.27 against 2.66, wide 3.37 against 3.76), above all a variant compiled for the whole geometry
 // (`only`: kb74 3.04 against 3.62, kb64 14.1 against 15.8; in place, without the zero-extension
-// pass: 2.63 and 12.3), the closed-form landing k_lo for an odd
+// pass: 2.63 and 12.3), the outputs staged in shared memory (kb79 2.98 against 1.07 on one block,
+// stride4 1.01 against 0.63, wide 1.89 against 1.75 with 4 channels), the closed-form landing k_lo for an odd
 // dilation at a compiled-in stride (wide 3.76 against 4.77, stride4 1.33 against 1.85), a
 // compiled-in stride (warps of one phase), staged weights, and a reg_l × 8 register block that the
 // output channels fill (the 32-channel blocks measured 1.5x slower on kb74). Ties go to the
@@ -179,7 +183,7 @@ const detail::VariantEntry *heuristic(const ConstTensor &x, const ConstTensor &w
             const bool padding_path =
                 v.padding >= 0 && one_group && p.padding == v.padding && p.dilation == std::max(v.dil, 1);
             score = fill * (taps_path || padding_path ? 1.3 : 1.0) * (v.only ? 1.1 : 1.0) *
-                    (detail::in_place(v) ? 1.05 : 1.0) * (v.odd_dilation ? 1.2 : 1.0) *
+                    (detail::in_place(v) ? 1.05 : 1.0) * (v.stage_out ? 1.1 : 1.0) * (v.odd_dilation ? 1.2 : 1.0) *
                     (v.stride > 1 ? 1.5 : 1.0) * (v.stage_w ? 1.5 : 1.0) * (v.reg_l >= 4 ? 1.3 : 1.0) *
                     (v.reg_co == 8 ? 1.2 : 1.0) -
                     (v.tile_l == 128 ? 0.0 : 0.01);

@@ -129,6 +129,8 @@ struct VariantInfo {
                         // landing tap residue); even dilations are refused with a message
     bool only;  // computes only K == taps, dilation == dil, padding == padding, its stride (1 where none
                 // is compiled in) and one group (compiled into its math); others refused with a message
+    bool stage_out;  // CUDA: the block's outputs pass through shared memory, stored to out along
+                     // consecutive positions (refused where it and the weights do not fit)
 
     // Reads x in place (`only` without pad_x): x's rows on 16-byte boundaries, the row ends computed by
     // another variant.
