@@ -62,7 +62,10 @@
 # kb79's in-place block (K 3, dilation 2, padding 1, stride 2) steps its taps by 1, not by the stride
 # (schedules/schedule.h, tap_step): 3 multiply-adds per landing output where the p1d2 block runs 4.
 # Its 8 positions (4 per phase, aligned windows) × 8 channels beat 8 × 16 (1.22 ms), 16 × 4 (1.32)
-# and 64-thread blocks (1.12); without stage_out the same block took 2.98 ms.
+# and 64-thread blocks (1.12); without stage_out the same block took 2.98 ms. Register caps 72/80/96/128
+# against 255 (run82): stride4's block 2.94/1.76/0.614/0.561 against 0.629 ms (cap 128 kept: 145
+# registers at 255, 18.5 % occupancy in ncu run81); kb79 1.13/1.05/1.07/1.07 against 1.07-1.09 and
+# wide 1.79/1.75/1.73/1.74 against 1.75 (left at 255: within the spread).
 # family cuda_warp = one warp per block, the tile striped over the lanes (schedules/cuda_warp.cpp);
 # tile_l = 32 × the tiles a block computes in turn (its weights staged once for all of them).
 # w8_r4_c8_sp: kb74 3.88 ms against 4.12 for the best thread-family variant (NOTES version 12).
@@ -126,7 +129,7 @@ set(CONVT1D_VARIANTS
     "cuda_l128_r4_c8_g_stride4           cuda      128    4     8      0         0       0     1         0    0   64   4   -   0   0   0"
     "cuda_l128_r4_c8_s_u4_stride4        cuda      128    4     8      1         1       0     4         0    0   64   4   -   0   0   0"
     "cuda_l128_r4_c8_s_u4_stride4_odd    cuda      128    4     8      1         1       0     4         0    0   64   4   -   1   0   0"
-    "cuda_l128_r16_c4_s_u4_stride4_k8d1p2_odd_inplace_so_reg255 cuda 128 16 4 1      1       0     4         8    1   255  4   2   1   1   1"
+    "cuda_l128_r16_c4_s_u4_stride4_k8d1p2_odd_inplace_so_reg128 cuda 128 16 4 1      1       0     4         8    1   128  4   2   1   1   1"
     "cuda_l128_r8_c8_s_u4_stride4_reg255 cuda      128    8     8      1         1       0     4         0    0   255  4   -   0   0   0"
     "cuda_w8_r4_c8_sp                    cuda_warp 256    4     8      1         1       1     1         0    0   64   0   -   0   0   0"
     "cuda_anderson2021                   auto      0      0     0      0         0       0     1         0    0   0    0   -   0   0   0"
