@@ -54,8 +54,9 @@ struct Knobs {
     bool only;
     // The block's outputs written to shared memory by the threads that accumulate them, then stored
     // to out by threads along consecutive positions (coalesced), instead of each thread storing its
-    // own reg_l positions (cuda family).
-    bool stage_out;
+    // own reg_l positions (cuda family): 0 = not, 1 = in position order, 2 = in one padded plane per
+    // phase (a compiled-in stride only).
+    int stage_out;
 };
 
 // The step between the taps of one residue class, for a stride and dilation compiled into the math

@@ -59,13 +59,18 @@
 # the p1d2 block, and its 8-position in-place block 2.98 -> 1.07; stride4 1.01 -> 0.63; kb74 2.30 ->
 # 2.09; wide 1.89 -> 1.75 at 4 channels (8 channels and 128 threads: 64 KiB, over the limit); kb64
 # 10.24 -> 10.15 (not kept: FMA-bound, its stores a small part).
+# so = 2 (a stride variant): the same, stored in one plane per phase, each padded by 32/stride floats
+# (no bank conflicts on either side; schedules/cuda.cpp). A/B (run85, best caps): kb79 1.03 -> 1.00 ms
+# (at 72 registers; 1.07 at 255), stride4 0.56 -> 0.54; wide 1.73-1.75 -> 1.77-1.79 and the p1d2 block
+# 1.85 -> 2.01 (its 2 positions per phase store scalars), which keep so = 1.
 # kb79's in-place block (K 3, dilation 2, padding 1, stride 2) steps its taps by 1, not by the stride
 # (schedules/schedule.h, tap_step): 3 multiply-adds per landing output where the p1d2 block runs 4.
 # Its 8 positions (4 per phase, aligned windows) × 8 channels beat 8 × 16 (1.22 ms), 16 × 4 (1.32)
 # and 64-thread blocks (1.12); without stage_out the same block took 2.98 ms. Register caps 72/80/96/128
 # against 255 (run82): stride4's block 2.94/1.76/0.614/0.561 against 0.629 ms (cap 128 kept: 145
 # registers at 255, 18.5 % occupancy in ncu run81); kb79 1.13/1.05/1.07/1.07 against 1.07-1.09 and
-# wide 1.79/1.75/1.73/1.74 against 1.75 (left at 255: within the spread).
+# wide 1.79/1.75/1.73/1.74 against 1.75 (wide left at 255: within the spread). With so = 2 kb79's block
+# takes 1.00-1.01 ms at 72 and 80 against 1.10 at 255 (run85): cap 72 kept.
 # family cuda_warp = one warp per block, the tile striped over the lanes (schedules/cuda_warp.cpp);
 # tile_l = 32 × the tiles a block computes in turn (its weights staged once for all of them).
 # w8_r4_c8_sp: kb74 3.88 ms against 4.12 for the best thread-family variant (NOTES version 12).
@@ -120,7 +125,7 @@ set(CONVT1D_VARIANTS
     "cuda_l128_r4_c8_s_u4_stride2_p1d2_so_reg255 cuda 128    4     8      1         1       0     4         0    2   255  2   1   0   0   1"
     "cuda_l128_r8_c8_s_u4_stride2_odd_reg255 cuda  128    8     8      1         1       0     4         0    0   255  2   -   1   0   0"
     "cuda_l128_r8_c8_s_u2_stride2_p1d1_odd_reg255 cuda 128 8   8      1         1       0     2         0    1   255  2   1   1   0   0"
-    "cuda_l128_r8_c8_s_u4_stride2_k3d2p1_inplace_so_reg255 cuda 128 8 8 1         1       0     4         3    2   255  2   1   0   1   1"
+    "cuda_l128_r8_c8_s_u4_stride2_k3d2p1_inplace_so2_reg72 cuda 128 8 8 1         1       0     4         3    2   72   2   1   0   1   2"
     "cuda_l128_r8_c4_sp_u8_stride2_k4d1p1_odd_only_so_reg255 cuda 128 8 4   1         1       1     8         4    1   255  2   1   1   1   1"
     "cuda_l128_r8_c4_s_u8_stride2_k4d1p1_odd_inplace_so_reg255 cuda 128 8 4 1         1       0     8         4    1   255  2   1   1   1   1"
     "cuda_l128_r4_c8_stride4             cuda      128    4     8      1         0       0     1         0    0   64   4   -   0   0   0"
@@ -129,7 +134,7 @@ set(CONVT1D_VARIANTS
     "cuda_l128_r4_c8_g_stride4           cuda      128    4     8      0         0       0     1         0    0   64   4   -   0   0   0"
     "cuda_l128_r4_c8_s_u4_stride4        cuda      128    4     8      1         1       0     4         0    0   64   4   -   0   0   0"
     "cuda_l128_r4_c8_s_u4_stride4_odd    cuda      128    4     8      1         1       0     4         0    0   64   4   -   1   0   0"
-    "cuda_l128_r16_c4_s_u4_stride4_k8d1p2_odd_inplace_so_reg128 cuda 128 16 4 1      1       0     4         8    1   128  4   2   1   1   1"
+    "cuda_l128_r16_c4_s_u4_stride4_k8d1p2_odd_inplace_so2_reg128 cuda 128 16 4 1     1       0     4         8    1   128  4   2   1   1   2"
     "cuda_l128_r8_c8_s_u4_stride4_reg255 cuda      128    8     8      1         1       0     4         0    0   255  4   -   0   0   0"
     "cuda_w8_r4_c8_sp                    cuda_warp 256    4     8      1         1       1     1         0    0   64   0   -   0   0   0"
     "cuda_anderson2021                   auto      0      0     0      0         0       0     1         0    0   0    0   -   0   0   0"

@@ -53,7 +53,7 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     echo "$v stride=$s padding=$pad dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
   echo "== compute-sanitizer (racecheck) on the variants that stage weights or outputs in shared memory"
-  ./build/convt1d variants | awk '$2=="cuda" && ($8=="shared" || $9=="shared"){k=3; d=($10 ~ /odd$/ ? 3 : 2); p=1;
+  ./build/convt1d variants | awk '$2=="cuda" && ($8=="shared" || $9!="direct"){k=3; d=($10 ~ /odd$/ ? 3 : 2); p=1;
       if ($10 ~ /,only$/) {split($10, f, /[=,]/); k=f[2]; d=f[4]; p=f[6]}
       print $1, ($NF=="any" ? 2 : $NF), d, k, p, ($7=="in-place" ? 2048 : 300)}' |
   while read -r v s dil k pad len; do

@@ -29,7 +29,8 @@ struct VariantEntry {
     int padding;        // -1: none; else a padding (with dil) its specialised loop nest computes
     int odd_dilation;   // 1: computes odd dilations only (with a compiled-in stride)
     int only;           // 1: computes K == taps, dilation == dil, padding, its stride (or 1), one group only
-    int stage_out;      // 1: the block's outputs pass through shared memory (coalesced stores)
+    int stage_out;      // 1: the block's outputs pass through shared memory (coalesced stores); 2: the
+                        // same in one plane per phase, each padded by 32 / stride floats
     PipelineFn fn;
 };
 

@@ -72,7 +72,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0, v.stage_out != 0});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0, v.stage_out});
         }
         return l;
     }();
@@ -95,8 +95,10 @@ int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const 
     // phases, at most) × C_in/groups
     const int64_t K = w.shape[2], taps = (K + p.stride - 1) / p.stride * p.stride;
     const int64_t weights = v.stage_w ? int64_t(v.reg_co) * taps * (x.shape[1] / p.groups) * 4 : 0;
-    // the staged outputs: the block's tile_l·reg_l positions × reg_co channels
-    const int64_t outputs = v.stage_out ? int64_t(v.tile_l) * v.reg_l * v.reg_co * 4 : 0;
+    // the staged outputs: the block's tile_l·reg_l positions × reg_co channels, by phase planes
+    // padded by 32 / stride floats each (32 floats per channel)
+    const int64_t positions = int64_t(v.tile_l) * v.reg_l + (v.stage_out == 2 ? 32 : 0);
+    const int64_t outputs = v.stage_out ? positions * v.reg_co * 4 : 0;
     return weights + outputs;
 }
 

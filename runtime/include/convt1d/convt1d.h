@@ -129,8 +129,9 @@ struct VariantInfo {
                         // landing tap residue); even dilations are refused with a message
     bool only;  // computes only K == taps, dilation == dil, padding == padding, its stride (1 where none
                 // is compiled in) and one group (compiled into its math); others refused with a message
-    bool stage_out;  // CUDA: the block's outputs pass through shared memory, stored to out along
-                     // consecutive positions (refused where it and the weights do not fit)
+    int stage_out;  // CUDA: 0, or the block's outputs pass through shared memory, stored to out along
+                    // consecutive positions (refused where they and the weights do not fit): 1 in
+                    // position order, 2 in one plane per phase (a stride variant)
 
     // Reads x in place (`only` without pad_x): x's rows on 16-byte boundaries, the row ends computed by
     // another variant.
