@@ -40,22 +40,25 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
     if (k.stage_out == 2 && S == 0) throw CompileError("cuda schedule: stage_out 2 (phase planes) needs a compiled-in stride");
 
     // ---- blocks of tile_l·reg_l positions × reg_co channels × one batch row -------------------
-    // The accumulators are computed at the thread loop `host_thread` of `host`: out's own threads,
-    // each storing its reg_l positions; or with stage_out a block-level copy in shared memory, which
-    // out's threads then store along consecutive positions.
+    // tile_l threads × reg_l positions each: consecutive (a thread accumulates and stores them), or
+    // with stage_out tile_l apart (a warp's lanes store consecutive positions). The accumulators are
+    // computed at the thread loop `host_thread` of `host`: out's own, or with stage_out that of a
+    // block-level copy in shared memory (below).
+    s.out.compute_root().split(s.l, lb, tl, tile_l * reg_l, TailStrategy::GuardWithIf);
+    if (k.stage_out) {
+        s.out.split(tl, lr, tl, tile_l, TailStrategy::GuardWithIf);
+    } else {
+        s.out.split(tl, tl, lr, reg_l, TailStrategy::GuardWithIf);
+    }
+    s.out.split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf)
+        .reorder(cr, lr, tl, lb, cb, s.b)
+        .gpu_blocks(lb, cb, s.b)
+        .gpu_threads(tl)
+        .unroll(lr)
+        .unroll(cr);
     Func host = s.out;
     Var host_thread = tl;
-    if (!k.stage_out) {
-        s.out.compute_root()
-            .split(s.l, lb, tl, tile_l * reg_l, TailStrategy::GuardWithIf)
-            .split(tl, tl, lr, reg_l, TailStrategy::GuardWithIf)
-            .split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf)
-            .reorder(cr, lr, tl, lb, cb, s.b)
-            .gpu_blocks(lb, cb, s.b)
-            .gpu_threads(tl)
-            .unroll(lr)
-            .unroll(cr);
-    } else {
+    if (k.stage_out) {
         // ---- the block's outputs through shared memory --------------------------------------------
         // A thread's own reg_l positions put a warp's lanes reg_l floats apart: each scalar store
         // writes 4 bytes into as many 32-byte sectors as lanes (reg_l 8) or half as many (reg_l 4),
@@ -64,15 +67,6 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         // vectors (tile_l·reg_l·reg_co·4 bytes per block: 32 KiB for kb79's 128 × 8 × 8). Measured
         // (run78, H100): kb79's in-place 8 × 8 block 2.98 -> 1.07 ms, stride4 1.01 -> 0.63, kb74
         // 2.30 -> 2.09, wide 1.89 -> 1.75 (4 channels; 8 need 64 KiB), kb64 10.24 -> 10.15.
-        s.out.compute_root()
-            .split(s.l, lb, tl, tile_l * reg_l, TailStrategy::GuardWithIf)
-            .split(tl, lr, tl, tile_l, TailStrategy::GuardWithIf)
-            .split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf)
-            .reorder(cr, lr, tl, lb, cb, s.b)
-            .gpu_blocks(lb, cb, s.b)
-            .gpu_threads(tl)
-            .unroll(lr)
-            .unroll(cr);
         host = s.conv.in(s.out);
         const std::vector<Var> a = host.args();  // (l, co, b), or (q, p, co, b) by phase
         Var tq("tq"), rq("rq"), rqo("rqo"), rqi("rqi"), f("f");
