@@ -106,7 +106,7 @@ public:
         // k = k_lo + j·step; x's index moves by step·dilation / stride per tap j (exact)
         const int step = exact ? tap_step(stride_in, dil) : 0;
         const Expr tap_step = exact ? Expr(step) : stride;
-        const Expr x_step = exact ? Expr(int(dil) * step / stride_in) : dilation;
+        const Expr x_step = exact ? Expr(tap_x_step(stride_in, dil)) : dilation;
         Expr taps_per_phase = (K - 1) / tap_step + 1;  // ceil(K / step), without overflow for any stride
 
         // Zero outside the data: x beyond [0, L_in), w beyond tap K - 1 (the rounded-up last j).

@@ -71,40 +71,43 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
         const std::vector<Var> a = host.args();  // (l, co, b), or (q, p, co, b) by phase
         Var tq("tq"), rq("rq"), rqo("rqo"), rqi("rqi"), f("f");
         host.compute_at(s.out, lb).store_in(MemoryType::GPUShared);
-        if (S > 0 && k.stage_out == 2) {
-            // stored by phase (stage_out 2: one plane of Q positions per phase): a thread's reg_l/S
-            // positions of a phase are consecutive words, written as 16-byte vectors with lanes 16
-            // bytes apart (no bank conflict); each plane padded by 32/S words, so that out's lanes,
-            // reading consecutive positions (the S phases in turn), fall in distinct banks. In
-            // position order (below) the vectors mix phases and the lanes' stores lie reg_l words
-            // apart: 8.7 M bank conflicts on kb79's kernel (ncu run81). Measured (run85, A/B, best
-            // register caps): kb79 1.03 -> 1.00 ms (cap 72; 1.07 at 255), stride4 0.56 -> 0.54; but
-            // wide 1.73-1.75 -> 1.77-1.79 and the p1d2 block (2 positions per phase: scalar stores)
-            // 1.85 -> 2.01, so it is a knob value.
-            const Var q = a[0], p = a[1], c = a[2];
-            const int Q = tile_l * reg_l / S;
-            host.bound_extent(q, Q)
-                .bound_extent(p, S)
-                .bound_extent(c, reg_co)
-                .bound_storage(q, Q + 32 / S)
-                .split(q, tq, rq, reg_l / S)
-                .reorder(rq, p, c, tq);
-            if ((reg_l / S) % vec == 0) host.vectorize(rq, vec);
-            host.unroll(rq).unroll(p).unroll(c);
-        } else if (S > 0) {
-            // stored in position order (phase innermost), so that out's lanes read consecutive words;
-            // a thread writes 4 consecutive positions per 16-byte store
+        if (S > 0) {
             const Var q = a[0], p = a[1], c = a[2];
             host.bound_extent(q, tile_l * reg_l / S)
                 .bound_extent(p, S)
                 .bound_extent(c, reg_co)
-                .reorder_storage(p, q, c, a[3])
                 .split(q, tq, rq, reg_l / S);
-            if (S >= vec) {
-                host.reorder(p, rq, c, tq).vectorize(p, vec).unroll(p).unroll(rq).unroll(c);
+            if (k.stage_out == 2) {
+                // stored by phase (one plane of tile_l·reg_l/S positions per phase): a thread's reg_l/S
+                // positions of a phase are consecutive words, written as 16-byte vectors with lanes
+                // 16 bytes apart (no bank conflict); each plane padded by 32/S words, so that out's
+                // lanes, reading consecutive positions (the S phases in turn), fall in distinct banks.
+                // In position order (below) the vectors mix phases and the lanes' stores lie reg_l
+                // words apart: 8.7 M bank conflicts on kb79's kernel (ncu run81). Measured (run85,
+                // A/B, best register caps): kb79 1.03 -> 1.00 ms (cap 72; 1.07 at 255), stride4 0.56
+                // -> 0.54; but wide 1.73-1.75 -> 1.77-1.79 and the p1d2 block (2 positions per phase:
+                // scalar stores) 1.85 -> 2.01, so it is a knob value.
+                host.bound_storage(q, tile_l * reg_l / S + 32 / S).reorder(rq, p, c, tq);
+                if ((reg_l / S) % vec == 0) host.vectorize(rq, vec);
+                host.unroll(rq).unroll(p).unroll(c);
+            } else if (S >= vec) {
+                // stored in position order (phase innermost), so that out's lanes read consecutive
+                // words; a thread writes 4 consecutive positions per 16-byte store
+                host.reorder_storage(p, q, c, a[3])
+                    .reorder(p, rq, c, tq)
+                    .vectorize(p, vec)
+                    .unroll(p)
+                    .unroll(rq)
+                    .unroll(c);
             } else {
                 if ((reg_l / S) % (vec / S) != 0) throw CompileError("cuda schedule: stage_out needs reg_l >= 4");
-                host.split(rq, rqo, rqi, vec / S).fuse(p, rqi, f).reorder(f, rqo, c, tq).vectorize(f).unroll(rqo).unroll(c);
+                host.reorder_storage(p, q, c, a[3])
+                    .split(rq, rqo, rqi, vec / S)
+                    .fuse(p, rqi, f)
+                    .reorder(f, rqo, c, tq)
+                    .vectorize(f)
+                    .unroll(rqo)
+                    .unroll(c);
             }
         } else {
             const Var l = a[0], c = a[1];

@@ -81,7 +81,7 @@ Window x_window(const Knobs &k, int reg_l) {
             const int t = p + k.padding - k_lo * dil;
             if (t % S != 0) continue;  // no tap of this residue lands on phase p
             const int c = t / S;       // exact
-            lo = std::min(lo, c - (taps_per_phase(k) - 1) * (step * dil / S));
+            lo = std::min(lo, c - (taps_per_phase(k) - 1) * tap_x_step(S, dil));
             hi = std::max(hi, c + reg_q - 1);
         }
     }
@@ -102,7 +102,7 @@ void stage_weights(Func wt, Stages &s, const Var &block, int reg_co, int taps, i
         .reorder_storage(_1, _0, _2);
     if (taps > 0) {
         // A tap count known at compile time (the taps the math reaches, K rounded up to whole
-        // phases): one loop over (channel, tap, input channel), its fused index split back by
+        // steps): one loop over (channel, tap, input channel), its fused index split back by
         // constants.
         staged.bound(_0, 0, taps).fuse(_1, _0, t).fuse(t, _2, t);
     } else {

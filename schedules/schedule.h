@@ -65,6 +65,8 @@ struct Knobs {
 // 2 at stride 2 by 1, so its 3 taps are one class on the one phase they land on (by S they were two
 // classes of ⌈3 / 2⌉ = 2 taps: 4 multiply-adds per output for 3, one against a zero weight).
 inline int tap_step(int stride, int dilation) { return stride / std::gcd(stride, dilation); }
+// How far x's index moves per tap j of a step: tap_step·dilation / stride, exactly.
+inline int tap_x_step(int stride, int dilation) { return dilation / std::gcd(stride, dilation); }
 
 // Which indexing of the accumulator a schedule takes (generators/convt1d_generator.cpp): by phase,
 // conv(q, p, co, b), for the CPU family (vectors of one phase, for every stride) and for a CUDA

@@ -163,8 +163,8 @@ namespace {
 // 2.27 against 2.66, wide 3.37 against 3.76), above all a variant compiled for the whole geometry
 // (`only`: kb74 3.04 against 3.62, kb64 14.1 against 15.8; in place, without the zero-extension
 // pass: 2.63 and 12.3), the outputs staged in shared memory (kb79 2.98 against 1.07 on one block,
-// stride4 1.01 against 0.63, wide 1.89 against 1.75 with 4 channels), the closed-form landing k_lo for an odd
-// dilation at a compiled-in stride (wide 3.76 against 4.77, stride4 1.33 against 1.85), a
+// stride4 1.01 against 0.63, wide 1.89 against 1.75 with 4 channels), the closed-form landing k_lo
+// for an odd dilation at a compiled-in stride (wide 3.76 against 4.77, stride4 1.33 against 1.85), a
 // compiled-in stride (warps of one phase), staged weights, and a reg_l × 8 register block that the
 // output channels fill (the 32-channel blocks measured 1.5x slower on kb74). Ties go to the
 // earlier entry of schedules/variants.cmake. On the CPU, the CPU variant.
