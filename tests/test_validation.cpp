@@ -485,8 +485,16 @@ TEST(Runtime, StagedOutputsCountInTheSharedMemoryABlockNeeds) {
         p.dilation = std::max(v->dil, 1);
         p.padding = std::max(v->padding, 0);
         const int64_t K = v->taps > 0 ? v->taps : 3, S = p.stride;
+        // A compiled-in geometry stages its weights to K rounded up to whole steps, the step the least
+        // m > 0 with m·dilation ≡ 0 (mod S) (worked out here, not with the library's helper); any
+        // other variant to whole strides.
+        int64_t step = S;
+        if (v->only) {
+            step = 1;
+            while (step * p.dilation % S != 0) ++step;
+        }
         const int64_t tile = (int64_t(v->tile_l) * v->reg_l + (v->stage_out == 2 ? 32 : 0)) * v->reg_co * 4;
-        const int64_t per_cin = int64_t(v->reg_co) * ((K + S - 1) / S * S) * 4;  // staged weights per input channel
+        const int64_t per_cin = int64_t(v->reg_co) * ((K + step - 1) / step * step) * 4;  // staged weights per input channel
         ASSERT_LT(tile, detail::kSharedLimit) << v->name;
         const int64_t fits = (detail::kSharedLimit - tile) / per_cin;
         ASSERT_LE(per_cin * (fits + 1), detail::kSharedLimit) << v->name << ": the weights alone would not fit";

@@ -1,6 +1,8 @@
 // The variant registry (generated from schedules/variants.cmake) and the choice of a variant.
 #include "internal.h"
 
+#include "geometry.h"
+
 #include "HalideRuntime.h"
 #include "variants.inc"
 
@@ -91,9 +93,10 @@ const char *to_string(Device d) {
 }
 
 int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p) {
-    // the staged weights: reg_co channels × the taps k_lo + j·stride reaches (K rounded up to whole
-    // phases, at most) × C_in/groups
-    const int64_t K = w.shape[2], taps = (K + p.stride - 1) / p.stride * p.stride;
+    // the staged weights: reg_co channels × the taps k_lo + j·step reaches (K rounded up to whole
+    // steps: the stride, or for a compiled-in geometry stride / gcd(stride, dilation)) × C_in/groups
+    const int64_t K = w.shape[2], step = v.only ? tap_step(p.stride, p.dilation) : p.stride;
+    const int64_t taps = (K + step - 1) / step * step;
     const int64_t weights = v.stage_w ? int64_t(v.reg_co) * taps * (x.shape[1] / p.groups) * 4 : 0;
     // the staged outputs: the block's tile_l·reg_l positions × reg_co channels, by phase planes
     // padded by 32 / stride floats each (32 floats per channel)
