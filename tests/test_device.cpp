@@ -145,6 +145,66 @@ TEST(Cuda, HostPointersOnANonBlockingStreamMatchTheLegacyStream) {
     }
 }
 
+// An in-place call computes its rows' ends on a stream of the runtime's own beside the caller's: they
+// must still wait for what the caller queued before. Call 1 (milliseconds on the grouped loop nest)
+// writes y on the caller's stream, call 2 reads y as its x with an in-place variant right after,
+// with no synchronisation between: its result must equal the same two calls with one (y is poisoned
+// with NaN before each pair, so row ends that read y early differ).
+TEST(Cuda, InPlaceRowEndsWaitForWhatTheCallersStreamQueuedBefore) {
+    if (!cuda_available()) GTEST_SKIP() << "SKIPPED: no CUDA device";
+    const char *in_place = "cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80";
+    if (!variant_info(in_place)) GTEST_SKIP() << "SKIPPED: no " << in_place << " in this build";
+    std::mt19937_64 rng(test_seed() + 16);
+    std::uniform_real_distribution<float> U(-1.f, 1.f);
+    const int64_t B = 8, C = 64, K1 = 9, L = 32768, K2 = 5;
+    Params p1, p2;
+    p1.padding = 4;  // y keeps x's length: its rows stay 16-byte aligned for call 2
+    p2.dilation = 3;
+    const int64_t L2 = output_length(L, K2, p2);
+    std::vector<float> x(size_t(B * C * L)), w1(size_t(C * C * K1)), w2(size_t(C * C * K2));
+    for (std::vector<float> *v : {&x, &w1, &w2}) {
+        for (float &e : *v) e = U(rng);
+    }
+    const std::vector<float> poison(size_t(B * C * L), std::numeric_limits<float>::quiet_NaN());
+    DeviceBuffer dx, dw1, dw2, dy, dz;
+    for (auto [buf, host] : {std::pair{&dx, &x}, {&dw1, &w1}, {&dw2, &w2}}) {
+        ASSERT_TRUE(DeviceBuffer::allocate(host->size(), buf).ok);
+        ASSERT_TRUE(buf->upload(host->data(), host->size()).ok);
+    }
+    ASSERT_TRUE(DeviceBuffer::allocate(poison.size(), &dy).ok);
+    ASSERT_TRUE(DeviceBuffer::allocate(size_t(B * C * L2), &dz).ok);
+    Stream stream;
+    ASSERT_TRUE(Stream::create(&stream).ok);
+    Options o1, o2;
+    o1.variant = "cuda_l128_c4_g";
+    o2.variant = in_place;
+    o1.cuda_stream = o2.cuda_stream = stream.get();
+    const ConstTensor tx = contiguous(static_cast<const float *>(dx.data()), B, C, L);
+    const ConstTensor ty = contiguous(static_cast<const float *>(dy.data()), B, C, L);
+    auto pair = [&](bool sync_between, std::vector<float> *z) {
+        ASSERT_TRUE(dy.upload(poison.data(), poison.size()).ok);
+        ASSERT_TRUE(conv_transpose1d_device(tx, contiguous(static_cast<const float *>(dw1.data()), C, C, K1), nullptr,
+                                            contiguous(dy.data(), B, C, L), p1, o1).ok);
+        if (sync_between) ASSERT_TRUE(synchronize(stream.get()).ok);
+        const Status st = conv_transpose1d_device(ty, contiguous(static_cast<const float *>(dw2.data()), C, C, K2),
+                                                  nullptr, contiguous(dz.data(), B, C, L2), p2, o2);
+        ASSERT_TRUE(st.ok) << st.message;
+        ASSERT_TRUE(synchronize(stream.get()).ok);
+        z->resize(size_t(B * C * L2));
+        ASSERT_TRUE(dz.download(z->data(), z->size()).ok);
+    };
+    std::vector<float> expect, got;
+    pair(true, &expect);
+    if (HasFatalFailure()) return;
+    for (float e : expect) ASSERT_FALSE(std::isnan(e)) << "call 2 read y before call 1 wrote it, with a sync between";
+    for (int i = 0; i < 4; ++i) {
+        pair(false, &got);
+        if (HasFatalFailure()) return;
+        ASSERT_EQ(std::memcmp(got.data(), expect.data(), got.size() * sizeof(float)), 0)
+            << "pair " << i << " without a sync between differs from the pair with one";
+    }
+}
+
 TEST(Cuda, NoBiasWiderThanTheFirstZeroBufferOnBothPaths) {
     // "No bias" reads zeros kept on the device (4,096 floats at first); more output channels than
     // that must grow them, not read past them.

@@ -32,6 +32,10 @@ struct Driver {
     CUresult (*cuStreamSynchronize)(void *) = nullptr;
     CUresult (*cuStreamCreate)(void **, unsigned) = nullptr;
     CUresult (*cuStreamDestroy)(void *) = nullptr;
+    CUresult (*cuEventCreate)(void **, unsigned) = nullptr;
+    CUresult (*cuEventRecord)(void *, void *) = nullptr;
+    CUresult (*cuStreamWaitEvent)(void *, void *, unsigned) = nullptr;
+    CUresult (*cuEventDestroy)(void *) = nullptr;
     CUresult (*cuCtxGetId)(CUcontext, unsigned long long *) = nullptr;  // CUDA 12.0+; optional
     bool ready = false;           // libcuda loaded, initialised, and at least one device
     std::string name;             // device 0's name (part of every tuning key: read once)
@@ -61,7 +65,10 @@ const Driver &driver() {
                   load(lib, "cuMemFree_v2", d.cuMemFree) && load(lib, "cuMemcpyHtoD_v2", d.cuMemcpyHtoD) &&
                   load(lib, "cuMemcpyDtoH_v2", d.cuMemcpyDtoH) &&
                   load(lib, "cuStreamSynchronize", d.cuStreamSynchronize) &&
-                  load(lib, "cuStreamCreate", d.cuStreamCreate) && load(lib, "cuStreamDestroy_v2", d.cuStreamDestroy);
+                  load(lib, "cuStreamCreate", d.cuStreamCreate) && load(lib, "cuStreamDestroy_v2", d.cuStreamDestroy) &&
+                  load(lib, "cuEventCreate", d.cuEventCreate) && load(lib, "cuEventRecord", d.cuEventRecord) &&
+                  load(lib, "cuStreamWaitEvent", d.cuStreamWaitEvent) &&
+                  load(lib, "cuEventDestroy_v2", d.cuEventDestroy);
         if (!ok || d.cuInit(0) != 0) return;
         load(lib, "cuCtxGetId", d.cuCtxGetId);
         int n = 0;
@@ -169,6 +176,67 @@ int cuda_driver_stream_create(void **stream) {
 }
 int cuda_driver_stream_destroy(void *stream) {
     return in_context([&](const Driver &d) { return d.cuStreamDestroy(stream); });
+}
+
+namespace {
+// One side stream per CUDA context, created on first use and kept for the process: Halide's cache of
+// device allocations hands a buffer out again only on the stream it was freed on, so a stream per
+// call would leave its buffers unusable (and their release, a cuMemFree, synchronises the device).
+// Callers on different streams share it; the events keep each call's order, at most queueing one
+// caller's row ends behind another's.
+int side_stream_of_context(const Driver &d, void **stream) {
+    static std::mutex mutex;
+    static std::vector<std::pair<void *, void *>> streams;  // (context, stream)
+    void *ctx = nullptr;
+    cuda_driver_context(&ctx);
+    std::lock_guard<std::mutex> lock(mutex);
+    for (const auto &[c, s] : streams) {
+        if (c == ctx) return *stream = s, 0;
+    }
+    constexpr unsigned kNonBlocking = 1;
+    if (int r = d.cuStreamCreate(stream, kNonBlocking); r != 0) return r;
+    streams.emplace_back(ctx, *stream);
+    return 0;
+}
+}  // namespace
+
+int SideStream::fork(void *main, SideStream *out) {
+    SideStream side;
+    const int rc = in_context([&](const Driver &d) {
+        constexpr unsigned kDisableTiming = 2;
+        if (int r = side_stream_of_context(d, &side.stream_); r != 0) return r;
+        if (int r = d.cuEventCreate(&side.forked_, kDisableTiming); r != 0) return r;
+        if (int r = d.cuEventCreate(&side.joined_, kDisableTiming); r != 0) return r;
+        if (int r = d.cuEventRecord(side.forked_, main); r != 0) return r;
+        return d.cuStreamWaitEvent(side.stream_, side.forked_, 0);
+    });
+    if (rc == 0) *out = std::move(side);
+    return rc;
+}
+
+int SideStream::join(void *main) {
+    return in_context([&](const Driver &d) {
+        if (int r = d.cuEventRecord(joined_, stream_); r != 0) return r;
+        return d.cuStreamWaitEvent(main, joined_, 0);
+    });
+}
+
+SideStream &SideStream::operator=(SideStream &&o) noexcept {
+    std::swap(stream_, o.stream_);
+    std::swap(forked_, o.forked_);
+    std::swap(joined_, o.joined_);
+    return *this;
+}
+
+SideStream::~SideStream() {
+    // (CUDA defers the release of an event with work still pending until that work is done; the
+    // stream stays, the context's)
+    if (!forked_ && !joined_) return;
+    in_context([&](const Driver &d) {
+        if (joined_) d.cuEventDestroy(joined_);
+        if (forked_) d.cuEventDestroy(forked_);
+        return 0;
+    });
 }
 
 }  // namespace convt1d::detail

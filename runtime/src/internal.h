@@ -140,4 +140,25 @@ int cuda_driver_sync(void *stream);
 int cuda_driver_stream_create(void **stream);
 int cuda_driver_stream_destroy(void *stream);
 
+// A stream of the library's own beside the caller's `main` one (one per CUDA context, kept for the
+// process), for work that may run alongside main's: fork() makes its further work wait for what
+// main has queued so far (main's producers of the inputs), join() makes main wait for what it has
+// queued so far. Each returns a CUresult (0 = success).
+class SideStream {
+public:
+    SideStream() = default;
+    SideStream(SideStream &&o) noexcept { *this = std::move(o); }
+    SideStream &operator=(SideStream &&o) noexcept;
+    SideStream(const SideStream &) = delete;
+    SideStream &operator=(const SideStream &) = delete;
+    ~SideStream();
+
+    static int fork(void *main, SideStream *out);
+    int join(void *main);
+    void *stream() const { return stream_; }
+
+private:
+    void *stream_ = nullptr, *forked_ = nullptr, *joined_ = nullptr;
+};
+
 }  // namespace convt1d::detail
