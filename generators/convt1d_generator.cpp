@@ -51,6 +51,7 @@ public:
     GeneratorParam<int> odd_dilation{"odd_dilation", 0};     // 1: odd dilations only (see below)
     GeneratorParam<int> only{"only", 0};  // 1: taps, dil, fixed_padding, its stride, one group only (below)
     GeneratorParam<int> stage_out{"stage_out", 0};  // 1, 2: the output block through shared memory (schedules)
+    GeneratorParam<int> co_first{"co_first", 0};    // 1: channel blocks first in the grid (schedules)
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -206,7 +207,7 @@ public:
         }
         Stages s{out, conv, xz, wz, l, q, p, co, b, r, stride, groups, K, dilation, padding};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
-                    fixed_stride, fixed_padding, exact, stage_out};
+                    fixed_stride, fixed_padding, exact, stage_out, co_first != 0};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

@@ -81,6 +81,7 @@ void schedule_cuda_warp(const Target &, Stages &s, const Knobs &k) {
     specialise_tap_loop(s, k);
     Func wt = transposed_weights(s);
     if (k.only) throw CompileError("cuda_warp schedule: no only = 1");
+    if (k.co_first) throw CompileError("cuda_warp schedule: no co_first = 1");
     if (k.pad_x) pad_x(s, k);
     if (k.stage_w) stage_weights(wt, s, lb, reg_co, /*taps=*/0, lanes, /*lanes=*/true);
 }

@@ -57,6 +57,11 @@ struct Knobs {
     // own reg_l positions (cuda family): 0 = not, 1 = in position order, 2 = in one padded plane per
     // phase (a compiled-in stride only).
     int stage_out;
+    // The grid's order (cuda family): the blocks of one tile of positions and every channel block
+    // launched together (channel blocks innermost, blockIdx.x), so that they read that tile's x
+    // while it is in L2, instead of positions innermost, where a tile's channel blocks are a row of
+    // tiles apart and the output stream in between evicts its x.
+    bool co_first;
 };
 
 // Which indexing of the accumulator a schedule takes (generators/convt1d_generator.cpp): by phase,
