@@ -244,7 +244,8 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
     // 15 % of stride4's). Halide's device allocations stay safe: its cache hands a freed buffer out
     // again only on the stream it was freed on. Host inputs are copied to the device first, on the
     // caller's stream, which the side stream then waits for.
-    SideStream side;
+    std::vector<std::unique_ptr<HalideView>> outs;  // each piece's output, until it is copied back
+    SideStream side;  // (declared after outs: an unjoined fork is waited for before they are freed)
     CallContext side_ctx;
     const bool fork = device == Device::CUDA && calls.size() > 1;
     if (fork) {
@@ -259,7 +260,6 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
         }
         side_ctx.cuda_stream = side.stream();
     }
-    std::vector<std::unique_ptr<HalideView>> outs;  // each piece's output, until it is copied back
     for (const Piece &c : calls) {
         CallContext &cc = fork && c.row_end ? side_ctx : ctx;
         Tensor piece = out;  // its rows' positions [l0, l0 + n)

@@ -215,16 +215,19 @@ int SideStream::fork(void *main, SideStream *out) {
 }
 
 int SideStream::join(void *main) {
-    return in_context([&](const Driver &d) {
+    const int rc = in_context([&](const Driver &d) {
         if (int r = d.cuEventRecord(joined_, stream_); r != 0) return r;
         return d.cuStreamWaitEvent(main, joined_, 0);
     });
+    is_joined_ = rc == 0;
+    return rc;
 }
 
 SideStream &SideStream::operator=(SideStream &&o) noexcept {
     std::swap(stream_, o.stream_);
     std::swap(forked_, o.forked_);
     std::swap(joined_, o.joined_);
+    std::swap(is_joined_, o.is_joined_);
     return *this;
 }
 
@@ -233,6 +236,9 @@ SideStream::~SideStream() {
     // stream stays, the context's)
     if (!forked_ && !joined_) return;
     in_context([&](const Driver &d) {
+        // A fork left unjoined (a call that failed half-way): its queued work is waited for here, so
+        // that nothing of the call still runs once it has returned.
+        if (stream_ && !is_joined_) d.cuStreamSynchronize(stream_);
         if (joined_) d.cuEventDestroy(joined_);
         if (forked_) d.cuEventDestroy(forked_);
         return 0;

@@ -143,7 +143,8 @@ int cuda_driver_stream_destroy(void *stream);
 // A stream of the library's own beside the caller's `main` one (one per CUDA context, kept for the
 // process), for work that may run alongside main's: fork() makes its further work wait for what
 // main has queued so far (main's producers of the inputs), join() makes main wait for what it has
-// queued so far. Each returns a CUresult (0 = success).
+// queued so far; one never joined (a call that failed half-way) is synchronised when it is destroyed.
+// Each returns a CUresult (0 = success).
 class SideStream {
 public:
     SideStream() = default;
@@ -159,6 +160,7 @@ public:
 
 private:
     void *stream_ = nullptr, *forked_ = nullptr, *joined_ = nullptr;
+    bool is_joined_ = false;
 };
 
 }  // namespace convt1d::detail
