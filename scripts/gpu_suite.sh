@@ -14,17 +14,25 @@ if [ "${TESTS:-1}" = 1 ]; then
   ./build/tests/convt1d_tests > "$OUT/tests.log" 2>&1; echo "tests rc=$?"
   grep -E "^\[  (PASSED|FAILED|SKIPPED) |seed|variant  \]" "$OUT/tests.log" | head -40
 fi
+# One line per CUDA variant that the awk condition $1 selects among `convt1d variants`' rows: name,
+# stride (the variant's compiled-in one, last column, or $2 for "any"), groups column, dilation (2,
+# or 3 for a variant of odd dilations only: column 10 ends in "odd"), K $3, padding $4, output_padding
+# 1 — or, for a variant compiled for one geometry (column 10 "K=..,dilation=..,padding=..,only"), its
+# own K, dilation and padding and output_padding 0 — and the length: $5 for an in-place variant
+# (column 7), else $6.
+variant_problems() {
+  ./build/convt1d variants | awk "$1" | awk -v any="$2" -v k0="$3" -v p0="$4" -v len_in_place="$5" -v len="$6" '{
+      k=k0; d=($10 ~ /odd$/ ? 3 : 2); p=p0; op=1
+      if ($10 ~ /,only$/) {split($10, f, /[=,]/); k=f[2]; d=f[4]; p=f[6]; op=0}
+      print $1, ($NF=="any" ? any : $NF), $6, d, k, p, op, ($7=="in-place" ? len_in_place : len)}'
+}
 if [ "${SANITIZE:-1}" = 1 ]; then
   echo "== compute-sanitizer (memcheck) on every CUDA variant, a shape no tile divides"
-  # at the variant's compiled-in stride (last column of `convt1d variants`), or 3 for "any"; 3 groups
-  # once per group (--per-group) on the variants that compute one group only (column 6 "1-only");
-  # dilation 2, or 3 for the variants that compute odd dilations only (column 10 ends in "odd"); K 5,
-  # padding 2, output_padding 1, except at the geometry of a variant that computes one alone ("only");
-  # length 999, or 2500 for an in-place variant (column 7: rows of a multiple of 4 floats, and long
-  # enough for a middle of whole 512-position blocks beside the ends another variant computes)
-  ./build/convt1d variants | awk '$2=="cuda"{k=5; d=($10 ~ /odd$/ ? 3 : 2); p=2; op=1;
-      if ($10 ~ /,only$/) {split($10, f, /[=,]/); k=f[2]; d=f[4]; p=f[6]; op=0}
-      print $1, ($NF=="any" ? 3 : $NF), $6, d, k, p, op, ($7=="in-place" ? 2500 : 999)}' |
+  # stride 3 where a variant takes any, K 5, padding 2; groups 1 and 3, the 3 groups once per group
+  # (--per-group) on the variants that compute one group only (column 6 "1-only"); length 999, or
+  # 2500 in place (rows of a multiple of 4 floats, long enough for a middle of whole 512-position
+  # blocks beside the ends another variant computes)
+  variant_problems '$2=="cuda"' 3 5 2 2500 999 |
   while read -r v s grp dil k pad op len; do
     for g in 1 3; do
       pg=""
@@ -53,10 +61,8 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     echo "$v stride=$s padding=$pad dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
   echo "== compute-sanitizer (racecheck) on the variants that stage weights or outputs in shared memory"
-  ./build/convt1d variants | awk '$2=="cuda" && ($8=="shared" || $9!="direct"){k=3; d=($10 ~ /odd$/ ? 3 : 2); p=1;
-      if ($10 ~ /,only$/) {split($10, f, /[=,]/); k=f[2]; d=f[4]; p=f[6]}
-      print $1, ($NF=="any" ? 2 : $NF), d, k, p, ($7=="in-place" ? 2048 : 300)}' |
-  while read -r v s dil k pad len; do
+  variant_problems '$2=="cuda" && ($8=="shared" || $9!="direct")' 2 3 1 2048 300 |
+  while read -r v s _groups dil k pad _output_padding len; do
     compute-sanitizer --tool racecheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 16 --cout 40 \
       --kernel "$k" --length "$len" --stride "$s" --padding "$pad" --dilation "$dil" --device cuda --variant "$v" --reps 1 \
       > "$OUT/memcheck.tmp" 2>&1
