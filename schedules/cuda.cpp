@@ -37,7 +37,9 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
 
     const int S = k.stride;
     if (S > 0 && reg_l % S != 0) throw CompileError("cuda schedule: the compiled-in stride must divide reg_l");
-    if (k.stage_out == 2 && S == 0) throw CompileError("cuda schedule: stage_out 2 (phase planes) needs a compiled-in stride");
+    if (k.stage_out == 2 && S == 0) {
+        throw CompileError("cuda schedule: stage_out 2 (phase planes) needs a compiled-in stride");
+    }
 
     // ---- blocks of tile_l·reg_l positions × reg_co channels × one batch row -------------------
     // tile_l threads × reg_l positions each: consecutive (a thread accumulates and stores them), or

@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <memory>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -265,7 +265,8 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
         Tensor piece = out;  // its rows' positions [l0, l0 + n)
         piece.data += c.l0 * out.strides[2];
         piece.shape[2] = c.n;
-        outs.push_back(std::make_unique<HalideView>(piece, in_place(*c.v) ? c.l0 : 0));  // (the others' padding moves instead)
+        // (an in-place variant's output keeps the row's coordinates; the others' padding moves instead)
+        outs.push_back(std::make_unique<HalideView>(piece, in_place(*c.v) ? c.l0 : 0));
         HalideView &ho = *outs.back();
         if (device_pointers) {
             if (ho.wrap_device(&cc) != 0) return Status::error(std::string(api) + ": " + cc.error);
