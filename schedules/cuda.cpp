@@ -52,7 +52,14 @@ void schedule_cuda(const Target &, Stages &s, const Knobs &k) {
     } else {
         s.out.split(tl, tl, lr, reg_l, TailStrategy::GuardWithIf);
     }
-    s.out.split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf).reorder(cr, lr, tl, lb, cb, s.b);
+    // With staged outputs, out's loop stores a thread's reg_l·reg_co values from shared memory one by
+    // one; guarding each against C_out took 8 PTX instructions a store where 5 remain (kb79's kernel:
+    // 1,817 -> 1,434 lines). So the last channel block is shifted inwards instead (it recomputes
+    // channels of the block before it, storing the same values), and such a variant needs C_out >=
+    // reg_co (the runtime refuses fewer). Measured (run105, A/B, two passes): kb79 0.946-0.960 ->
+    // 0.877-0.893 ms, kb74 2.11 -> 2.06-2.07, stride4 0.567-0.571 -> 0.559-0.562, wide level.
+    const TailStrategy co_tail = k.stage_out ? TailStrategy::ShiftInwards : TailStrategy::GuardWithIf;
+    s.out.split(s.co, cb, cr, reg_co, co_tail).reorder(cr, lr, tl, lb, cb, s.b);
     if (k.co_first) {
         // The channel blocks of a tile of positions launched together: they read its x while it is
         // in L2 (kb64's 16 channel blocks were 126 blocks apart, its output stream in between).

@@ -55,7 +55,8 @@ struct Knobs {
     // The block's outputs written to shared memory by the threads that accumulate them, then stored
     // to out by threads along consecutive positions (coalesced), instead of each thread storing its
     // own reg_l positions (cuda family): 0 = not, 1 = in position order, 2 = in one padded plane per
-    // phase (a compiled-in stride only).
+    // phase (a compiled-in stride only). Its last channel block is shifted inwards rather than
+    // guarded (schedules/cuda.cpp), so it needs C_out >= reg_co.
     int stage_out;
     // The grid's order (cuda family): the blocks of one tile of positions and every channel block
     // launched together (channel blocks innermost, blockIdx.x), so that they read that tile's x

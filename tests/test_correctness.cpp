@@ -35,9 +35,14 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     // padding (misaligned in every slicing).
     const bool in_place = v->in_place();
     auto x_aligned = [&](const Problem &pr) { return !in_place || pr.L_in % 4 == 0; };
+    // A variant that stages its outputs shifts its last channel block inwards: it computes at least
+    // reg_co output channels per call (per group: the staged variants compute one group only). Four
+    // of five problems are drawn with that many (whole_blocks, below).
+    ASSERT_TRUE(!v->stage_out || v->ungrouped) << name << ": the draws below assume one group";
+    auto whole_channel_block = [&](const Problem &pr) { return !v->stage_out || pr.C_out / pr.p.groups >= v->reg_co; };
     auto computes = [&](const Problem &pr) {
         return computes_stride(pr.p.stride) && (!v->odd_dilation || pr.p.dilation % 2 == 1) &&
-               computes_geometry(pr) && x_aligned(pr);
+               computes_geometry(pr) && x_aligned(pr) && whole_channel_block(pr);
     };
     int refused_stride = 0;
     for (int i = 0; i < kCases; ++i) {
@@ -68,9 +73,14 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
             }
         }
         if (in_place) pr.x_row_pad = pr.L_in % 4 == 0 ? pr.x_row_pad / 4 * 4 : 0;
+        auto whole_blocks = [&](Problem &q) {
+            if (v->stage_out && i % 5 != 0) q.C_out = std::max(q.C_out, q.p.groups * v->reg_co);
+        };
+        whole_blocks(pr);
         while (i % 5 != 0 && !computes(pr) && !(in_place && i % 5 == 4)) {
             pr = random_problem(rng);
             if (in_place) pr.x_row_pad = pr.L_in % 4 == 0 ? pr.x_row_pad / 4 * 4 : 0;
+            whole_blocks(pr);
         }
         const bool compiled_in = v->only ? computes(pr) : (v->taps > 0 || v->padding >= 0) && i % 2 == 0;
         if (v->only) {
@@ -116,15 +126,17 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
             st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, split, &info);
         }
         if (!computes(c.pr)) {
-            // Another stride than the compiled-in one, an even dilation for an odd-only variant, or
-            // another geometry than an `only` variant's: refused up front, output untouched.
+            // Another stride than the compiled-in one, an even dilation for an odd-only variant,
+            // another geometry than an `only` variant's, rows an in-place variant cannot read, or
+            // fewer channels than a staged variant's block: refused up front, output untouched.
             ASSERT_FALSE(st.ok);
-            // (the runtime's order of checks: stride, odd dilation, geometry)
+            // (the runtime's order of checks: stride, odd dilation, geometry, x's rows, channels)
             const bool even = v->odd_dilation && c.pr.p.dilation % 2 == 0;
             const char *why = !computes_stride(c.pr.p.stride) ? "computes stride"
                               : even                           ? "computes odd dilations only"
                               : !computes_geometry(c.pr)       ? "computes K = "
-                                                               : "reads x in place as 16-byte vectors";
+                              : !x_aligned(c.pr)               ? "reads x in place as 16-byte vectors"
+                                                               : "output channels (its last channel block is shifted inwards)";
             ASSERT_NE(st.message.find(why), std::string::npos) << st.message;
             for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
             ++refused_stride;

@@ -361,6 +361,7 @@ TEST(Runtime, EachVariantIsCompiledUnderItsRegisterCapAndTheCapDoesNotLeak) {
         opt.device = Device::CUDA;
         opt.variant = v->name;
         Problem pr{2, 5, 7, 3, 40, Params{}, true};
+        if (v->stage_out) pr.C_out = v->reg_co + 1;  // a whole channel block and a shifted one
         pr.p.stride = std::max(v->stride, 1);  // a variant with a stride compiled in computes that one
         if (v->only) {  // and one compiled for a whole geometry, that geometry
             pr.K = v->taps;
@@ -510,6 +511,40 @@ TEST(Runtime, StagedOutputsCountInTheSharedMemoryABlockNeeds) {
         ++checked;
     }
     if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80")) EXPECT_GT(checked, 0);
+}
+
+// A variant that stages its outputs shifts its last channel block inwards instead of guarding each
+// store (schedules/cuda.cpp): it runs a whole block of reg_co output channels and refuses fewer with
+// the rule; a variant that does not stage them runs fewer too.
+TEST(Runtime, StagedOutputsNeedAWholeChannelBlock) {
+    int staged = 0, unstaged = 0;
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        if (v->device != Device::CUDA || v->autoscheduled) continue;
+        Params p;
+        p.stride = std::max(v->stride, 1);
+        p.dilation = std::max(v->dil, 1);
+        p.padding = std::max(v->padding, 0);
+        const int64_t K = v->taps > 0 ? v->taps : 3;
+        alignas(16) static float buf[4];
+        const ConstTensor x = contiguous(buf, 1, 4, 64);
+        const ConstTensor whole = contiguous(static_cast<const float *>(nullptr), 4, v->reg_co, K);
+        const ConstTensor fewer = contiguous(static_cast<const float *>(nullptr), 4, v->reg_co - 1, K);
+        std::string why;
+        EXPECT_TRUE(detail::can_run(*v, x, whole, p, Device::CUDA, &why)) << v->name << ": " << why;
+        why.clear();
+        const bool ran = detail::can_run(*v, x, fewer, p, Device::CUDA, &why);
+        if (v->stage_out) {
+            EXPECT_FALSE(ran) << v->name;
+            EXPECT_NE(why.find("computes at least " + std::to_string(v->reg_co) + " output channels"), std::string::npos)
+                << v->name << ": " << why;
+            ++staged;
+        } else {
+            EXPECT_TRUE(ran) << v->name << ": " << why;
+            ++unstaged;
+        }
+    }
+    if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80")) EXPECT_GT(staged, 0);
+    if (variant_info("cuda_l128_r4_c8")) EXPECT_GT(unstaged, 0);
 }
 
 }  // namespace

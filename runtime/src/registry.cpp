@@ -148,6 +148,14 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
             return false;
         }
     }
+    if (const int64_t C_out = w.shape[1] * p.groups; v.stage_out && C_out < v.reg_co) {
+        // its last channel block is shifted inwards (schedules/cuda.cpp): it needs a whole one
+        if (why) {
+            *why = "computes at least " + std::to_string(v.reg_co) +
+                   " output channels (its last channel block is shifted inwards), got C_out = " + std::to_string(C_out);
+        }
+        return false;
+    }
     if (const int64_t need = shared_bytes(v, x, w, p); need > kSharedLimit) {
         if (why) {
             *why = "needs " + std::to_string(need) + " bytes of shared memory per block for this problem (limit " +

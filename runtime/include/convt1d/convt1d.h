@@ -131,7 +131,8 @@ struct VariantInfo {
                 // is compiled in) and one group (compiled into its math); others refused with a message
     int stage_out;  // CUDA: 0, or the block's outputs pass through shared memory, stored to out along
                     // consecutive positions (refused where they and the weights do not fit): 1 in
-                    // position order, 2 in one plane per phase (a stride variant)
+                    // position order, 2 in one plane per phase (a stride variant); it computes
+                    // C_out >= reg_co only (its last channel block is shifted inwards), fewer refused
 
     // Reads x in place (`only` without pad_x): x's rows on 16-byte boundaries, the row ends computed by
     // another variant.
