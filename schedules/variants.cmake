@@ -76,6 +76,11 @@
 # channel blocks are a row of tiles apart and the output written in between evicts its x. A/B (run95,
 # H100): kb64 10.17-10.28 -> 9.53-9.56 ms (16 channel blocks), kb79 0.970-0.976 -> 0.952-0.965; kb74 and
 # stride4 level, wide 1.738 -> 1.752-1.762 (kept at 0).
+# unroll_ci 8 for the in-place kb64, kb79 and stride4 blocks (run110-111, H100, two passes each, after
+# the channel-block shift of NOTES 26): kb64 9.52-9.69 -> 9.17-9.38 ms (16 channels 9.48-9.79), kb79
+# 0.878 -> 0.856, stride4 0.542 -> 0.522-0.526, at the same caps without spills (ptxas: 80, 85, 155
+# registers uncapped); kb74 level (2.06-2.09 -> 2.06-2.07), kept at 4. Fewer (1 or 2, for a lower cap
+# and more warps) lost on kb74 and kb64 (run103: 2.15-2.61 and 11.0-12.3 ms).
 # family cuda_warp = one warp per block, the tile striped over the lanes (schedules/cuda_warp.cpp);
 # tile_l = 32 × the tiles a block computes in turn (its weights staged once for all of them).
 # w8_r4_c8_sp: kb74 3.88 ms against 4.12 for the best thread-family variant (NOTES version 12).
@@ -118,7 +123,7 @@ set(CONVT1D_VARIANTS
     "cuda_l128_r4_c8_s_u2_k3d1_reg255    cuda      128    4     8      1         1       0     2         3    1   255  0   -   0   0   0  0"
     "cuda_l128_r4_c8_sp_u4_k3d1p0_only_reg96 cuda  128    4     8      1         1       1     4         3    1   96   0   0   0   1   0  0"
     "cuda_l128_r4_c8_sp_u4_k5d3p0_only_reg80 cuda  128    4     8      1         1       1     4         5    3   80   0   0   0   1   0  0"
-    "cuda_l128_r4_c8_s_u4_k3d1p0_inplace_cf_reg96 cuda 128   4     8      1         1       0     4         3    1   96   0   0   0   1   0  1"
+    "cuda_l128_r4_c8_s_u8_k3d1p0_inplace_cf_reg96 cuda 128   4     8      1         1       0     8         3    1   96   0   0   0   1   0  1"
     "cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80 cuda 128   4     8      1         1       0     4         5    3   80   0   0   0   1   1  0"
     "cuda_l128_r4_c8_stride2             cuda      128    4     8      1         0       0     1         0    0   64   2   -   0   0   0  0"
     "cuda_l64_r4_c8_stride2              cuda      64     4     8      1         0       0     1         0    0   64   2   -   0   0   0  0"
@@ -130,7 +135,7 @@ set(CONVT1D_VARIANTS
     "cuda_l128_r4_c8_s_u4_stride2_p1d2_so_reg255 cuda 128    4     8      1         1       0     4         0    2   255  2   1   0   0   1  0"
     "cuda_l128_r8_c8_s_u4_stride2_odd_reg255 cuda  128    8     8      1         1       0     4         0    0   255  2   -   1   0   0  0"
     "cuda_l128_r8_c8_s_u2_stride2_p1d1_odd_reg255 cuda 128 8   8      1         1       0     2         0    1   255  2   1   1   0   0  0"
-    "cuda_l128_r8_c8_s_u4_stride2_k3d2p1_inplace_so2_cf_reg72 cuda 128 8 8 1         1       0     4         3    2   72   2   1   0   1   2  1"
+    "cuda_l128_r8_c8_s_u8_stride2_k3d2p1_inplace_so2_cf_reg72 cuda 128 8 8 1         1       0     8         3    2   72   2   1   0   1   2  1"
     "cuda_l128_r8_c4_sp_u8_stride2_k4d1p1_odd_only_so_reg255 cuda 128 8 4   1         1       1     8         4    1   255  2   1   1   1   1  0"
     "cuda_l128_r8_c4_s_u8_stride2_k4d1p1_odd_inplace_so_reg255 cuda 128 8 4 1         1       0     8         4    1   255  2   1   1   1   1  0"
     "cuda_l128_r4_c8_stride4             cuda      128    4     8      1         0       0     1         0    0   64   4   -   0   0   0  0"
@@ -139,7 +144,7 @@ set(CONVT1D_VARIANTS
     "cuda_l128_r4_c8_g_stride4           cuda      128    4     8      0         0       0     1         0    0   64   4   -   0   0   0  0"
     "cuda_l128_r4_c8_s_u4_stride4        cuda      128    4     8      1         1       0     4         0    0   64   4   -   0   0   0  0"
     "cuda_l128_r4_c8_s_u4_stride4_odd    cuda      128    4     8      1         1       0     4         0    0   64   4   -   1   0   0  0"
-    "cuda_l128_r16_c4_s_u4_stride4_k8d1p2_odd_inplace_so2_reg128 cuda 128 16 4 1     1       0     4         8    1   128  4   2   1   1   2  0"
+    "cuda_l128_r16_c4_s_u8_stride4_k8d1p2_odd_inplace_so2_reg128 cuda 128 16 4 1     1       0     8         8    1   128  4   2   1   1   2  0"
     "cuda_l128_r8_c8_s_u4_stride4_reg255 cuda      128    8     8      1         1       0     4         0    0   255  4   -   0   0   0  0"
     "cuda_w8_r4_c8_sp                    cuda_warp 256    4     8      1         1       1     1         0    0   64   0   -   0   0   0  0"
     "cuda_anderson2021                   auto      0      0     0      0         0       0     1         0    0   0    0   -   0   0   0  0"
