@@ -136,7 +136,7 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
                               : even                           ? "computes odd dilations only"
                               : !computes_geometry(c.pr)       ? "computes K = "
                               : !x_aligned(c.pr)               ? "reads x in place as 16-byte vectors"
-                                                               : "output channels (its last channel block is shifted inwards)";
+                                                               : "(its last channel block is shifted inwards)";
             ASSERT_NE(st.message.find(why), std::string::npos) << st.message;
             for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
             ++refused_stride;
