@@ -375,17 +375,22 @@ TEST(Runtime, EachVariantIsCompiledUnderItsRegisterCapAndTheCapDoesNotLeak) {
     }
 }
 
+// The parameters a variant's compiled-in stride, dilation and padding take (stride 1, dilation 1,
+// padding 0 where it has none).
+Params compiled_params(const detail::VariantEntry &v) {
+    Params p;
+    p.stride = std::max(v.stride, 1);
+    p.dilation = std::max(v.dil, 1);
+    p.padding = std::max(v.padding, 0);
+    return p;
+}
+
 // Every in-place variant of the library, with the parameters of the geometry compiled into it; none
 // is an error where the library holds the kb74 one.
 std::vector<std::pair<const detail::VariantEntry *, Params>> in_place_variants() {
     std::vector<std::pair<const detail::VariantEntry *, Params>> list;
     for (const detail::VariantEntry *v : detail::all_variants()) {
-        if (!detail::in_place(*v)) continue;
-        Params p;
-        p.stride = std::max(v->stride, 1);
-        p.dilation = v->dil;
-        p.padding = v->padding;
-        list.push_back({v, p});
+        if (detail::in_place(*v)) list.push_back({v, compiled_params(*v)});
     }
     if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80")) EXPECT_FALSE(list.empty());
     return list;
@@ -481,10 +486,7 @@ TEST(Runtime, StagedOutputsCountInTheSharedMemoryABlockNeeds) {
     int checked = 0;
     for (const detail::VariantEntry *v : detail::all_variants()) {
         if (!v->stage_out || !v->stage_w) continue;
-        Params p;
-        p.stride = std::max(v->stride, 1);
-        p.dilation = std::max(v->dil, 1);
-        p.padding = std::max(v->padding, 0);
+        const Params p = compiled_params(*v);
         const int64_t K = v->taps > 0 ? v->taps : 3, S = p.stride;
         // A compiled-in geometry stages its weights to K rounded up to whole steps, the step the least
         // m > 0 with m·dilation ≡ 0 (mod S) (worked out here, not with the library's helper); any
@@ -520,10 +522,7 @@ TEST(Runtime, StagedOutputsNeedAWholeChannelBlock) {
     int staged = 0, unstaged = 0;
     for (const detail::VariantEntry *v : detail::all_variants()) {
         if (v->device != Device::CUDA || v->autoscheduled) continue;
-        Params p;
-        p.stride = std::max(v->stride, 1);
-        p.dilation = std::max(v->dil, 1);
-        p.padding = std::max(v->padding, 0);
+        const Params p = compiled_params(*v);
         const int64_t K = v->taps > 0 ? v->taps : 3;
         alignas(16) static float buf[4];
         const ConstTensor x = contiguous(buf, 1, 4, 64);
