@@ -22,6 +22,15 @@
 // q + (p + padding − k_lo·dilation) / stride − j·dilation: unit steps in q, its one division by
 // (p, k_lo). So a schedule that gives a group of threads (or a vector) one phase and consecutive q
 // has every lane take the same taps and read consecutive x. The same sums either way.
+//
+// Closed form (the general family, schedules/schedule.h closed_form): no landing test at all. With
+// g = gcd(stride, dilation), step = stride / g and dx = dilation / g, phase p has landing taps iff g
+// divides t = p + padding, and they are k = k_p + m·step, m = 0, 1, ..., with k_p ≡ (t / g)·dx⁻¹
+// (mod step), the first; x's index is q + (t − k_p·dilation) / stride − m·dx. So each phase is a
+// plain correlation with ⌈K / step⌉ taps (2 where K = 2·stride), its weights wphase(m, co, ci, p) a
+// gather of w that a block of one phase can hold compactly. step and dx⁻¹ mod step are run-time
+// inputs (tap_step, tap_inverse: the runtime computes them, schedules/geometry.h; requirements below
+// check them), so K, stride, dilation and padding all stay run-time values.
 #include "Halide.h"
 #include "autoschedule.h"
 #include "schedule.h"
@@ -52,6 +61,7 @@ public:
     GeneratorParam<int> only{"only", 0};  // 1: taps, dil, fixed_padding, its stride, one group only (below)
     GeneratorParam<int> stage_out{"stage_out", 0};  // 1, 2: the output block through shared memory (schedules)
     GeneratorParam<int> co_first{"co_first", 0};    // 1: channel blocks first in the grid (schedules)
+    GeneratorParam<int> split_ci{"split_ci", 0};    // input channels per block (split-K; schedules); 0 = all
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -60,6 +70,8 @@ public:
     Input<int> padding{"padding"};
     Input<int> dilation{"dilation"};
     Input<int> groups{"groups"};
+    Input<int> tap_step_in{"tap_step"};        // stride / gcd(stride, dilation) (closed form only)
+    Input<int> tap_inverse_in{"tap_inverse"};  // (dilation / gcd)⁻¹ mod tap_step (closed form only)
     Output<Buffer<void, 3>> out{"out"};   // (l, co, b)       = PyTorch (B, C_out, L_out)
 
     void configure() {
@@ -132,6 +144,7 @@ public:
             throw CompileError("odd_dilation needs a compiled-in stride that is a power of two");
         }
         RDom r(0, taps_per_phase, 0, cin_g, 0, one_k_lo ? Expr(1) : min(tap_step, K), "r");  // j, ci in group, k_lo
+        Var ci_v("ci");
 
         // With one group, co % cout_g = co and the channel is r.y: written so that a schedule's
         // specialisation on groups == 1 sees the plain indices.
@@ -140,7 +153,35 @@ public:
         Expr ci = g * cin_g + r.y;
 
         Func conv("conv");
-        if (indexes_by_phase(family, fixed_stride)) {
+        Func wphase("wphase");
+        if (closed_form(family)) {
+            // The closed form (top of the file): phase p's taps k_p + m·step, none tested.
+            if (exact || fixed_stride > 0 || one_k_lo) {
+                throw CompileError("the closed form takes every geometry at run time (no only, stride or odd)");
+            }
+            const Expr step = tap_step_in, gcd = this->stride / step, dx = this->dilation / gcd;
+            add_requirement(step >= 1 && this->stride % step == 0 && this->dilation % gcd == 0 &&
+                                cast<int64_t>(dx % step) * tap_inverse_in % step == 1 % step,
+                            "tap_step", step, "and tap_inverse", tap_inverse_in, "do not fit stride",
+                            this->stride, "and dilation", this->dilation);
+            Expr tp = p + padding;  // >= 0
+            Expr k_p = cast<int>(cast<int64_t>(tp / gcd % step) * tap_inverse_in % step);
+            Expr lands = tp % gcd == 0 && k_p < K;
+            Expr base = (tp - min(k_p, K - 1) * dilation) / stride;  // exact where it lands
+            Expr taps_max = (K - 1) / step + 1;                      // ceil(K / step): any phase's most
+            RDom rc(0, taps_max, 0, cin_g, 0, 1, "r");               // m, ci in group, (one k_p)
+            rc.where(lands);
+            r = rc;
+            Var m("m");
+            wphase(m, co, ci_v, p) = wz(k_p + m * step, co, ci_v);   // zero past tap K - 1
+            Expr ci_c = g * cin_g + rc.y;
+            conv(q, p, co, b) = cast(acc_t, biasz(co));
+            conv(q, p, co, b) += cast(acc_t, wphase(rc.x, co_g, ci_c, p)) *
+                                 cast(acc_t, xz(q + base - rc.x * dx, ci_c, b));
+            // The phase as l % stride, clamped to what it is: Halide's bounds of a modulus by a
+            // run-time value over a range of l span that range, the clamp tells them [0, stride).
+            out(l, co, b) = cast(elem_type, conv(l / stride, clamp(l % stride, 0, stride - 1), co, b));
+        } else if (indexes_by_phase(family, fixed_stride)) {
             // conv(q, p, ...) is output position l = q·stride + p: t = q·stride + tp, and the
             // congruence and the division see tp only.
             Expr tp = p + padding;
@@ -205,9 +246,9 @@ public:
             set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem
             return;
         }
-        Stages s{out, conv, xz, wz, l, q, p, co, b, r, stride, groups, K, dilation, padding};
+        Stages s{out, conv, xz, wz, wphase, l, q, p, co, b, r, stride, groups, K, dilation, padding, tap_step_in};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
-                    fixed_stride, fixed_padding, exact, stage_out, co_first != 0};
+                    fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

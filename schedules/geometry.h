@@ -3,6 +3,7 @@
 // block stages in shared memory with them (runtime/src/registry.cpp).
 #pragma once
 
+#include <cstdint>
 #include <numeric>
 
 namespace convt1d {
@@ -15,5 +16,19 @@ namespace convt1d {
 inline int tap_step(int stride, int dilation) { return stride / std::gcd(stride, dilation); }
 // How far x's index moves per tap j of a step: tap_step·dilation / stride, exactly.
 inline int tap_x_step(int stride, int dilation) { return dilation / std::gcd(stride, dilation); }
+// The inverse of tap_x_step modulo tap_step (0 where the step is 1): phase p's first landing tap
+// solves k·dilation ≡ p + padding (mod stride), i.e. k ≡ ((p + padding) / gcd)·inverse (mod tap_step)
+// where gcd(stride, dilation) divides p + padding (no tap lands on the other phases). The closed-form
+// variants (family cuda_phase) take it, with tap_step, as run-time inputs that the runtime computes.
+inline int tap_inverse(int stride, int dilation) {
+    const int64_t m = tap_step(stride, dilation), a = tap_x_step(stride, dilation) % m;
+    if (m == 1) return 0;
+    int64_t r0 = m, r1 = a, t0 = 0, t1 = 1;  // extended Euclid: t1·a ≡ r1 (mod m)
+    while (r1 != 0) {
+        const int64_t q = r0 / r1, r2 = r0 - q * r1, t2 = t0 - q * t1;
+        r0 = r1, r1 = r2, t0 = t1, t1 = t2;
+    }
+    return int((t0 % m + m) % m);  // r0 = gcd(a, m) = 1
+}
 
 }  // namespace convt1d

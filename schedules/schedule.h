@@ -18,11 +18,13 @@ struct Stages {
                          // (q, p, co, b) for position q·stride + p, phase p < stride (indexes_by_phase)
     Halide::Func xz;     // (l, ci, b): x, zero outside its bounds
     Halide::Func wz;     // (k, co_g, ci): w, zero outside its bounds
+    Halide::Func wphase; // (m, co_g, ci, p): phase p's m-th landing tap of w (closed_form only)
     Halide::Var l, q, p, co, b;  // q, p: conv's first two dimensions where it is indexed by phase
     Halide::RDom r;      // r.x = tap j within the phase, r.y = input channel in the group, r.z = k_lo
                          // (one value where the generator computes the landing k_lo: odd_dilation)
     Halide::Expr stride, groups, K, dilation, padding;  // for the schedules' specialisations (stride as
                                                         // the math uses it: a constant where compiled in)
+    Halide::Expr tap_step;  // closed form: stride / gcd(stride, dilation), the step between a phase's taps
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant
@@ -63,6 +65,10 @@ struct Knobs {
     // while it is in L2, instead of positions innermost, where a tile's channel blocks are a row of
     // tiles apart and the output stream in between evicts its x.
     bool co_first;
+    // Input channels per block (cuda_phase): the reduction over input channels split across the grid
+    // in chunks of split_ci, each block's partial sums written out and added by the output's kernel
+    // (0: all input channels in one block).
+    int split_ci;
 };
 
 // Which indexing of the accumulator a schedule takes (generators/convt1d_generator.cpp): by phase,
@@ -75,9 +81,16 @@ inline bool indexes_by_phase(const std::string &family, int fixed_stride) {
     return family == "cpu" || fixed_stride > 0;
 }
 
+// The closed form (generators/convt1d_generator.cpp): by phase, each phase's landing taps computed
+// rather than tested, every geometry at run time. The general CUDA family (cuda_phase) and its CPU
+// twin (cpu_phase, which runs the same math in the CPU tests) take it.
+inline bool closed_form(const std::string &family) { return family == "cuda_phase" || family == "cpu_phase"; }
+
 void schedule_cpu(const Halide::Target &target, Stages &s, const Knobs &k);
 void schedule_cuda(const Halide::Target &target, Stages &s, const Knobs &k);
 void schedule_cuda_warp(const Halide::Target &target, Stages &s, const Knobs &k);
+void schedule_cuda_phase(const Halide::Target &target, Stages &s, const Knobs &k);
+void schedule_cpu_phase(const Halide::Target &target, Stages &s, const Knobs &k);
 
 inline void apply_schedule(const std::string &family, const Halide::Target &target, Stages &s,
                            const Knobs &k) {
@@ -87,8 +100,12 @@ inline void apply_schedule(const std::string &family, const Halide::Target &targ
         schedule_cuda(target, s, k);
     } else if (family == "cuda_warp") {
         schedule_cuda_warp(target, s, k);
+    } else if (family == "cuda_phase") {
+        schedule_cuda_phase(target, s, k);
+    } else if (family == "cpu_phase") {
+        schedule_cpu_phase(target, s, k);
     } else {
-        throw Halide::CompileError("unknown schedule family '" + family + "' (cpu, cuda, cuda_warp)");
+        throw Halide::CompileError("unknown schedule family '" + family + "' (cpu, cpu_phase, cuda, cuda_warp, cuda_phase)");
     }
 }
 

@@ -3,15 +3,20 @@
 # build/bench and build/tests/convt1d_tests: the whole build/ is over the 64 MiB carry limit),
 # run the tests on every variant, the CLI on every suite shape, compute-sanitizer on every CUDA
 # variant, and the Google Benchmark suite against cuDNN. Everything lands in $OUT.
-#   usage (device tool): bash scripts/gpu_suite.sh   [BENCH_FILTER=regex] [SANITIZE=0] [TESTS=0] [BENCH=0]
+#   usage (device tool): bash scripts/gpu_suite.sh   [BENCH_FILTER=regex] [TEST_FILTER=gtest filter]
+#                                                    [SANITIZE=0] [TESTS=0] [BENCH=0] [TUNE=0]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-suite-out}"
 mkdir -p "$OUT"
+# cuDNN on the GPU machine is PyTorch's copy
+if cudnn_lib=$(python3 -c 'import nvidia.cudnn, os; print(os.path.join(list(nvidia.cudnn.__path__)[0], "lib"))' 2>/dev/null); then
+  export LD_LIBRARY_PATH="$cudnn_lib:${LD_LIBRARY_PATH:-}"
+fi
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm,clocks.sm,temperature.gpu --format=csv | tee "$OUT/gpu.txt"
 if [ "${TESTS:-1}" = 1 ]; then
   echo "== tests"
-  ./build/tests/convt1d_tests > "$OUT/tests.log" 2>&1; echo "tests rc=$?"
+  ./build/tests/convt1d_tests --gtest_filter="${TEST_FILTER:-*}" > "$OUT/tests.log" 2>&1; echo "tests rc=$?"
   grep -E "^\[  (PASSED|FAILED|SKIPPED) |seed|variant  \]" "$OUT/tests.log" | head -40
 fi
 # One line per CUDA variant that the awk condition $1 selects among `convt1d variants`' rows: name,
@@ -71,9 +76,11 @@ if [ "${SANITIZE:-1}" = 1 ]; then
   rm -f "$OUT/memcheck.tmp"
 fi
 [ "${BENCH:-1}" = 1 ] || exit 0
-echo "== tune (the runtime's measured choice, cached in \$OUT/tuning.tsv)"
 export CONVT1D_TUNING_CACHE="$OUT/tuning.tsv"
-./build/convt1d tune 2>&1 | tee "$OUT/tune.txt"
+if [ "${TUNE:-1}" = 1 ]; then
+  echo "== tune (the runtime's measured choice, cached in \$OUT/tuning.tsv)"
+  ./build/convt1d tune 2>&1 | tee "$OUT/tune.txt"
+fi
 echo "== benchmark"
 ./build/bench/convt1d_bench_gpu --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$OUT/bench_gpu.json" \
   --benchmark_out_format=json --benchmark_counters_tabular=true 2>&1 | tee "$OUT/bench_gpu.txt" | \

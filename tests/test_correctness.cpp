@@ -44,9 +44,20 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         return computes_stride(pr.p.stride) && (!v->odd_dilation || pr.p.dilation % 2 == 1) &&
                computes_geometry(pr) && x_aligned(pr) && whole_channel_block(pr);
     };
-    int refused_stride = 0;
+    int refused_stride = 0, ran_chunks = 0;
     for (int i = 0; i < kCases; ++i) {
         Problem pr = random_problem(rng);
+        const bool chunks = v->split_ci > 0 && i % 5 == 1;
+        if (chunks) {
+            // A variant that splits the input channels over blocks (split_ci) draws one problem in five
+            // with them over two chunks and a tail, so that several chunks' partial sums are added
+            // (short rows and few output channels keep the float64 reference quick).
+            pr.p.groups = 1;
+            pr.C_in = 2 * v->split_ci + 1 + i % 7;
+            pr.C_out = std::min<int64_t>(pr.C_out, 33);
+            pr.L_in = std::min<int64_t>(pr.L_in, 40);
+            while (pr.L_out() < 1) pr.L_in += 8;
+        }
         if (v->only && i % 5 != 0) {
             pr.K = v->taps;
             pr.p.dilation = v->dil;
@@ -162,9 +173,13 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         ++ran;
         ran_per_group += per_group;
         ran_compiled_in += compiled_in;
+        ran_chunks += chunks;
     }
     if (!v->autoscheduled) {  // (which refuses the random problems: see below)
         EXPECT_GE(ran_per_group, kCases / 10) << "too few grouped problems ran once per group on " << name;
+    }
+    if (v->split_ci > 0) {
+        EXPECT_GE(ran_chunks, kCases / 6) << "too few problems over several input-channel chunks ran on " << name;
     }
     if (v->taps > 0 || v->padding >= 0) {
         EXPECT_GE(ran_compiled_in, kCases / 4) << "too few problems reached the compiled-in path of " << name;

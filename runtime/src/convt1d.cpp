@@ -1,6 +1,8 @@
 // The library's one call path: API → validate → choose the variant → Halide call.
 #include "internal.h"
 
+#include "geometry.h"
+
 #include "HalideRuntime.h"
 #include "HalideRuntimeCuda.h"
 
@@ -186,8 +188,10 @@ int call_variant(const VariantEntry &v, CallContext *ctx, void *cu_ctx, halide_b
             first_call = std::move(lock);
         }
     }
+    // the closed form's phase taps (schedules/geometry.h); the other variants ignore them
+    const int32_t step = tap_step(int(p.stride), int(p.dilation)), inverse = tap_inverse(int(p.stride), int(p.dilation));
     const int rc = v.fn(ctx, x, w, bias, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation),
-                        int32_t(p.groups), out);
+                        int32_t(p.groups), step, inverse, out);
     if (first_call.owns_lock()) {
         if (rc == 0) jit_first_calls().compiled.insert({v.fn, cu_ctx});
         setenv("HL_CUDA_JIT_MAX_REGISTERS", g_jit_cap_outside.c_str(), 1);

@@ -13,7 +13,7 @@ namespace convt1d::detail {
 // The signature every generated variant has (Halide AOT, -user_context).
 using PipelineFn = int (*)(void const *user_context, halide_buffer_t *x, halide_buffer_t *w,
                            halide_buffer_t *bias, int32_t stride, int32_t padding, int32_t dilation,
-                           int32_t groups, halide_buffer_t *out);
+                           int32_t groups, int32_t tap_step, int32_t tap_inverse, halide_buffer_t *out);
 
 struct VariantEntry {
     const char *name;
@@ -31,6 +31,9 @@ struct VariantEntry {
     int only;           // 1: computes K == taps, dilation == dil, padding, its stride (or 1), one group only
     int stage_out;      // 1: the block's outputs pass through shared memory (coalesced stores); 2: the
                         // same in one plane per phase, each padded by 32 / stride floats
+    int split_ci;       // cuda_phase: input channels per block (split-K; 0 = all)
+    const char *family; // the schedule family (schedules/schedule.h): cpu, cpu_phase, cuda, cuda_warp,
+                        // cuda_phase, auto
     PipelineFn fn;
 };
 

@@ -74,7 +74,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0, v.stage_out});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0, v.stage_out, v.split_ci, v.family});
         }
         return l;
     }();
@@ -95,9 +95,12 @@ const char *to_string(Device d) {
 int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p) {
     // the staged weights: reg_co channels × the taps k_lo + j·step reaches (K rounded up to whole
     // steps: the stride, or for a compiled-in geometry stride / gcd(stride, dilation)) × C_in/groups
-    const int64_t K = w.shape[2], step = v.only ? tap_step(p.stride, p.dilation) : p.stride;
-    const int64_t taps = (K + step - 1) / step * step;
-    const int64_t weights = v.stage_w ? int64_t(v.reg_co) * taps * (x.shape[1] / p.groups) * 4 : 0;
+    // (the closed form, cuda_phase: one phase's ⌈K / step⌉ taps × split_ci or C_in/groups channels)
+    const bool closed = std::string(v.family) == "cuda_phase";
+    const int64_t K = w.shape[2], step = v.only || closed ? tap_step(p.stride, p.dilation) : p.stride;
+    const int64_t taps = closed ? (K + step - 1) / step : (K + step - 1) / step * step;
+    const int64_t cin_g = x.shape[1] / p.groups, channels = closed && v.split_ci ? std::min<int64_t>(v.split_ci, cin_g) : cin_g;
+    const int64_t weights = v.stage_w ? int64_t(v.reg_co) * taps * channels * 4 : 0;
     // the staged outputs: the block's tile_l·reg_l positions × reg_co channels, by phase planes
     // padded by 32 / stride floats each (32 floats per channel)
     const int64_t positions = int64_t(v.tile_l) * v.reg_l + (v.stage_out == 2 ? 32 : 0);

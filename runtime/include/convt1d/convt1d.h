@@ -133,6 +133,13 @@ struct VariantInfo {
                     // consecutive positions (refused where they and the weights do not fit): 1 in
                     // position order, 2 in one plane per phase (a stride variant); it computes
                     // C_out >= reg_co only (its last channel block is shifted inwards), fewer refused
+    int split_ci = 0;    // cuda_phase: input channels per block (the reduction split over the grid, the
+                         // partial sums added by the output's kernel); 0 = all in one block
+    std::string family;  // schedule family: cpu, cpu_phase, cuda, cuda_warp, cuda_phase (the general
+                         // GPU family: every geometry at run time), auto
+
+    // Nothing of the layer's geometry (K, stride, dilation, padding) compiled in: the general path.
+    bool general() const { return taps == 0 && stride == 0 && padding < 0 && !only && !odd_dilation && !autoscheduled; }
 
     // Reads x in place (`only` without pad_x): x's rows on 16-byte boundaries, the row ends computed by
     // another variant.

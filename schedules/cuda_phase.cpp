@@ -1,0 +1,126 @@
+// CUDA schedule family "cuda_phase": the general GPU path. Every geometry (K, stride, dilation,
+// padding) is a run-time value; the math is the closed form (generators/convt1d_generator.cpp):
+// each phase p a plain correlation over its ⌈K / step⌉ landing taps, no tap tested.
+//
+// Two kernels (three with pad_x):
+//   1. planes(q, p, co, b[, u]): a block is one phase p, one batch row, reg_co·(tile_l/…) channels
+//      and tile_l·reg_l positions q of that phase (and with split_ci one chunk u of the input
+//      channels). Its threads accumulate reg_l consecutive positions × reg_co channels in registers
+//      over the chunk's input channels × the phase's taps. Every lane of every warp runs the same
+//      taps (one phase per block: no divergence, no landing test), reads consecutive x, and reads
+//      its reg_co weights of a tap as reg_co/4 broadcast 16-byte loads from the block's copy of
+//      the phase's weights in shared memory: reg_co × ⌈K / step⌉ × (split_ci or C_in) floats, the
+//      phase's taps only (K = 2·stride: 2 taps, where all K taps would be stride times more).
+//      Results go to phase planes (q innermost), written densely.
+//   2. out(l, co, b) = bias + Σ_u planes(l / stride, l % stride, co, b, u): the planes back in
+//      position order (coalesced stores), the chunks' partial sums added.
+// split_ci (split-K) bounds the staged weights for any C_in (dac_up1's 1,536 input channels × 2 taps
+// × 8 channels would be 96 KiB; chunks of 256 are 16 KiB) and multiplies the blocks of a small
+// grid; its cost is the partial planes' traffic, (C_in / split_ci) × the output's bytes twice.
+#include "cuda_common.h"
+
+namespace convt1d {
+
+using namespace Halide;
+using namespace cuda;
+
+void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k) {
+    // ---- search space (powers of two; schedules/variants.cmake picks the points) -------------
+    const int tile_l = k.tile_l;      // threads per block, along the phase's positions q (32..1024)
+    const int reg_l = k.reg_l;        // consecutive positions q per thread (1..8)
+    const int reg_co = k.reg_co;      // output channels per thread, in registers (4..32)
+    const int unroll = k.unroll_ci;   // input channels unrolled: independent x loads in flight
+    const int chunk = k.split_ci;     // input channels per block (0: all)
+    const int out_threads = 256;      // kernel 2's threads along l
+    if (tile_l < 32 || tile_l > 1024 || reg_co < kVec || reg_co % kVec != 0 || reg_l < 1 || unroll < 1) {
+        throw CompileError("cuda_phase schedule: tile_l 32..1024, reg_co a multiple of 4, reg_l and unroll_ci >= 1");
+    }
+    if (!k.stage_w || !k.ungrouped || k.only || k.stride || k.padding >= 0 || k.taps || k.stage_out) {
+        throw CompileError("cuda_phase schedule: staged weights, one group, no compiled-in geometry, no stage_out");
+    }
+
+    Var lb("lb"), tl("tl"), qb("qb"), tq("tq"), rq("rq"), cb("cb"), cr("cr"), pb("pb"), u("u");
+    RVar m = s.r.x, rci = s.r.y, rz = s.r.z, ro("ro"), ri("ri"), cio("cio"), cii("cii");
+
+    // ---- kernel 2: the output in position order, the chunks added -------------------------------
+    s.out.compute_root()
+        .split(s.l, lb, tl, out_threads, TailStrategy::GuardWithIf)
+        .gpu_blocks(lb, s.co, s.b)
+        .gpu_threads(tl);
+
+    // ---- kernel 1: the phase planes -------------------------------------------------------------
+    // acc: the thread's accumulators (registers); planes: the kernel's output in global memory.
+    Func acc = s.conv, planes;
+    if (chunk > 0) {
+        s.conv.update().split(rci, cio, cii, chunk, TailStrategy::GuardWithIf);
+        acc = s.conv.update().rfactor(cio, u);  // acc(q, p, co, b, u): chunk u's partial sums
+        rci = cii;
+        planes = acc.in(s.conv);
+        // the merge, bias + Σ_u, per thread of kernel 2: one value. (Halide's bounds of its update
+        // spanned every phase, [0, stride), and allocated it in global memory, each thread computing
+        // stride values; the extents stated keep it one register.)
+        s.conv.compute_at(s.out, tl)
+            .bound_extent(s.q, 1)
+            .bound_extent(s.p, 1)
+            .bound_extent(s.co, 1)
+            .bound_extent(s.b, 1);
+    } else {
+        planes = s.conv.in(s.out);
+    }
+    planes.compute_root()
+        .split(s.q, qb, tq, tile_l * reg_l, TailStrategy::GuardWithIf)
+        .split(tq, tq, rq, reg_l, TailStrategy::GuardWithIf)
+        .split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf);
+    planes.fuse(s.p, s.b, pb);
+    if (k.co_first) {
+        planes.reorder(cr, rq, tq, cb, qb, pb).gpu_blocks(cb, qb, pb);
+    } else {
+        planes.reorder(cr, rq, tq, qb, cb, pb).gpu_blocks(qb, cb, pb);
+    }
+    const Var block = k.co_first ? cb : qb;  // the innermost block loop: where per-block stages go
+    planes.gpu_threads(tq).unroll(rq).unroll(cr);
+
+    // ---- reg_l × reg_co accumulators per thread ------------------------------------------------
+    // Budget (per input channel and tap, per warp): reg_l scalar x loads + reg_co/4 broadcast
+    // 16-byte shared loads for reg_l·reg_co FMA instructions.
+    acc.compute_at(planes, tq)
+        .store_in(MemoryType::Register)
+        .bound_extent(s.q, reg_l)
+        .bound_extent(s.co, reg_co)
+        .bound_extent(s.p, 1)
+        .bound_extent(s.b, 1)
+        .fold_storage(s.p, 1)
+        .fold_storage(s.b, 1);
+    if (chunk > 0) acc.bound_extent(u, 1).fold_storage(u, 1);
+    acc.unroll(s.q).unroll(s.co);
+    acc.update()
+        .split(rci, ro, ri, unroll, TailStrategy::GuardWithIf)
+        .reorder(s.co, s.q, ri, m, ro, rz)
+        .unroll(s.co)
+        .unroll(s.q)
+        .unroll(ri)
+        .vectorize(s.co, kVec);
+    acc.vectorize(s.co, kVec);
+    // One group: plain channel indices (the runtime runs grouped problems once per group).
+    acc.update().specialize(s.groups == 1);
+    acc.update().specialize_fail("this variant computes groups == 1 only");
+
+    // ---- the phase's weights of the block in shared memory ------------------------------------
+    // wphase(m, co, ci, p): reg_co channels innermost (16-byte loads), the taps loop outside, the
+    // threads over (channel, input channel), the fused index split by the constant reg_co.
+    Var t("t"), ti("ti");
+    const std::vector<Var> wa = s.wphase.args();  // m, co, ci, p
+    s.wphase.compute_at(planes, block)
+        .store_in(MemoryType::GPUShared)
+        .bound_storage(wa[1], reg_co)
+        .bound_extent(wa[1], reg_co)
+        .reorder_storage(wa[1], wa[0], wa[2], wa[3])
+        .reorder(wa[1], wa[2], wa[0], wa[3])
+        .fuse(wa[1], wa[2], t)
+        .split(t, t, ti, tile_l, TailStrategy::GuardWithIf)
+        .gpu_threads(ti);
+
+    if (k.pad_x) pad_x(s, k);
+}
+
+}  // namespace convt1d
