@@ -31,6 +31,8 @@ int usage() {
                  "                   [--bias] [--device auto|cpu|cuda] [--variant NAME [--per-group]] [--reps N]\n"
                  "                   [--samples N]\n"
                  "       convt1d tune [--shape NAME]   measure the variants on the suite's GPU shapes\n"
+                 "       convt1d rank [--shape NAME] [--device cpu|cuda] [problem flags as for run]\n"
+                 "                   the cost model's ranking of the plans (what an untuned call runs)\n"
                  "       convt1d variants\n"
                  "       convt1d shapes [--file PATH]\n");
     return 2;
@@ -129,8 +131,9 @@ int cmd_tune(const std::map<std::string, std::string> &a, const std::string &fil
     return failed ? 1 : 0;
 }
 
-int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const std::string &file) {
-    // The default: a kb79-like problem scaled to finish in seconds on a 2-core CPU.
+// The problem the flags describe: --shape NAME from the suite, else the default (a kb79-like problem
+// scaled to finish in seconds on a 2-core CPU), each size or parameter flag replacing its value.
+bool problem_from_flags(const std::map<std::string, std::string> &a, const std::string &file, tools::Shape *out) {
     tools::Shape s;
     s.name = "default";
     s.B = 4, s.C_in = 32, s.C_out = 64, s.K = 3, s.L_in = 16384;
@@ -140,7 +143,7 @@ int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const s
         const tools::Shape *f = tools::find_shape(shapes, a.at("shape"));
         if (!f) {
             std::fprintf(stderr, "convt1d: no shape '%s' in %s\n", a.at("shape").c_str(), file.c_str());
-            return 2;
+            return false;
         }
         s = *f;
     }
@@ -150,6 +153,39 @@ int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const s
     num("batch", s.B), num("cin", s.C_in), num("cout", s.C_out), num("kernel", s.K), num("length", s.L_in);
     num("stride", s.p.stride), num("padding", s.p.padding), num("output-padding", s.p.output_padding);
     num("dilation", s.p.dilation), num("groups", s.p.groups);
+    *out = s;
+    return true;
+}
+
+// The cost model's ranking of the plans for a problem (shapes only; nothing runs).
+int cmd_rank(const std::map<std::string, std::string> &a, const std::string &file) {
+    tools::Shape s;
+    if (!problem_from_flags(a, file, &s)) return 2;
+    const std::string dev = a.count("device") ? a.at("device") : "cuda";
+    const Device d = dev == "cpu" ? Device::CPU : Device::CUDA;
+    if (s.p.groups < 1 || s.C_out % s.p.groups != 0 || s.C_in % s.p.groups != 0) {
+        std::fprintf(stderr, "convt1d: channels must be divisible by groups = %lld\n", (long long)s.p.groups);
+        return 2;
+    }
+    // shapes only: views with no data behind them
+    const float *none = nullptr;
+    const ConstTensor x = contiguous(none, s.B, s.C_in, s.L_in), w = contiguous(none, s.C_in, s.C_out / s.p.groups, s.K);
+    const std::vector<RankedPlan> ranked = rank_plans(x, w, s.p, d);
+    std::printf("%s on %s: %zu plans, the cost model's estimate (the first is the untuned choice)\n", s.name.c_str(),
+                to_string(d), ranked.size());
+    for (size_t i = 0; i < ranked.size() && i < 12; ++i) {
+        std::printf("%2zu %10.4f ms  %s\n", i + 1, ranked[i].estimated_ms,
+                    plan_text(ranked[i].variant, ranked[i].per_group).c_str());
+    }
+    return 0;
+}
+
+int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const std::string &file) {
+    tools::Shape s;
+    if (!problem_from_flags(a, file, &s)) return 2;
+    auto num = [&](const char *k, int64_t &v) {
+        if (a.count(k)) v = std::stoll(a.at(k));
+    };
     int64_t reps = 10, samples = 4096;
     num("reps", reps), num("samples", samples);
 
@@ -291,6 +327,7 @@ int main(int argc, char **argv) {
         if (cmd == "shapes") return cmd_shapes(file);
         if (cmd == "run") return cmd_run(a, with_bias, file);
         if (cmd == "tune") return cmd_tune(a, file);
+        if (cmd == "rank") return cmd_rank(a, file);
     } catch (const std::exception &e) {
         std::fprintf(stderr, "convt1d: %s\n", e.what());
         return 2;

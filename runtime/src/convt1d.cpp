@@ -319,17 +319,16 @@ Status invoke(const char *api, const Plan &plan, const ConstTensor &x, const Con
     return Status::success();
 }
 
-// Times every plan that can run the problem on the caller's device buffers (every variant once
-// over all groups, and with groups > 1 once per group: a warm-up, then the median of 3 synchronised
-// calls) and returns the fastest; the output holds a correct result after every call, so the
-// caller's data is never left half-written.
+// Times the first `candidates` plans the cost model ranks for the problem on the caller's device
+// buffers (a warm-up, then the median of 3 synchronised calls) and returns the fastest; the output
+// holds a correct result after every call, so the caller's data is never left half-written.
 Plan autotune(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out, const Params &p,
-              void *stream, double *best_ms) {
+              void *stream, int candidates, double *best_ms) {
     Plan best;
-    for (const VariantEntry *v : all_variants()) {
-        for (const bool per_group : {false, true}) {
-            const Plan plan{v, per_group};
-            if ((per_group && p.groups == 1) || !can_run(plan, x, w, p, Device::CUDA, nullptr)) continue;
+    std::vector<Plan> ranked = ranked_plans(x, w, p, Device::CUDA);
+    if (int(ranked.size()) > candidates) ranked.resize(size_t(std::max(candidates, 1)));
+    for (const Plan &plan : ranked) {
+        {
             auto once = [&] {
                 return invoke("autotune", plan, x, w, bias, out, p, Device::CUDA, true, stream).ok &&
                        synchronize(stream).ok;
@@ -383,7 +382,7 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
         how = c.reason;
         if (how != "tuned" && device_pointers && opt.autotune) {
             double ms = 0;
-            if (const Plan t = autotune(x, w, bias, out, p, opt.cuda_stream, &ms); t.v) {
+            if (const Plan t = autotune(x, w, bias, out, p, opt.cuda_stream, opt.tune_candidates, &ms); t.v) {
                 record_tuning(tuning_key(x, w, p, device), plan_name(t), ms);
                 plan = t;
                 how = "tuned";

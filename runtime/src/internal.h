@@ -32,6 +32,7 @@ struct VariantEntry {
     int stage_out;      // 1: the block's outputs pass through shared memory (coalesced stores); 2: the
                         // same in one plane per phase, each padded by 32 / stride floats
     int split_ci;       // cuda_phase: input channels per block (split-K; 0 = all)
+    int unroll_ci;      // input channels unrolled in the inner loop
     const char *family; // the schedule family (schedules/schedule.h): cpu, cpu_phase, cuda, cuda_warp,
                         // cuda_phase, auto
     PipelineFn fn;
@@ -92,8 +93,18 @@ bool can_run(const Plan &plan, const ConstTensor &x, const ConstTensor &w, const
 std::pair<int64_t, int64_t> interior(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w,
                                      const Tensor &out, const Params &p);
 
-// The variant that computes the ends of the rows for an in-place variant: the heuristic's choice
-// among the others that can run the problem (nullptr: none).
+// The cost model (model.cpp): a variant's or a plan's estimated time on a problem, in seconds, from
+// the problem's figures and the variant's knobs. The untuned choice is the plan it ranks first; the
+// tuner measures the first few.
+double model_seconds(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p);
+double model_seconds(const Plan &plan, const ConstTensor &x, const ConstTensor &w, const Params &p);
+// Every plan that can run the problem on device d (every variant once over all groups, and with
+// groups > 1 once per group; not the autoscheduled reference), fastest first by the model.
+std::vector<Plan> ranked_plans(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
+                               bool allow_in_place = true);
+
+// The variant that computes the ends of the rows for an in-place variant: the model's first among
+// the others that can run the problem (nullptr: none).
 const VariantEntry *edge_variant(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d);
 
 // Every variant of the generated table, in list order.

@@ -169,54 +169,38 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
     return true;
 }
 
-namespace {
-
-// Heuristic, until a measurement says otherwise. On CUDA, the traits of the measured winners of
-// every large shape of the suite (bench/results/, H100): a compiled-in fast path that matches the
-// problem (filter length or padding, with its dilation: kb74 3.61 ms against 4.11 generic, kb79
-// 2.27 against 2.66, wide 3.37 against 3.76), above all a variant compiled for the whole geometry
-// (`only`: kb74 3.04 against 3.62, kb64 14.1 against 15.8; in place, without the zero-extension
-// pass: 2.63 and 12.3), the outputs staged in shared memory (kb79 2.98 against 1.07 on one block,
-// stride4 1.01 against 0.63, wide 1.89 against 1.75 with 4 channels), the closed-form landing k_lo
-// for an odd dilation at a compiled-in stride (wide 3.76 against 4.77, stride4 1.33 against 1.85), a
-// compiled-in stride (warps of one phase), staged weights, and a reg_l × 8 register block that the
-// output channels fill (the 32-channel blocks measured 1.5x slower on kb74). Ties go to the
-// earlier entry of schedules/variants.cmake. On the CPU, the CPU variant.
-const detail::VariantEntry *heuristic(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
-                                      bool allow_in_place = true) {
-    const int64_t C_out = w.shape[1] * p.groups, K = w.shape[2];
-    const detail::VariantEntry *best = nullptr;
-    double best_score = -1;
-    for (const detail::VariantEntry &v : detail::kVariantTable) {
-        if (!detail::can_run(v, x, w, p, d, nullptr) || v.autoscheduled) continue;  // measured choice only
-        if (!allow_in_place && detail::in_place(v)) continue;
-        double score = 0;
-        if (d == Device::CUDA) {
-            const int64_t blocks = (C_out + v.reg_co - 1) / v.reg_co;
-            const double fill = double(C_out) / double(blocks * v.reg_co);  // useful fraction of the FMAs
-            const bool one_group = p.groups == 1;
-            const bool taps_path = v.taps > 0 && one_group && p.stride == 1 && K == v.taps && p.dilation == v.dil;
-            const bool padding_path =
-                v.padding >= 0 && one_group && p.padding == v.padding && p.dilation == std::max(v.dil, 1);
-            score = fill * (taps_path || padding_path ? 1.3 : 1.0) * (v.only ? 1.1 : 1.0) *
-                    (detail::in_place(v) ? 1.05 : 1.0) * (v.stage_out ? 1.1 : 1.0) * (v.odd_dilation ? 1.2 : 1.0) *
-                    (v.stride > 1 ? 1.5 : 1.0) * (v.stage_w ? 1.5 : 1.0) * (v.reg_l >= 4 ? 1.3 : 1.0) *
-                    (v.reg_co == 8 ? 1.2 : 1.0) -
-                    (v.tile_l == 128 ? 0.0 : 0.01);
-        }
-        if (score > best_score) {
-            best = &v;
-            best_score = score;
+std::vector<detail::Plan> detail::ranked_plans(const ConstTensor &x, const ConstTensor &w, const Params &p,
+                                               Device d, bool allow_in_place) {
+    std::vector<std::pair<double, Plan>> scored;
+    for (const VariantEntry &v : kVariantTable) {
+        if (v.autoscheduled || (!allow_in_place && in_place(v))) continue;  // (a measured choice only)
+        for (const bool per_group : {false, true}) {
+            const Plan plan{&v, per_group};
+            if ((per_group && p.groups == 1) || !can_run(plan, x, w, p, d, nullptr)) continue;
+            scored.push_back({model_seconds(plan, x, w, p), plan});
         }
     }
-    return best;
+    // ties go to the earlier entry of schedules/variants.cmake
+    std::stable_sort(scored.begin(), scored.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    std::vector<Plan> out;
+    for (const auto &s : scored) out.push_back(s.second);
+    return out;
 }
-
-}  // namespace
 
 const detail::VariantEntry *detail::edge_variant(const ConstTensor &x, const ConstTensor &w, const Params &p,
                                                  Device d) {
-    return heuristic(x, w, p, d, /*allow_in_place=*/false);
+    for (const Plan &plan : ranked_plans(x, w, p, d, /*allow_in_place=*/false)) {
+        if (!plan.per_group) return plan.v;
+    }
+    return nullptr;
+}
+
+std::vector<RankedPlan> rank_plans(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d) {
+    std::vector<RankedPlan> out;
+    for (const detail::Plan &plan : detail::ranked_plans(x, w, p, d)) {
+        out.push_back({plan.v->name, plan.per_group, 1e3 * detail::model_seconds(plan, x, w, p)});
+    }
+    return out;
 }
 
 Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d) {
@@ -224,18 +208,12 @@ Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &
         const detail::Plan plan = detail::parse_plan(tuned);
         return {plan.v->name, "tuned", plan.per_group};
     }
-    // A few wide groups: once per group with the one-group loop nests (a thread's or a vector's
-    // channels share their x loads), rather than the grouped loop nest, which loads x per channel.
-    // The thresholds: a group fills a block of 8 channels, and at most 16 calls. Measured: grouped
-    // (H100) 3.98 -> 0.745 ms; on the 2-core CPU grouped_cpu 4.66 -> 2.92 ms, 4 groups at stride 2
-    // 3.51 -> 3.14, 2, 8 and 16 groups of 8-32 channels level (within 3 %), depthwise (outside the
-    // rule) 0.95 -> 1.32 ms.
-    if (p.groups > 1 && p.groups <= 16 && w.shape[1] >= 8) {
-        const detail::GroupSlice s = detail::group_shapes(x, w, p);
-        if (const detail::VariantEntry *v = heuristic(s.x, s.w, s.p, d)) return {v->name, "heuristic", true};
-    }
-    const detail::VariantEntry *v = heuristic(x, w, p, d);
-    return v ? Choice{v->name, "heuristic", false} : Choice{};
+    // The model's first (runtime/src/model.cpp): over all groups, or once per group where that
+    // ranks first (a few wide groups: each group's problem runs the one-group loop nests, whose
+    // channels share their x loads, at the price of a call per group).
+    const std::vector<detail::Plan> ranked = detail::ranked_plans(x, w, p, d);
+    if (ranked.empty()) return Choice{};
+    return {ranked.front().v->name, "heuristic", ranked.front().per_group};
 }
 
 }  // namespace convt1d

@@ -59,12 +59,14 @@ struct Options {
     Device device = Device::Auto;  // Auto: CUDA when a device is present, else CPU
     std::string variant;           // empty: the runtime chooses; else a name from variants()
     void *cuda_stream = nullptr;   // CUstream for conv_transpose1d_device (nullptr: legacy stream)
-    // conv_transpose1d_device on a problem the tuning cache does not know: time every variant that
-    // can run it on the caller's buffers (a warm-up and 3 timed calls each), run the fastest, and
-    // remember it in the cache (file: $CONVT1D_TUNING_CACHE, default ~/.cache/convt1d/tuning.tsv).
-    // The first call of a shape then takes longer, as with cuDNN's benchmark mode; later calls and
-    // later processes reuse the choice. false: the cached choice if any, else the heuristic.
+    // conv_transpose1d_device on a problem the tuning cache does not know: time the tune_candidates
+    // plans the cost model ranks first (rank_plans) on the caller's buffers (a warm-up and 3 timed
+    // calls each), run the fastest, and remember it in the cache (file: $CONVT1D_TUNING_CACHE,
+    // default ~/.cache/convt1d/tuning.tsv). The first call of a shape then takes longer, as with
+    // cuDNN's benchmark mode; later calls and later processes reuse the choice. false: the cached
+    // choice if any, else the model's first.
     bool autotune = true;
+    int tune_candidates = 4;  // how many of the model's first plans a first call measures (>= 1)
     // With groups > 1: run `variant` once per group, each group an independent convolution of
     // C_in/groups to C_out/groups channels on its slices of x, w, bias and out (so a variant that
     // computes groups == 1 only can run it). Applies to a named variant; the runtime's own choice
@@ -162,6 +164,15 @@ struct Choice {
 // The path of the tuning cache file this process uses.
 std::string tuning_cache_path();
 Choice choose_variant(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d);
+// The untuned choice's cost model: every plan that can run the problem on device d with its
+// estimated time, fastest first (the heuristic takes the first; a first device-pointer call measures
+// the first Options::tune_candidates). Shapes only: no data is read.
+struct RankedPlan {
+    std::string variant;
+    bool per_group = false;
+    double estimated_ms = 0;
+};
+std::vector<RankedPlan> rank_plans(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d);
 
 // Device memory owned by the caller, for conv_transpose1d_device (RAII: freed on destruction).
 // Works through libcuda loaded at run time; every method reports failure through a Status.

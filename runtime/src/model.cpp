@@ -1,0 +1,156 @@
+// The untuned choice: a cost model of each variant on the problem, built from the problem's own
+// figures (multiply-adds, bytes, taps per phase, input channels, blocks) and the variant's knobs
+// (register block, loads per multiply-add, staging, passes, launches) — no factor fitted to a
+// benchmark's winners. It ranks; the tuner measures the few it ranks highest (runtime/src/convt1d.cpp).
+//
+// Time = max(arithmetic, memory) + launches, where
+//   arithmetic = executed multiply-adds ÷ the FMA rate × issue slots per FMA instruction ÷ grid fill:
+//     executed = useful × the block's rounding (channels to reg_co, positions to whole blocks, taps
+//       to whole steps; a position-indexed kernel at stride > 1 steps every lane through every tap
+//       residue, the phases of its lanes diverging);
+//     issue slots per FMA = 1 + (x loads and their index and boundary work + weight loads + loop
+//       work) ÷ (reg_l · reg_co), or the L1 wavefronts of those loads × 4 ÷ (reg_l · reg_co) where
+//       more (L1 serves one wavefront a clock while four FMA warp instructions issue);
+//     grid fill = blocks ÷ (whole waves × the blocks an SM holds: threads, registers);
+//   memory = bytes moved ÷ the copy rate: x (three times with pad_x: read, written padded, read),
+//     w, out, and the general family's phase planes (written and read once per input-channel chunk);
+//   launches = kernels × a launch's cost.
+#include "internal.h"
+
+#include "geometry.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace convt1d::detail {
+namespace {
+
+// The GPU's figures (Hopper: the H100 and H200 of bench/results/): FP32 FMA rate, copy rate, SMs,
+// and what one kernel launch costs beside the work (Halide's CUDA runtime, back to back).
+constexpr double kFmaPerSecond = 33.5e12;  // 67 TFLOP/s
+constexpr double kCopyBytesPerSecond = 3.0e12;
+constexpr int kSMs = 132;
+constexpr double kLaunchSeconds = 4e-6;
+// An SM's limits: threads, registers, and shared memory beside the L1.
+constexpr int kThreadsPerSM = 2048;
+constexpr int kRegistersPerSM = 65536;
+constexpr int64_t kSharedPerSM = 228 * 1024;
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+struct Figures {
+    int64_t B, C_in, C_out, K, L_in, L_out, cin_g, cout_g;
+    Params p;
+};
+
+double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &x, const ConstTensor &w) {
+    const int64_t S = f.p.stride, d = f.p.dilation;
+    const bool phase = std::string(v.family) == "cuda_phase";
+    const bool warp = std::string(v.family) == "cuda_warp";
+    const bool in_place_v = in_place(v);
+    // ---- multiply-adds executed --------------------------------------------------------------
+    const double useful = double(f.B) * f.C_out * f.cin_g * f.K * f.L_in;
+    const int64_t step = (v.only || phase) ? tap_step(int(S), int(d)) : S;
+    double taps = double(ceil_div(f.K, step) * step) / f.K;  // K to whole steps
+    if (!phase && v.stride == 0 && S > 1) {
+        // by position: a warp's lanes are in different phases, every lane steps through each tap
+        // residue (min(S, K) of them, ceil(K / S) taps each) for the K / S that land on it
+        taps = double(std::min(S, f.K) * ceil_div(f.K, S)) * S / f.K;
+    }
+    const double channels = double(ceil_div(f.cout_g, v.reg_co) * v.reg_co) / f.cout_g;
+    const int64_t positions = phase ? ceil_div(f.L_out, S) : f.L_out;  // per phase for cuda_phase
+    const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);
+    const double fill_l = double(ceil_div(positions, tile) * tile) / positions;
+    const double executed = useful * taps * channels * fill_l;
+
+    // ---- issue slots per FMA instruction -------------------------------------------------------
+    const double F = double(v.reg_l) * v.reg_co;  // multiply-adds per thread per (input channel, tap)
+    const bool taps_unrolled = v.only || (v.taps > 0 && f.K == v.taps && S == 1 && d == v.dil && f.p.groups == 1);
+    const double taps_per_phase = double(ceil_div(f.K, step));
+    double x_loads = v.reg_l;  // per (input channel, tap): one per position
+    if (taps_unrolled) {
+        // a window of x per input channel serves every tap: reg_l + (K − 1)·dilation values
+        const double window = double(v.reg_l) / std::max<int64_t>(v.stride, 1) + (taps_per_phase - 1) * d;
+        x_loads = (v.only ? std::ceil(window / 4) : window) / taps_per_phase;  // only: 16-byte vectors
+    }
+    const bool bounds_free = v.pad_x || v.only;  // zero-extended or in-place x: no boundary select
+    double x_instr = x_loads * (bounds_free ? 1.5 : 4.0);  // load + address (+ clamp, compare, select)
+    if (f.p.groups > 1) {
+        // the grouped loop nest: each channel's own x (its group's) and a division for its group
+        x_loads *= v.reg_co;
+        x_instr = x_loads * 4.0 + v.reg_co;
+    }
+    const double w_instr = v.stage_w ? v.reg_co / 4.0 : v.reg_co;  // 16-byte shared loads, or scalar global
+    const double loop_instr = 2.0 / std::max(v.unroll_ci, 1);
+    const double issue = 1 + (x_instr + w_instr + loop_instr) / F;
+    // L1 wavefronts a warp's loads take per (input channel, tap): lanes reg_l positions apart touch
+    // reg_l lines per load (one-warp blocks stripe positions over the lanes: one); broadcast weights
+    // one per load
+    const double x_wavefronts = x_loads * (warp ? 1 : std::max(v.reg_l, 1));
+    const double l1 = 4 * (x_wavefronts + w_instr) / F;
+    // ---- grid fill ---------------------------------------------------------------------------
+    const int threads = warp ? 32 : std::max(v.tile_l, 32);
+    const int regs = std::max(v.max_regs, 32);
+    int64_t blocks = ceil_div(positions, tile) * ceil_div(f.C_out, v.reg_co) * f.B * (phase ? S : 1);
+    int64_t chunks = 1;
+    if (phase && v.split_ci > 0) chunks = ceil_div(f.cin_g, v.split_ci);  // one launch each
+    const int64_t shared = std::max<int64_t>(shared_bytes(v, x, w, f.p), 1);
+    const int64_t per_sm = std::max<int64_t>(
+        1, std::min({int64_t(kThreadsPerSM / threads), int64_t(kRegistersPerSM / (regs * threads)),
+                     kSharedPerSM / shared, int64_t(32)}));
+    const int64_t slots = kSMs * per_sm;
+    const double fill = double(blocks) / double(ceil_div(blocks, slots) * slots);
+    const double arithmetic = executed / kFmaPerSecond * std::max(issue, l1) / fill;
+
+    // ---- bytes and launches ------------------------------------------------------------------
+    const double xb = 4.0 * f.B * f.C_in * f.L_in, wb = 4.0 * f.C_in * f.cout_g * f.K, ob = 4.0 * f.B * f.C_out * f.L_out;
+    double bytes = xb * (v.pad_x ? 3 : 1) + wb + ob;
+    int kernels = 1 + (v.pad_x ? 1 : 0);
+    if (phase) {
+        bytes += 2 * ob * chunks;  // planes written, then read by the output's kernel
+        kernels += int(chunks);    // a launch per chunk, and the output's
+    } else if (!(v.stage_w && v.stride > 0) && !warp) {
+        bytes += 2 * wb;  // the transposed weights
+        ++kernels;
+    }
+    if (in_place_v) kernels += 4;  // the row ends: two more calls
+    const double memory = bytes / kCopyBytesPerSecond;
+    return std::max(arithmetic, memory) + kernels * kLaunchSeconds;
+}
+
+double cpu_seconds(const VariantEntry &v, const Figures &f) {
+    // The CPU families run the same multiply-adds; the position-indexed one (cpu) vectorises
+    // along phases of strides 1, 2 and 4 only and takes any other stride one position at a time
+    // (8 lanes idle of 8), the closed form (cpu_phase) any stride in vectors, plus a pass that puts
+    // its phase planes back in position order.
+    // A vector of x serves the tile's 4 channels in one group; grouped, each channel loads its own.
+    const double useful = double(f.B) * f.C_out * f.cin_g * f.K * f.L_in;
+    const int64_t S = f.p.stride;
+    const bool phase = std::string(v.family) == "cpu_phase";
+    const double lanes_idle = (!phase && S != 1 && S != 2 && S != 4) ? 8.0 : 1.0;
+    const double loads_per_fma = f.p.groups == 1 ? 0.25 : 1.0;
+    const double ob = 4.0 * f.B * f.C_out * f.L_out;
+    // the 2-core development machine's order: FMA rate, copy rate, a call's fixed cost (thread pool)
+    constexpr double kCpuFmaPerSecond = 50e9, kCpuBytesPerSecond = 10e9, kCpuCallSeconds = 10e-6;
+    return useful * lanes_idle * (1 + loads_per_fma) / kCpuFmaPerSecond + (phase ? 2 * ob : 0) / kCpuBytesPerSecond +
+           kCpuCallSeconds;
+}
+
+}  // namespace
+
+double model_seconds(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p) {
+    Figures f{x.shape[0], x.shape[1], w.shape[1] * p.groups, w.shape[2], x.shape[2], 0, x.shape[1] / p.groups,
+              w.shape[1], p};
+    f.L_out = (f.L_in - 1) * p.stride - 2 * p.padding + p.dilation * (f.K - 1) + p.output_padding + 1;
+    if (f.L_out < 1 || f.L_in < 1 || f.C_out < 1 || f.cin_g < 1) return 0;
+    return v.device == Device::CUDA ? cuda_seconds(v, f, x, w) : cpu_seconds(v, f);
+}
+
+double model_seconds(const Plan &plan, const ConstTensor &x, const ConstTensor &w, const Params &p) {
+    if (!plan.per_group || p.groups == 1) return model_seconds(*plan.v, x, w, p);
+    const GroupSlice s = group_shapes(x, w, p);
+    return double(p.groups) * model_seconds(*plan.v, s.x, s.w, s.p);
+}
+
+}  // namespace convt1d::detail
