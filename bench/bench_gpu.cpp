@@ -149,6 +149,9 @@ Views views(Problem &pr, int i) {
             {pr.out[i]->f(), {s.B, s.C_out, s.L_out()}, {s.C_out * s.L_out(), s.L_out(), 1}}};
 }
 
+// The plan the runtime's own choice last ran (variant, "/per_group" when it split), for its label.
+std::string g_runtime_plan;
+
 Call halide_call(const std::string &variant, bool per_group = false) {
     return [variant, per_group](Problem &pr, int i) -> std::string {
         Options o;
@@ -156,7 +159,9 @@ Call halide_call(const std::string &variant, bool per_group = false) {
         o.variant = variant;  // empty: the runtime's own choice
         o.per_group = per_group;
         const Views v = views(pr, i);
-        const Status st = conv_transpose1d_device(v.x, v.w, nullptr, v.out, pr.s.p, o);
+        RunInfo info;
+        const Status st = conv_transpose1d_device(v.x, v.w, nullptr, v.out, pr.s.p, o, &info);
+        if (st.ok && variant.empty()) g_runtime_plan = info.variant + (info.per_group ? "/per_group" : "");
         return st.ok ? "" : st.message;
     };
 }
@@ -301,6 +306,12 @@ int main(int argc, char **argv) {
     benchmark::AddCustomContext("cudnn_version", std::to_string(cudnnGetVersion()));
     benchmark::AddCustomContext("convt1d_version", version());
     benchmark::AddCustomContext("halide_version", halide_version());
+    // the variants with no geometry compiled in (K, stride, dilation, padding): the general path
+    std::string general;
+    for (const VariantInfo &v : variants()) {
+        if (v.device == Device::CUDA && v.general()) general += (general.empty() ? "" : ",") + v.name;
+    }
+    benchmark::AddCustomContext("general_variants", general);
     std::printf("device %s: copy %.0f GB/s (1 GiB D2D, read + write), FP32 FMA peak %.0f GFLOP/s, cuDNN %zu\n",
                 m.name.c_str(), m.copy_GBps, m.peak_GFLOPs, cudnnGetVersion());
 
@@ -332,7 +343,13 @@ int main(int argc, char **argv) {
                     kFp32Tolerance);
             }
         }
-        reg("halide_runtime", [](Problem &) { return halide_call(""); }, kFp32Tolerance);
+        // the runtime's own choice, labelled with the plan it ran
+        register_contender(s.name, "halide_runtime", [lazy](benchmark::State &st) {
+            Problem &pr = lazy();
+            g_runtime_plan.clear();
+            run_contender(st, pr, m, halide_call(""), kFp32Tolerance);
+            st.SetLabel(g_runtime_plan);
+        });
         auto cudnn = [name = s.name](const std::string &who, cudnnMathType_t math) {
             return [who, math, name](Problem &pr) -> Call {
                 auto &c = cudnns[name + who];

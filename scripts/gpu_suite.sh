@@ -4,7 +4,7 @@
 # run the tests on every variant, the CLI on every suite shape, compute-sanitizer on every CUDA
 # variant, and the Google Benchmark suite against cuDNN. Everything lands in $OUT.
 #   usage (device tool): bash scripts/gpu_suite.sh   [BENCH_FILTER=regex] [TEST_FILTER=gtest filter]
-#                                                    [SANITIZE=0] [TESTS=0] [BENCH=0] [TUNE=0]
+#                                                    [SANITIZE=0] [TESTS=0] [BENCH=0] [TUNE=0] [TORCH=0]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-suite-out}"
@@ -80,6 +80,10 @@ export CONVT1D_TUNING_CACHE="$OUT/tuning.tsv"
 if [ "${TUNE:-1}" = 1 ]; then
   echo "== tune (the runtime's measured choice, cached in \$OUT/tuning.tsv)"
   ./build/convt1d tune 2>&1 | tee "$OUT/tune.txt"
+fi
+if [ "${TORCH:-1}" = 1 ]; then
+  echo "== PyTorch's F.conv_transpose1d on the same shapes (fp32, TF32 off)"
+  python3 scripts/torch_bench.py --out "$OUT/torch.json" 2>&1 | tee "$OUT/torch.txt"
 fi
 echo "== benchmark"
 ./build/bench/convt1d_bench_gpu --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$OUT/bench_gpu.json" \

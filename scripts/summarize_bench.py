@@ -3,7 +3,8 @@
 bench/results/<device>-<date>.json, one PNG bar chart per shape, and (with --readme) the README's
 results table, which is generated from the summaries and never typed.
 
-usage: summarize_bench.py BENCH.json [--out bench/results] [--readme README.md]
+usage: summarize_bench.py BENCH.json [--torch TORCH.json] [--out bench/results] [--readme README.md]
+(TORCH.json: scripts/torch_bench.py's PyTorch figures of the same run, merged in as "torch_fp32")
 """
 import argparse
 import datetime
@@ -32,6 +33,8 @@ def summarize(bench_json):
         "source": os.path.basename(bench_json),
         "shapes": {},
     }
+    # the variants with no K, stride, dilation or padding compiled in (bench_gpu.cpp's context)
+    general = set(filter(None, str(ctx.get("general_variants", "")).split(",")))
     for b in data["benchmarks"]:
         m = re.match(r"convt1d/([^/]+)/([^/]+)/", b["name"])
         if not m:
@@ -47,10 +50,17 @@ def summarize(bench_json):
                 k[:-3]: round(b[k], 2) for k in ("host_us", "back_to_back_us", "validate_us", "choose_us") if k in b}
             continue
         entry["ms"][who] = round(b["ms"], 5)
+        if who == "halide_runtime" and b.get("label"):
+            entry["runtime_variant"] = b["label"]
         entry["rel_error"][who] = b["rel_error"]
         entry["floor_ms"] = round(b["floor_ms"], 5)
         entry.setdefault("GBps", {})[who] = round(b["GBps"], 1)
         entry.setdefault("GFLOPs", {})[who] = round(b["GFLOPs"], 1)
+    for entry in summary["shapes"].values():  # the fastest general variant (once, or per group)
+        gen = {k: v for k, v in entry["ms"].items() if k in general or k.replace("_per_group", "") in general}
+        if gen:
+            entry["general_variant"] = min(gen, key=gen.get)
+            entry["ms"]["general"] = gen[entry["general_variant"]]
     return summary
 
 
@@ -91,8 +101,9 @@ def table(summaries):
                     f"copy {s['copy_GBps']:.0f} GB/s, FP32 FMA peak {s['fp32_peak_GFLOPs'] / 1000:.1f} TFLOP/s"
                     + ("" if gpu else " (CPU figures assumed, see bench/bench_cpu.cpp)") + "\n")
         if gpu:
-            rows.append("| shape | floor | cuDNN fp32 | cuDNN TF32 | Halide (runtime's choice) | best Halide variant | best vs cuDNN fp32 |")
-            rows.append("|---|---|---|---|---|---|---|")
+            rows.append("| shape | floor | cuDNN fp32 | cuDNN TF32 | Halide (runtime's choice) | runtime vs cuDNN fp32 "
+                        "| general (nothing compiled in) | general vs cuDNN fp32 | best Halide variant |")
+            rows.append("|---|---|---|---|---|---|---|---|---|")
         else:
             rows.append("| shape | floor | oneDNN | Halide CPU | Halide vs oneDNN |")
             rows.append("|---|---|---|---|---|")
@@ -102,9 +113,11 @@ def table(summaries):
             if gpu:
                 hal = {k: v for k, v in ms.items() if k.startswith("cuda_")}
                 best = min(hal, key=hal.get) if hal else None
-                ratio = f"{ms['cudnn_fp32'] / hal[best]:.2f}×" if best and "cudnn_fp32" in ms else "—"
-                rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('cudnn_fp32')} | {f('cudnn_tf32')} | "
-                            f"{f('halide_runtime')} | {f(best) if best else '—'} ({best}) | {ratio} |")
+                vs = lambda k: f"{ms['cudnn_fp32'] / ms[k]:.2f}×" if k in ms and "cudnn_fp32" in ms else "—"
+                rt = f"{f('halide_runtime')}" + (f" ({e['runtime_variant']})" if e.get("runtime_variant") else "")
+                gen = f"{f('general')} ({e['general_variant']})" if "general" in ms else "—"
+                rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('cudnn_fp32')} | {f('cudnn_tf32')} | {rt} | "
+                            f"{vs('halide_runtime')} | {gen} | {vs('general')} | {f(best) if best else '—'} ({best}) |")
             else:
                 ratio = f"{ms['onednn'] / ms['cpu_avx2']:.2f}×" if "onednn" in ms and "cpu_avx2" in ms else "—"
                 rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('onednn')} | {f('cpu_avx2')} | {ratio} |")
@@ -126,10 +139,20 @@ def main():
     ap.add_argument("bench_json", nargs="*")
     ap.add_argument("--out", default="bench/results")
     ap.add_argument("--readme")
+    ap.add_argument("--torch", help="scripts/torch_bench.py output of the same run")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     for bj in a.bench_json:
         s = summarize(bj)
+        if a.torch:
+            t = json.load(open(a.torch))
+            s["torch_version"] = t["torch"]
+            for name, te in t["shapes"].items():
+                if name in s["shapes"]:
+                    s["shapes"][name]["ms"]["torch_fp32"] = te["ms"]
+                    s["shapes"][name]["rel_error"]["torch_fp32"] = te["rel_error"]
+                    if "back_to_back_us" in te:
+                        s["shapes"][name].setdefault("host_us", {})["torch_fp32"] = {"back_to_back": te["back_to_back_us"]}
         stem = f"{slug(s['device'])}-{s['date']}"
         json.dump(s, open(os.path.join(a.out, stem + ".json"), "w"), indent=1)
         print("wrote", os.path.join(a.out, stem + ".json"), plot(s, a.out, stem))
