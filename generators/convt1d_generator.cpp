@@ -179,8 +179,10 @@ public:
             conv(q, p, co, b) += cast(acc_t, wphase(rc.x, co_g, ci_c, p)) *
                                  cast(acc_t, xz(q + base - rc.x * dx, ci_c, b));
             // The phase as l % stride, clamped to what it is: Halide's bounds of a modulus by a
-            // run-time value over a range of l span that range, the clamp tells them [0, stride).
-            out(l, co, b) = cast(elem_type, conv(l / stride, clamp(l % stride, 0, stride - 1), co, b));
+            // run-time value span [0, stride), which the clamp narrows to the phases the output has
+            // (a stride of 2^31 - 1 over 9 outputs: 9 phase planes, not 2^31).
+            const Expr phases = min(stride, out.dim(0).extent());
+            out(l, co, b) = cast(elem_type, conv(l / stride, clamp(l % stride, 0, phases - 1), co, b));
         } else if (indexes_by_phase(family, fixed_stride)) {
             // conv(q, p, ...) is output position l = q·stride + p: t = q·stride + tp, and the
             // congruence and the division see tp only.

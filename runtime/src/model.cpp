@@ -120,20 +120,24 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
 }
 
 double cpu_seconds(const VariantEntry &v, const Figures &f) {
-    // The CPU families run the same multiply-adds; the position-indexed one (cpu) vectorises
-    // along phases of strides 1, 2 and 4 only and takes any other stride one position at a time
-    // (8 lanes idle of 8), the closed form (cpu_phase) any stride in vectors, plus a pass that puts
-    // its phase planes back in position order.
+    // The CPU families: the tested form (cpu) vectorises along phases of strides 1, 2 and 4 only
+    // and takes any other stride one position at a time (8 lanes idle of 8), and steps each phase
+    // through every tap residue, testing which land (as the GPU's position-indexed kernels); the
+    // closed form (cpu_phase) runs each phase's landing taps alone, any stride in vectors, plus a
+    // pass that puts its phase planes back in position order.
     // A vector of x serves the tile's 4 channels in one group; grouped, each channel loads its own.
     const double useful = double(f.B) * f.C_out * f.cin_g * f.K * f.L_in;
     const int64_t S = f.p.stride;
     const bool phase = std::string(v.family) == "cpu_phase";
     const double lanes_idle = (!phase && S != 1 && S != 2 && S != 4) ? 8.0 : 1.0;
+    const int64_t step = phase ? tap_step(int(S), int(f.p.dilation)) : S;
+    const double taps = phase || S == 1 ? double(ceil_div(f.K, step) * step) / f.K
+                                        : double(std::min(S, f.K) * ceil_div(f.K, S)) * S / f.K;
     const double loads_per_fma = f.p.groups == 1 ? 0.25 : 1.0;
     const double ob = 4.0 * f.B * f.C_out * f.L_out;
     // the 2-core development machine's order: FMA rate, copy rate, a call's fixed cost (thread pool)
     constexpr double kCpuFmaPerSecond = 50e9, kCpuBytesPerSecond = 10e9, kCpuCallSeconds = 10e-6;
-    return useful * lanes_idle * (1 + loads_per_fma) / kCpuFmaPerSecond + (phase ? 2 * ob : 0) / kCpuBytesPerSecond +
+    return useful * taps * lanes_idle * (1 + loads_per_fma) / kCpuFmaPerSecond + (phase ? 2 * ob : 0) / kCpuBytesPerSecond +
            kCpuCallSeconds;
 }
 
