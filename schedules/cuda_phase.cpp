@@ -24,10 +24,15 @@ namespace convt1d {
 using namespace Halide;
 using namespace cuda;
 
-void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k) {
+void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     // ---- search space (powers of two; schedules/variants.cmake picks the points) -------------
+    // warp (family cuda_phase_warp): one warp per block, its tile of 32·reg_l positions striped
+    // over the lanes (lane i: positions i, i + 32, ...), so that each x load of the warp is 32
+    // consecutive floats, one L1 wavefront; in the thread form a thread's reg_l consecutive
+    // positions put the lanes reg_l floats apart, reg_l wavefronts a load. tile_l / 32 tiles are
+    // computed in turn by a block, its weights staged once for them.
     const int tile_l = k.tile_l;      // threads per block, along the phase's positions q (32..1024)
-    const int reg_l = k.reg_l;        // consecutive positions q per thread (1..8)
+    const int reg_l = k.reg_l;        // positions q per thread (1..8): consecutive, or 32 apart (warp)
     const int reg_co = k.reg_co;      // output channels per thread, in registers (4..32)
     const int unroll = k.unroll_ci;   // input channels unrolled: independent x loads in flight
     const int chunk = k.split_ci;     // input channels per block (0: all)
@@ -39,7 +44,7 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k) {
         throw CompileError("cuda_phase schedule: staged weights, one group, no compiled-in geometry, no stage_out");
     }
 
-    Var lb("lb"), tl("tl"), qb("qb"), tq("tq"), rq("rq"), cb("cb"), cr("cr"), pb("pb"), u("u");
+    Var lb("lb"), tl("tl"), qb("qb"), tq("tq"), rq("rq"), cb("cb"), cr("cr"), pb("pb"), u("u"), lt("lt");
     RVar m = s.r.x, rci = s.r.y, rz = s.r.z, ro("ro"), ri("ri"), cio("cio"), cii("cii");
 
     // ---- kernel 2: the output in position order, the chunks added -------------------------------
@@ -67,39 +72,58 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k) {
     } else {
         planes = s.conv.in(s.out);
     }
-    planes.compute_root()
-        .split(s.q, qb, tq, tile_l * reg_l, TailStrategy::GuardWithIf)
-        .split(tq, tq, rq, reg_l, TailStrategy::GuardWithIf)
-        .split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf);
-    planes.fuse(s.p, s.b, pb);
-    if (k.co_first) {
-        planes.reorder(cr, rq, tq, cb, qb, pb).gpu_blocks(cb, qb, pb);
+    // (the chunks u, where split, a serial loop of launches: fused into the grid, the accumulators'
+    // index kept a run-time term and LLVM left them in local memory, 128-256 bytes of stack)
+    planes.compute_root().split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf).fuse(s.p, s.b, pb);
+    const Var thread = warp ? lt : tq;  // the loop the accumulators are computed at
+    if (warp) {
+        planes.split(s.q, qb, tq, tile_l * reg_l, TailStrategy::GuardWithIf)
+            .split(tq, lt, tq, 32 * reg_l, TailStrategy::GuardWithIf)
+            .split(tq, rq, tq, 32, TailStrategy::GuardWithIf);
     } else {
-        planes.reorder(cr, rq, tq, qb, cb, pb).gpu_blocks(qb, cb, pb);
+        planes.split(s.q, qb, tq, tile_l * reg_l, TailStrategy::GuardWithIf)
+            .split(tq, tq, rq, reg_l, TailStrategy::GuardWithIf);
+    }
+    const Var lane_or_thread = tq, inner_q = rq;
+    if (k.co_first) {
+        planes.reorder(warp ? std::vector<VarOrRVar>{cr, rq, tq, lt, cb, qb, pb} : std::vector<VarOrRVar>{cr, rq, tq, cb, qb, pb})
+            .gpu_blocks(cb, qb, pb);
+    } else {
+        planes.reorder(warp ? std::vector<VarOrRVar>{cr, rq, tq, lt, qb, cb, pb} : std::vector<VarOrRVar>{cr, rq, tq, qb, cb, pb})
+            .gpu_blocks(qb, cb, pb);
     }
     const Var block = k.co_first ? cb : qb;  // the innermost block loop: where per-block stages go
-    planes.gpu_threads(tq).unroll(rq).unroll(cr);
+    if (warp) {
+        planes.gpu_lanes(lane_or_thread);
+    } else {
+        planes.gpu_threads(lane_or_thread);
+    }
+    planes.unroll(inner_q).unroll(cr);
 
     // ---- reg_l × reg_co accumulators per thread ------------------------------------------------
     // Budget (per input channel and tap, per warp): reg_l scalar x loads + reg_co/4 broadcast
     // 16-byte shared loads for reg_l·reg_co FMA instructions.
-    acc.compute_at(planes, tq)
+    acc.compute_at(planes, thread)
         .store_in(MemoryType::Register)
-        .bound_extent(s.q, reg_l)
+        .bound_extent(s.q, warp ? 32 * reg_l : reg_l)
         .bound_extent(s.co, reg_co)
         .bound_extent(s.p, 1)
         .bound_extent(s.b, 1)
         .fold_storage(s.p, 1)
         .fold_storage(s.b, 1);
     if (chunk > 0) acc.bound_extent(u, 1).fold_storage(u, 1);
-    acc.unroll(s.q).unroll(s.co);
-    acc.update()
-        .split(rci, ro, ri, unroll, TailStrategy::GuardWithIf)
-        .reorder(s.co, s.q, ri, m, ro, rz)
-        .unroll(s.co)
-        .unroll(s.q)
-        .unroll(ri)
-        .vectorize(s.co, kVec);
+    acc.update().split(rci, ro, ri, unroll, TailStrategy::GuardWithIf);
+    if (warp) {
+        // (the lane loop outermost in each stage: inside the unrolled loops, Halide closes and
+        // reopens it around every channel vector with a barrier; schedules/cuda_warp.cpp)
+        Var lane("lane"), lo("lo");
+        acc.split(s.q, lo, lane, 32).reorder(s.co, lo, lane).gpu_lanes(lane).unroll(lo).unroll(s.co);
+        acc.update().split(s.q, lo, lane, 32).reorder(s.co, lo, ri, m, ro, rz, lane).gpu_lanes(lane).unroll(lo);
+    } else {
+        acc.unroll(s.q).unroll(s.co);
+        acc.update().reorder(s.co, s.q, ri, m, ro, rz).unroll(s.q);
+    }
+    acc.update().unroll(s.co).unroll(ri).vectorize(s.co, kVec);
     acc.vectorize(s.co, kVec);
     // One group: plain channel indices (the runtime runs grouped problems once per group).
     acc.update().specialize(s.groups == 1);
@@ -117,8 +141,12 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k) {
         .reorder_storage(wa[1], wa[0], wa[2], wa[3])
         .reorder(wa[1], wa[2], wa[0], wa[3])
         .fuse(wa[1], wa[2], t)
-        .split(t, t, ti, tile_l, TailStrategy::GuardWithIf)
-        .gpu_threads(ti);
+        .split(t, t, ti, warp ? 32 : tile_l, TailStrategy::GuardWithIf);
+    if (warp) {
+        s.wphase.gpu_lanes(ti);
+    } else {
+        s.wphase.gpu_threads(ti);
+    }
 
     if (k.pad_x) pad_x(s, k);
 }

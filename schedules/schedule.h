@@ -84,12 +84,15 @@ inline bool indexes_by_phase(const std::string &family, int fixed_stride) {
 // The closed form (generators/convt1d_generator.cpp): by phase, each phase's landing taps computed
 // rather than tested, every geometry at run time. The general CUDA family (cuda_phase) and its CPU
 // twin (cpu_phase, which runs the same math in the CPU tests) take it.
-inline bool closed_form(const std::string &family) { return family == "cuda_phase" || family == "cpu_phase"; }
+inline bool closed_form(const std::string &family) {
+    return family == "cuda_phase" || family == "cuda_phase_warp" || family == "cpu_phase";
+}
 
 void schedule_cpu(const Halide::Target &target, Stages &s, const Knobs &k);
 void schedule_cuda(const Halide::Target &target, Stages &s, const Knobs &k);
 void schedule_cuda_warp(const Halide::Target &target, Stages &s, const Knobs &k);
-void schedule_cuda_phase(const Halide::Target &target, Stages &s, const Knobs &k);
+// warp: one-warp blocks, the tile's positions striped over the lanes (schedules/cuda_phase.cpp)
+void schedule_cuda_phase(const Halide::Target &target, Stages &s, const Knobs &k, bool warp);
 void schedule_cpu_phase(const Halide::Target &target, Stages &s, const Knobs &k);
 
 inline void apply_schedule(const std::string &family, const Halide::Target &target, Stages &s,
@@ -100,12 +103,12 @@ inline void apply_schedule(const std::string &family, const Halide::Target &targ
         schedule_cuda(target, s, k);
     } else if (family == "cuda_warp") {
         schedule_cuda_warp(target, s, k);
-    } else if (family == "cuda_phase") {
-        schedule_cuda_phase(target, s, k);
+    } else if (family == "cuda_phase" || family == "cuda_phase_warp") {
+        schedule_cuda_phase(target, s, k, family == "cuda_phase_warp");
     } else if (family == "cpu_phase") {
         schedule_cpu_phase(target, s, k);
     } else {
-        throw Halide::CompileError("unknown schedule family '" + family + "' (cpu, cpu_phase, cuda, cuda_warp, cuda_phase)");
+        throw Halide::CompileError("unknown schedule family '" + family + "' (cpu, cpu_phase, cuda, cuda_warp, cuda_phase, cuda_phase_warp)");
     }
 }
 

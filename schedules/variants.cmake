@@ -155,6 +155,10 @@ set(CONVT1D_VARIANTS
     "cuda_phase_l128_r4_c8_p_u4_cf        cuda_phase 128  4     8      1         1       1     4         0    0   96   0   -   0   0   0  1  0"
     "cuda_phase_l128_r1_c32_p_u4          cuda_phase 128  1     32     1         1       1     4         0    0   96   0   -   0   0   0  0  0"
     "cuda_phase_l128_r4_c8_u4             cuda_phase 128  4     8      1         1       0     4         0    0   96   0   -   0   0   0  0  0"
+    "cuda_phase_warp_l64_r4_c8_p_u4_k256_cf  cuda_phase_warp 64 4 8   1         1       1     4         0    0   128  0   -   0   0   0  1  256"
+    "cuda_phase_warp_l128_r4_c8_p_u4_k256_cf cuda_phase_warp 128 4 8  1         1       1     4         0    0   128  0   -   0   0   0  1  256"
+    "cuda_phase_warp_l64_r4_c8_u4_k256_cf    cuda_phase_warp 64 4 8   1         1       0     4         0    0   128  0   -   0   0   0  1  256"
+    "cuda_phase_warp_l64_r4_c8_p_u4_cf       cuda_phase_warp 64 4 8   1         1       1     4         0    0   128  0   -   0   0   0  1  0"
     "cpu_phase                           cpu_phase 16     1     4      0         0       0     1         0    0   0    0   -   0   0   0  0  0"
     "cuda_anderson2021                   auto      0      0     0      0         0       0     1         0    0   0    0   -   0   0   0  0  0"
 )

@@ -46,8 +46,9 @@ struct Figures {
 
 double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &x, const ConstTensor &w) {
     const int64_t S = f.p.stride, d = f.p.dilation;
-    const bool phase = std::string(v.family) == "cuda_phase";
-    const bool warp = std::string(v.family) == "cuda_warp";
+    const std::string family = v.family;
+    const bool phase = family == "cuda_phase" || family == "cuda_phase_warp";
+    const bool warp = family == "cuda_warp" || family == "cuda_phase_warp";  // one-warp blocks, lanes striped
     const bool in_place_v = in_place(v);
     // ---- multiply-adds executed --------------------------------------------------------------
     const double useful = double(f.B) * f.C_out * f.cin_g * f.K * f.L_in;
@@ -60,7 +61,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     }
     const double channels = double(ceil_div(f.cout_g, v.reg_co) * v.reg_co) / f.cout_g;
     const int64_t positions = phase ? ceil_div(f.L_out, S) : f.L_out;  // per phase for cuda_phase
-    const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);
+    const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);  // a block's positions
     const double fill_l = double(ceil_div(positions, tile) * tile) / positions;
     const double executed = useful * taps * channels * fill_l;
 
@@ -91,8 +92,9 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     const double l1 = 4 * (x_wavefronts + w_instr) / F;
     // ---- grid fill ---------------------------------------------------------------------------
     const int threads = warp ? 32 : std::max(v.tile_l, 32);
+    const int64_t block_tile = warp ? int64_t(32) * std::max(v.reg_l, 1) * std::max(v.tile_l / 32, 1) : tile;
     const int regs = std::max(v.max_regs, 32);
-    int64_t blocks = ceil_div(positions, tile) * ceil_div(f.C_out, v.reg_co) * f.B * (phase ? S : 1);
+    int64_t blocks = ceil_div(positions, block_tile) * ceil_div(f.C_out, v.reg_co) * f.B * (phase ? std::min(S, f.L_out) : 1);
     int64_t chunks = 1;
     if (phase && v.split_ci > 0) chunks = ceil_div(f.cin_g, v.split_ci);  // one launch each
     const int64_t shared = std::max<int64_t>(shared_bytes(v, x, w, f.p), 1);

@@ -96,7 +96,7 @@ int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const 
     // the staged weights: reg_co channels × the taps k_lo + j·step reaches (K rounded up to whole
     // steps: the stride, or for a compiled-in geometry stride / gcd(stride, dilation)) × C_in/groups
     // (the closed form, cuda_phase: one phase's ⌈K / step⌉ taps × split_ci or C_in/groups channels)
-    const bool closed = std::string(v.family) == "cuda_phase";
+    const bool closed = std::string(v.family).rfind("cuda_phase", 0) == 0;  // cuda_phase, cuda_phase_warp
     const int64_t K = w.shape[2], step = v.only || closed ? tap_step(p.stride, p.dilation) : p.stride;
     const int64_t taps = closed ? (K + step - 1) / step : (K + step - 1) / step * step;
     const int64_t cin_g = x.shape[1] / p.groups, channels = closed && v.split_ci ? std::min<int64_t>(v.split_ci, cin_g) : cin_g;
