@@ -4,7 +4,7 @@
 // before it is timed; one that disagrees is reported as wrong and not timed.
 //
 // Timing: CUDA events around each call on device-resident data, 3 warm-up calls, the median of
-// the timed calls, inputs and outputs rotated over several buffer sets when one set would fit in
+// the timed calls (about 300 ms of them, 10 to 300), inputs and outputs rotated over several buffer sets when one set would fit in
 // the 50 MB L2.
 //
 // Host overhead (launch-bound shapes, the `host_` contenders): what a call costs the CPU, apart from
@@ -118,8 +118,14 @@ void run_contender(benchmark::State &state, Problem &pr, const Machine &m, const
         cudaEvent_t e0, e1;
         cudaEventCreate(&e0), cudaEventCreate(&e1);
         for (int i = 0; i < 3; ++i) call(pr, i % pr.sets);
-        const double est_ms = pr.s.useful_flops() / 10e12 * 1e3 + 0.01;  // ~10 TFLOP/s guess
-        const int reps = std::max(20, std::min(300, int(300.0 / est_ms)));
+        // about 300 ms of timed calls, 10 to 300 of them, from one timed call's length
+        cudaEventRecord(e0);
+        call(pr, 0);
+        cudaEventRecord(e1);
+        cudaEventSynchronize(e1);
+        float est_ms = 1;
+        cudaEventElapsedTime(&est_ms, e0, e1);
+        const int reps = std::max(10, std::min(300, int(300.0 / std::max(est_ms, 1e-3f))));
         std::vector<double> ms;
         for (int r = 0; r < reps; ++r) {
             cudaEventRecord(e0);
