@@ -61,14 +61,21 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         acc = s.conv.update().rfactor(cio, u);  // acc(q, p, co, b, u): chunk u's partial sums
         rci = cii;
         planes = acc.in(s.conv);
-        // the merge, bias + Σ_u, per thread of kernel 2: one value. (Halide's bounds of its update
-        // spanned every phase, [0, stride), and allocated it in global memory, each thread computing
-        // stride values; the extents stated keep it one register.)
-        s.conv.compute_at(s.out, tl)
-            .bound_extent(s.q, 1)
-            .bound_extent(s.p, 1)
-            .bound_extent(s.co, 1)
-            .bound_extent(s.b, 1);
+        // The merge, bias + Σ_u, as kernels of its own over the phase planes (the bias, then the
+        // chunks added): computed per thread of the output's kernel, Halide realised its update
+        // over the phases [0, stride) from the update's global bounds, not the thread's one phase
+        // (stmt: the phase's region [0, 0], the planes read at phase 0), and stating the extent
+        // read the wrong phase (memcheck on the H200). Its cost: the output's bytes 3 times more.
+        // (Its phases a serial loop in each block: fused into the grid with the batch, Halide 21's loop
+        // partitioning failed on the update's predicate.)
+        Var mq("mq"), mt("mt");
+        s.conv.compute_root();
+        for (Stage st : {Stage(s.conv), s.conv.update()}) {
+            st.split(s.q, mq, mt, out_threads, TailStrategy::RoundUp)
+                .reorder(mt, s.p, mq, s.co, s.b)
+                .gpu_blocks(mq, s.co, s.b)
+                .gpu_threads(mt);
+        }
     } else {
         planes = s.conv.in(s.out);
     }

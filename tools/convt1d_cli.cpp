@@ -173,7 +173,7 @@ int cmd_rank(const std::map<std::string, std::string> &a, const std::string &fil
     const std::vector<RankedPlan> ranked = rank_plans(x, w, s.p, d);
     std::printf("%s on %s: %zu plans, the cost model's estimate (the first is the untuned choice)\n", s.name.c_str(),
                 to_string(d), ranked.size());
-    for (size_t i = 0; i < ranked.size() && i < 12; ++i) {
+    for (size_t i = 0; i < ranked.size() && i < (a.count("all") ? ranked.size() : size_t(12)); ++i) {
         std::printf("%2zu %10.4f ms  %s\n", i + 1, ranked[i].estimated_ms,
                     plan_text(ranked[i].variant, ranked[i].per_group).c_str());
     }
