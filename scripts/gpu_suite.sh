@@ -4,7 +4,8 @@
 # run the tests on every variant, the CLI on every suite shape, compute-sanitizer on every CUDA
 # variant, and the Google Benchmark suite against cuDNN. Everything lands in $OUT.
 #   usage (device tool): bash scripts/gpu_suite.sh   [BENCH_FILTER=regex] [TEST_FILTER=gtest filter]
-#                                                    [SANITIZE=0] [TESTS=0] [BENCH=0] [TUNE=0] [TORCH=0]
+#                                                    [SANITIZE=0] [SANITIZE_MATCH=awk regex on variant names]
+#                                                    [TESTS=0] [BENCH=0] [TUNE=0] [TORCH=0]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-suite-out}"
@@ -37,7 +38,7 @@ if [ "${SANITIZE:-1}" = 1 ]; then
   # (--per-group) on the variants that compute one group only (column 6 "1-only"); length 999, or
   # 2500 in place (rows of a multiple of 4 floats, long enough for a middle of whole 512-position
   # blocks beside the ends another variant computes)
-  variant_problems '$2=="cuda"' 3 5 2 2500 999 |
+  variant_problems '$2=="cuda" && $1 ~ /'"${SANITIZE_MATCH:-.}"'/' 3 5 2 2500 999 |
   while read -r v s grp dil k pad op len; do
     for g in 1 3; do
       pg=""
@@ -50,7 +51,7 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     done
   done | tee "$OUT/memcheck.txt"
   echo "== compute-sanitizer (memcheck) on the compiled-in taps of every variant that has them (stride 1, or an only variant's own: their path)"
-  ./build/convt1d variants | awk '$2=="cuda" && $10 ~ /^K=/{split($10, f, /[=,]/); print $1, f[2], f[4], (f[5]=="padding" ? f[6] : 2), ($NF=="any" ? 1 : $NF), ($7=="in-place" ? 2500 : 999)}' |
+  ./build/convt1d variants | awk '$2=="cuda" && $1 ~ /'"${SANITIZE_MATCH:-.}"'/ && $10 ~ /^K=/{split($10, f, /[=,]/); print $1, f[2], f[4], (f[5]=="padding" ? f[6] : 2), ($NF=="any" ? 1 : $NF), ($7=="in-place" ? 2500 : 999)}' |
   while read -r v k d pad s len; do
     compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 17 --cout 69 \
       --kernel "$k" --length "$len" --stride "$s" --padding "$pad" --dilation "$d" --bias --device cuda --variant "$v" --reps 1 \
@@ -58,7 +59,7 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     echo "$v K=$k dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
   echo "== compute-sanitizer (memcheck) on the compiled-in padding of every variant that has one"
-  ./build/convt1d variants | awk '$2=="cuda" && $10 ~ /^padding=/{split($10, f, /[=,]/); print $1, f[2], f[4], $NF}' |
+  ./build/convt1d variants | awk '$2=="cuda" && $1 ~ /'"${SANITIZE_MATCH:-.}"'/ && $10 ~ /^padding=/{split($10, f, /[=,]/); print $1, f[2], f[4], $NF}' |
   while read -r v pad d s; do
     compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 17 --cout 69 \
       --kernel 3 --length 999 --stride "$s" --padding "$pad" --dilation "$d" --bias --device cuda --variant "$v" \
@@ -66,7 +67,7 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     echo "$v stride=$s padding=$pad dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
   echo "== compute-sanitizer (racecheck) on the variants that stage weights or outputs in shared memory"
-  variant_problems '$2=="cuda" && ($8=="shared" || $9!="direct")' 2 3 1 2048 300 |
+  variant_problems '$2=="cuda" && $1 ~ /'"${SANITIZE_MATCH:-.}"'/ && ($8=="shared" || $9!="direct")' 2 3 1 2048 300 |
   while read -r v s _groups dil k pad _output_padding len; do
     compute-sanitizer --tool racecheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 16 --cout 40 \
       --kernel "$k" --length "$len" --stride "$s" --padding "$pad" --dilation "$dil" --device cuda --variant "$v" --reps 1 \
