@@ -109,9 +109,14 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     const double xb = 4.0 * f.B * f.C_in * f.L_in, wb = 4.0 * f.C_in * f.cout_g * f.K, ob = 4.0 * f.B * f.C_out * f.L_out;
     double bytes = xb * (v.pad_x ? 3 : 1) + wb + ob;
     int kernels = 1 + (v.pad_x ? 1 : 0);
-    if (phase) {
-        bytes += 2 * ob * chunks;  // planes written, then read by the output's kernel
-        kernels += int(chunks);    // a launch per chunk, and the output's
+    if (phase && v.split_ci > 0) {
+        // the chunks' planes written and read; the merge's bias written, read and written again
+        // with the sums; the output's kernel reads it and writes out: 5 passes beside the chunks'
+        bytes += ob * (2 * chunks + 4);
+        kernels += int(chunks) + 3;  // a launch per chunk, the merge's two, the output's
+    } else if (phase) {
+        bytes += 2 * ob;  // the planes written, then read by the output's kernel
+        kernels += 1;
     } else if (!(v.stage_w && v.stride > 0) && !warp) {
         bytes += 2 * wb;  // the transposed weights
         ++kernels;
