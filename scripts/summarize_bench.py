@@ -101,9 +101,11 @@ def table(summaries):
                     f"copy {s['copy_GBps']:.0f} GB/s, FP32 FMA peak {s['fp32_peak_GFLOPs'] / 1000:.1f} TFLOP/s"
                     + ("" if gpu else " (CPU figures assumed, see bench/bench_cpu.cpp)") + "\n")
         if gpu:
-            rows.append("| shape | floor | cuDNN fp32 | cuDNN TF32 | Halide (runtime's choice) | runtime vs cuDNN fp32 "
+            torch = any("torch_fp32" in e["ms"] for e in s["shapes"].values())
+            rows.append("| shape | floor | cuDNN fp32 | cuDNN TF32 | " + ("PyTorch fp32 | " if torch else "") +
+                        "Halide (runtime's choice) | runtime vs cuDNN fp32 "
                         "| general (nothing compiled in) | general vs cuDNN fp32 | best Halide variant |")
-            rows.append("|---|---|---|---|---|---|---|---|---|")
+            rows.append("|---|---|---|---|---|---|---|---|---|" + ("---|" if torch else ""))
         else:
             rows.append("| shape | floor | oneDNN | Halide CPU | Halide vs oneDNN |")
             rows.append("|---|---|---|---|---|")
@@ -116,7 +118,8 @@ def table(summaries):
                 vs = lambda k: f"{ms['cudnn_fp32'] / ms[k]:.2f}×" if k in ms and "cudnn_fp32" in ms else "—"
                 rt = f"{f('halide_runtime')}" + (f" ({e['runtime_variant']})" if e.get("runtime_variant") else "")
                 gen = f"{f('general')} ({e['general_variant']})" if "general" in ms else "—"
-                rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('cudnn_fp32')} | {f('cudnn_tf32')} | {rt} | "
+                tc = f"{f('torch_fp32')} | " if torch else ""
+                rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('cudnn_fp32')} | {f('cudnn_tf32')} | {tc}{rt} | "
                             f"{vs('halide_runtime')} | {gen} | {vs('general')} | {f(best) if best else '—'} ({best}) |")
             else:
                 ratio = f"{ms['onednn'] / ms['cpu_avx2']:.2f}×" if "onednn" in ms and "cpu_avx2" in ms else "—"
