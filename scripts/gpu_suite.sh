@@ -49,6 +49,13 @@ if [ "${SANITIZE:-1}" = 1 ]; then
       rc=$?
       echo "$v stride=$s groups=$g ${pg:+per-group }rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
     done
+    if [[ "$v" =~ _k[0-9]+(_|$) ]]; then
+      # a variant that splits the input channels over blocks: two chunks and a tail (K 2·stride)
+      compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 601 --cout 40 \
+        --kernel $((2 * s)) --length 200 --stride "$s" --padding 1 --bias --device cuda --variant "$v" --reps 1 \
+        > "$OUT/memcheck.tmp" 2>&1
+      echo "$v stride=$s C_in=601 rc=$? $(grep -E 'ERROR SUMMARY|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
+    fi
   done | tee "$OUT/memcheck.txt"
   echo "== compute-sanitizer (memcheck) on the compiled-in taps of every variant that has them (stride 1, or an only variant's own: their path)"
   ./build/convt1d variants | awk '$2=="cuda" && $1 ~ /'"${SANITIZE_MATCH:-.}"'/ && $10 ~ /^K=/{split($10, f, /[=,]/); print $1, f[2], f[4], (f[5]=="padding" ? f[6] : 2), ($NF=="any" ? 1 : $NF), ($7=="in-place" ? 2500 : 999)}' |
