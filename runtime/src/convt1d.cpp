@@ -162,7 +162,7 @@ bool pieces(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, c
         if (count == 0) return true;
         Params shifted = p;
         shifted.padding += from;
-        const VariantEntry *e = edge_variant(x, w, shifted, device);
+        const VariantEntry *e = edge_variant(x, w, shifted, count, device);
         if (!e) {
             *why = std::string("no variant computes the row ends beside the in-place variant ") + v.name;
             return false;

@@ -103,9 +103,11 @@ double model_seconds(const Plan &plan, const ConstTensor &x, const ConstTensor &
 std::vector<Plan> ranked_plans(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
                                bool allow_in_place = true);
 
-// The variant that computes the ends of the rows for an in-place variant: the model's first among
-// the others that can run the problem (nullptr: none).
-const VariantEntry *edge_variant(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d);
+// The variant that computes the ends of the rows for an in-place variant, `count` output positions of
+// each row: the model's first among the others that can run the problem, ranked on a piece of that
+// size (a row end is launch-bound: a kernel more costs more than its work).
+const VariantEntry *edge_variant(const ConstTensor &x, const ConstTensor &w, const Params &p, int64_t count,
+                                 Device d);
 
 // Every variant of the generated table, in list order.
 std::vector<const VariantEntry *> all_variants();

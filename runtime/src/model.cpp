@@ -102,8 +102,20 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         1, std::min({int64_t(kThreadsPerSM / threads), int64_t(kRegistersPerSM / (regs * threads)),
                      kSharedPerSM / shared, int64_t(32)}));
     const int64_t slots = kSMs * per_sm;
-    const double fill = double(blocks) / double(ceil_div(blocks, slots) * slots);
-    const double arithmetic = executed / kFmaPerSecond * std::max(issue, l1) / fill;
+    // Waves × one block's time. A block's busy threads (those of its positions the problem has) each
+    // run their register block over its input channels and taps, at the share of an SM that per_sm
+    // blocks leave it, and no faster than one instruction a clock down a thread's chain (a block of
+    // a few busy threads: a short row end); a grid of more blocks than the SMs hold takes
+    // ceil(blocks / slots) such waves (a grid of whole waves: executed ÷ the FMA rate).
+    const int64_t cin_block = phase && v.split_ci > 0 ? std::min<int64_t>(v.split_ci, f.cin_g) : f.cin_g;
+    const double taps_per_output = double(f.K) / S * taps;  // executed, as counted above
+    const double thread_macs = double(std::max(v.reg_l, 1)) * v.reg_co * cin_block * taps_per_output *
+                               (warp ? std::max(v.tile_l / 32, 1) : 1);
+    const int64_t busy = std::min<int64_t>(threads, ceil_div(std::min(positions, block_tile), std::max(v.reg_l, 1)));
+    const double clock = kFmaPerSecond / (kSMs * 128.0);  // 128 FMA lanes an SM
+    const double block_seconds = std::max(double(busy) * thread_macs * per_sm * kSMs / kFmaPerSecond, thread_macs / clock);
+    const double arithmetic = double(ceil_div(blocks * chunks, slots)) * block_seconds * std::max(issue, l1);
+    (void)executed;
 
     // ---- bytes and launches ------------------------------------------------------------------
     const double xb = 4.0 * f.B * f.C_in * f.L_in, wb = 4.0 * f.C_in * f.cout_g * f.K, ob = 4.0 * f.B * f.C_out * f.L_out;

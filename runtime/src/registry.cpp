@@ -188,11 +188,23 @@ std::vector<detail::Plan> detail::ranked_plans(const ConstTensor &x, const Const
 }
 
 const detail::VariantEntry *detail::edge_variant(const ConstTensor &x, const ConstTensor &w, const Params &p,
-                                                 Device d) {
-    for (const Plan &plan : ranked_plans(x, w, p, d, /*allow_in_place=*/false)) {
-        if (!plan.per_group) return plan.v;
+                                                 int64_t count, Device d) {
+    // The model sees a problem of the piece's size (its rows cut to about `count` outputs, no padding:
+    // a view's shape only, no data), can_run the real one (a compiled-in padding must match it).
+    ConstTensor piece = x;
+    Params q = p;
+    q.padding = 0;
+    q.output_padding = 0;
+    const int64_t span = (w.shape[2] - 1) * p.dilation + 1;
+    piece.shape[2] = std::max<int64_t>(1, std::min(x.shape[2], (std::max<int64_t>(count - span, 0)) / p.stride + 1));
+    const VariantEntry *best = nullptr;
+    double best_s = 0;
+    for (const VariantEntry &v : kVariantTable) {
+        if (v.autoscheduled || in_place(v) || !can_run(v, x, w, p, d, nullptr)) continue;
+        const double s = model_seconds(v, piece, w, q);
+        if (!best || s < best_s) best = &v, best_s = s;  // ties: the earlier entry of the list
     }
-    return nullptr;
+    return best;
 }
 
 std::vector<RankedPlan> rank_plans(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d) {
