@@ -1,6 +1,8 @@
 // Property tests: every variant in the library, ≥ 500 random problems each, against float64.
 #include "test_util.h"
 
+#include <numeric>
+
 namespace convt1d::test {
 namespace {
 
@@ -53,8 +55,9 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
             // with them over two chunks and a tail, so that several chunks' partial sums are added
             // (short rows and few output channels keep the float64 reference quick).
             pr.p.groups = 1;
-            pr.K = std::min<int64_t>(pr.K, 2 * pr.p.stride);  // two taps a phase, as a vocoder's layers:
-                                                              // the chunk's weights fit shared memory
+            // two taps a phase, as a vocoder's layers (K <= 2·stride/gcd(stride, dilation), the step between
+            // a phase's taps): the chunk's weights fit shared memory
+            pr.K = std::min<int64_t>(pr.K, 2 * pr.p.stride / std::gcd(pr.p.stride, pr.p.dilation));
             pr.C_in = 2 * v->split_ci + 1 + i % 7;
             pr.C_out = std::min<int64_t>(pr.C_out, 33);
             pr.L_in = std::min<int64_t>(pr.L_in, 40);
