@@ -271,6 +271,23 @@ TEST(Runtime, TheModelRanksByTheProblemsFigures) {
     }
 }
 
+TEST(Validation, ASizeRuleIsReportedBeforeANullPointer) {
+    // A zero-length x with no data: the size is the rule the caller broke (the null pointer comes with
+    // it), and validate_shapes, which reads no data pointer, checks the same shapes without one.
+    const float *none = nullptr;
+    float *none_out = nullptr;
+    Params p;
+    Status st = validate(contiguous(none, 2, 4, 0), contiguous(none, 4, 8, 3), nullptr, contiguous(none_out, 2, 8, 1), p);
+    ASSERT_FALSE(st.ok);
+    EXPECT_NE(st.message.find("x.shape[2] (length) must be >= 1, got 0"), std::string::npos) << st.message;
+    const ConstTensor x = contiguous(none, 2, 4, 10), w = contiguous(none, 4, 8, 3);
+    const Tensor out = contiguous(none_out, 2, 8, output_length(10, 3, p));
+    EXPECT_TRUE(validate_shapes(x, w, out, p).ok);
+    st = validate(x, w, nullptr, out, p);
+    ASSERT_FALSE(st.ok);
+    EXPECT_NE(st.message.find("x: data is a null pointer"), std::string::npos) << st.message;
+}
+
 TEST(Validation, ValidProblemRunsAndWritesEveryElement) {
     // The control for the tests above: the same problem unbroken succeeds.
     Valid v;

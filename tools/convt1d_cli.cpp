@@ -7,6 +7,7 @@
 #include "shapes.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include <limits>
 #include <map>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -131,8 +133,22 @@ int cmd_tune(const std::map<std::string, std::string> &a, const std::string &fil
     return failed ? 1 : 0;
 }
 
+// A whole-number flag's value: the whole text an integer in int64's range, else an error that names
+// the flag (std::stoll took "12abc" as 12 and said only "stoll" for "abc").
+void num_flag(const std::map<std::string, std::string> &a, const char *k, int64_t &v) {
+    if (!a.count(k)) return;
+    const std::string &t = a.at(k);
+    int64_t r = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), r);
+    if (t.empty() || ec != std::errc() || end != t.data() + t.size()) {
+        throw std::invalid_argument(std::string("--") + k + " expects an integer, got '" + t + "'");
+    }
+    v = r;
+}
+
 // The problem the flags describe: --shape NAME from the suite, else the default (a kb79-like problem
-// scaled to finish in seconds on a 2-core CPU), each size or parameter flag replacing its value.
+// scaled to finish in seconds on a 2-core CPU), each size or parameter flag replacing its value; a flag
+// that breaks a rule throws std::invalid_argument naming it, before anything is allocated.
 bool problem_from_flags(const std::map<std::string, std::string> &a, const std::string &file, tools::Shape *out) {
     tools::Shape s;
     s.name = "default";
@@ -147,12 +163,27 @@ bool problem_from_flags(const std::map<std::string, std::string> &a, const std::
         }
         s = *f;
     }
-    auto num = [&](const char *k, int64_t &v) {
-        if (a.count(k)) v = std::stoll(a.at(k));
-    };
-    num("batch", s.B), num("cin", s.C_in), num("cout", s.C_out), num("kernel", s.K), num("length", s.L_in);
-    num("stride", s.p.stride), num("padding", s.p.padding), num("output-padding", s.p.output_padding);
-    num("dilation", s.p.dilation), num("groups", s.p.groups);
+    num_flag(a, "batch", s.B), num_flag(a, "cin", s.C_in), num_flag(a, "cout", s.C_out), num_flag(a, "kernel", s.K);
+    num_flag(a, "length", s.L_in), num_flag(a, "stride", s.p.stride), num_flag(a, "padding", s.p.padding);
+    num_flag(a, "output-padding", s.p.output_padding), num_flag(a, "dilation", s.p.dilation);
+    num_flag(a, "groups", s.p.groups);
+    // each size flag's own rule first, named by its flag
+    const std::pair<const char *, int64_t> sizes[] = {{"--batch (batch)", s.B},       {"--cin (in_channels)", s.C_in},
+                                                      {"--cout (out_channels)", s.C_out}, {"--kernel (kernel_size)", s.K},
+                                                      {"--length (the input's length)", s.L_in}};
+    for (const auto &[flag, v] : sizes) {
+        if (v < 1) throw std::invalid_argument(std::string(flag) + " must be >= 1, got " + std::to_string(v));
+    }
+    if (s.p.groups < 1 || s.C_out % s.p.groups != 0 || s.C_in % s.p.groups != 0) {
+        throw std::invalid_argument("--groups = " + std::to_string(s.p.groups) + " must be >= 1 and divide --cin = " +
+                                    std::to_string(s.C_in) + " and --cout = " + std::to_string(s.C_out));
+    }
+    // then the library's rules on the shapes alone, before anything is allocated
+    const float *none = nullptr;
+    float *none_out = nullptr;
+    const Status st = validate_shapes(contiguous(none, s.B, s.C_in, s.L_in), contiguous(none, s.C_in, s.C_out / s.p.groups, s.K),
+                                      contiguous(none_out, s.B, s.C_out, std::max<int64_t>(s.L_out(), 1)), s.p);
+    if (!st) throw std::invalid_argument(st.message);
     *out = s;
     return true;
 }
@@ -183,11 +214,9 @@ int cmd_rank(const std::map<std::string, std::string> &a, const std::string &fil
 int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const std::string &file) {
     tools::Shape s;
     if (!problem_from_flags(a, file, &s)) return 2;
-    auto num = [&](const char *k, int64_t &v) {
-        if (a.count(k)) v = std::stoll(a.at(k));
-    };
     int64_t reps = 10, samples = 4096;
-    num("reps", reps), num("samples", samples);
+    num_flag(a, "reps", reps), num_flag(a, "samples", samples);
+    if (reps < 1 || samples < 1) throw std::invalid_argument("--reps and --samples must be >= 1");
 
     Options opt;
     const std::string dev = a.count("device") ? a.at("device") : "auto";
@@ -328,6 +357,12 @@ int main(int argc, char **argv) {
         if (cmd == "run") return cmd_run(a, with_bias, file);
         if (cmd == "tune") return cmd_tune(a, file);
         if (cmd == "rank") return cmd_rank(a, file);
+    } catch (const std::invalid_argument &e) {  // a flag that breaks a rule: named in the message
+        std::fprintf(stderr, "convt1d: %s\n", e.what());
+        return 2;
+    } catch (const std::bad_alloc &) {
+        std::fprintf(stderr, "convt1d: not enough memory for the problem's tensors\n");
+        return 1;
     } catch (const std::exception &e) {
         std::fprintf(stderr, "convt1d: %s\n", e.what());
         return 2;

@@ -25,11 +25,10 @@ std::string shape_str(const std::array<int64_t, 3> &s) {
     return os.str();
 }
 
-// Checks one tensor's own rules: data, sizes, strides, and that its largest offset fits Halide's
-// 32-bit indexing. `dims` names the dimensions for the messages.
+// Checks one tensor's own rules: sizes, strides, and that its largest offset fits Halide's 32-bit
+// indexing (its data pointer: validate()). `dims` names the dimensions for the messages.
 template <typename T>
 Status check_tensor(const char *name, const T &t, const char *const dims[3], int64_t *span) {
-    if (t.data == nullptr) return fail(name, ": data is a null pointer");
     int64_t last = 0;
     for (int d = 0; d < 3; ++d) {
         if (t.shape[d] < 1) {
@@ -85,8 +84,13 @@ int64_t output_length(int64_t L_in, int64_t K, const Params &p) {
     return static_cast<int64_t>(L);
 }
 
-Status validate(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
-                const Params &p) {
+// The spans (elements from the first to the last one reached) of x, w and out, for validate()'s
+// overlap rules; validate_shapes() has passed.
+struct Spans {
+    int64_t x = 0, w = 0, out = 0;
+};
+
+Status validate_shapes(const ConstTensor &x, const ConstTensor &w, const Tensor &out, const Params &p, Spans *spans) {
     // hyper-parameters
     if (p.stride < 1) return fail("stride must be >= 1, got ", p.stride);
     if (p.dilation < 1) return fail("dilation must be >= 1, got ", p.dilation);
@@ -105,10 +109,9 @@ Status validate(const ConstTensor &x, const ConstTensor &w, const float *bias, c
     static const char *const x_dims[3] = {"batch", "in_channels", "length"};
     static const char *const w_dims[3] = {"in_channels", "out_channels / groups", "kernel_size"};
     static const char *const o_dims[3] = {"batch", "out_channels", "length"};
-    int64_t x_span = 0, w_span = 0, o_span = 0;
-    if (Status s = check_tensor("x", x, x_dims, &x_span); !s) return s;
-    if (Status s = check_tensor("w", w, w_dims, &w_span); !s) return s;
-    if (Status s = check_tensor("out", out, o_dims, &o_span); !s) return s;
+    if (Status s = check_tensor("x", x, x_dims, &spans->x); !s) return s;
+    if (Status s = check_tensor("w", w, w_dims, &spans->w); !s) return s;
+    if (Status s = check_tensor("out", out, o_dims, &spans->out); !s) return s;
 
     // how they fit together
     const int64_t B = x.shape[0], C_in = x.shape[1], L_in = x.shape[2], K = w.shape[2];
@@ -142,9 +145,27 @@ Status validate(const ConstTensor &x, const ConstTensor &w, const float *bias, c
     if (!non_overlapping(out)) {
         return fail("out.strides ", shape_str(out.strides), " make elements of out overlap");
     }
-    if (ranges_overlap(out.data, o_span, x.data, x_span)) return fail("out overlaps x in memory");
-    if (ranges_overlap(out.data, o_span, w.data, w_span)) return fail("out overlaps w in memory");
-    if (bias && ranges_overlap(out.data, o_span, bias, C_out)) return fail("out overlaps bias in memory");
+    return Status::success();
+}
+
+Status validate_shapes(const ConstTensor &x, const ConstTensor &w, const Tensor &out, const Params &p) {
+    Spans spans;
+    return validate_shapes(x, w, out, p, &spans);
+}
+
+Status validate(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
+                const Params &p) {
+    // sizes and parameters before data: a zero or negative size is the rule a caller broke, not the
+    // null pointer that comes with it
+    Spans spans;
+    if (Status s = validate_shapes(x, w, out, p, &spans); !s) return s;
+    if (x.data == nullptr) return fail("x: data is a null pointer");
+    if (w.data == nullptr) return fail("w: data is a null pointer");
+    if (out.data == nullptr) return fail("out: data is a null pointer");
+    const int64_t C_out = out.shape[1];
+    if (ranges_overlap(out.data, spans.out, x.data, spans.x)) return fail("out overlaps x in memory");
+    if (ranges_overlap(out.data, spans.out, w.data, spans.w)) return fail("out overlaps w in memory");
+    if (bias && ranges_overlap(out.data, spans.out, bias, C_out)) return fail("out overlaps bias in memory");
     return Status::success();
 }
 

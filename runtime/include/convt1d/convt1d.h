@@ -102,9 +102,13 @@ Status conv_transpose1d_device(const ConstTensor &x, const ConstTensor &w, const
                                const Tensor &out, const Params &p, const Options &opt = {},
                                RunInfo *info = nullptr);
 
-// Checks every argument as both calls do, without running anything.
+// Checks every argument as both calls do, without running anything: first every rule of
+// validate_shapes, then the data's (pointers not null, out not overlapping an input).
 Status validate(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
                 const Params &p);
+// The rules that read no data pointer — parameters, sizes, strides, the output's shape, 32-bit
+// indexing — for a caller that checks a problem before allocating its tensors (data may be null).
+Status validate_shapes(const ConstTensor &x, const ConstTensor &w, const Tensor &out, const Params &p);
 
 struct VariantInfo {
     std::string name;
