@@ -75,7 +75,7 @@ def plot(summary, out_dir, stem):
         base = e["ms"].get("cudnn_fp32") or e["ms"].get("onednn") or max(e["ms"].values())
         names = list(e["ms"].keys())
         rel = [e["ms"][k] / base for k in names]
-        colors = ["#d62728" if k.startswith(("cudnn", "onednn")) else "#2ca02c" if k == "halide_runtime" else "#1f77b4"
+        colors = ["#d62728" if k.startswith(("cudnn", "onednn", "torch")) else "#2ca02c" if k == "halide_runtime" else "#1f77b4"
                   for k in names]
         ax.bar(range(len(names)), rel, color=colors)
         if e["floor_ms"]:
