@@ -54,10 +54,12 @@ void run_contender(benchmark::State &state, const tools::Shape &s, const Inputs 
     }
 }
 
-Call halide_cpu(const tools::Shape &s, const Inputs &in) {
-    return [&s, &in](std::vector<float> &out) -> std::string {
+// The runtime's own choice (variant empty) or a named CPU variant.
+Call halide_cpu(const tools::Shape &s, const Inputs &in, const std::string &variant = "") {
+    return [&s, &in, variant](std::vector<float> &out) -> std::string {
         Options o;
         o.device = Device::CPU;
+        o.variant = variant;
         const Status st = conv_transpose1d(contiguous(in.x.data(), s.B, s.C_in, s.L_in),
                                            contiguous(in.w.data(), s.C_in, s.C_out / s.p.groups, s.K), nullptr,
                                            contiguous(out.data(), s.B, s.C_out, s.L_out()), s.p, o);
@@ -126,7 +128,10 @@ int main(int argc, char **argv) {
         auto reg = [&](const std::string &who, std::function<Call()> make) {
             register_contender(s.name, who, [&s, &in, make](benchmark::State &st) { run_contender(st, s, in, make()); });
         };
-        reg("halide_cpu_avx2", [&s, &in] { return halide_cpu(s, in); });
+        reg("halide_runtime", [&s, &in] { return halide_cpu(s, in); });
+        for (const VariantInfo &v : variants()) {
+            if (v.device == Device::CPU) reg("halide_" + v.name, [&s, &in, n = v.name] { return halide_cpu(s, in, n); });
+        }
 #ifdef CONVT1D_HAVE_ONEDNN
         reg("onednn", [&s, &in]() -> Call {
             auto d = std::make_shared<OneDnn>(s, in);

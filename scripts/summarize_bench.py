@@ -107,8 +107,8 @@ def table(summaries):
                         "| general (nothing compiled in) | general vs cuDNN fp32 | best Halide variant |")
             rows.append("|---|---|---|---|---|---|---|---|---|" + ("---|" if torch else ""))
         else:
-            rows.append("| shape | floor | oneDNN | Halide CPU | Halide vs oneDNN |")
-            rows.append("|---|---|---|---|---|")
+            rows.append("| shape | floor | oneDNN | Halide (runtime's choice) | Halide vs oneDNN | each CPU variant |")
+            rows.append("|---|---|---|---|---|---|")
         for name, e in s["shapes"].items():
             ms = e["ms"]
             f = lambda k: f"{ms[k]:.3g} ms" if k in ms else "—"
@@ -122,8 +122,11 @@ def table(summaries):
                 rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('cudnn_fp32')} | {f('cudnn_tf32')} | {tc}{rt} | "
                             f"{vs('halide_runtime')} | {gen} | {vs('general')} | {f(best) if best else '—'} ({best}) |")
             else:
-                ratio = f"{ms['onednn'] / ms['cpu_avx2']:.2f}×" if "onednn" in ms and "cpu_avx2" in ms else "—"
-                rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('onednn')} | {f('cpu_avx2')} | {ratio} |")
+                # the runtime's choice (older summaries: the one CPU variant, cpu_avx2, was it)
+                rt = "halide_runtime" if "halide_runtime" in ms else "cpu_avx2"
+                ratio = f"{ms['onednn'] / ms[rt]:.2f}×" if "onednn" in ms and rt in ms else "—"
+                each = ", ".join(f"{k} {ms[k]:.3g} ms" for k in ms if k.startswith("cpu_")) or "—"
+                rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('onednn')} | {f(rt)} | {ratio} | {each} |")
         host = [(name, who, h) for name, e in s["shapes"].items() for who, h in e.get("host_us", {}).items()]
         if host:
             rows.append("\nThe host side of a call on the launch-bound shapes, µs (median; `host`: entry to return "
