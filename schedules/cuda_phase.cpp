@@ -2,9 +2,9 @@
 // padding) is a run-time value; the math is the closed form (generators/convt1d_generator.cpp):
 // each phase p a plain correlation over its ⌈K / step⌉ landing taps, no tap tested.
 //
-// Two kernels (three with pad_x):
-//   1. planes(q, p, co, b[, u]): a block is one phase p, one batch row, reg_co·(tile_l/…) channels
-//      and tile_l·reg_l positions q of that phase (and with split_ci one chunk u of the input
+// Two kernels (three with pad_x; with split_ci a launch per chunk and the merge's two more):
+//   1. planes(q, p, co, b[, u]): a block is one phase p, one batch row, reg_co channels and
+//      tile_l·reg_l positions q of that phase (and with split_ci one chunk u of the input
 //      channels). Its threads accumulate reg_l consecutive positions × reg_co channels in registers
 //      over the chunk's input channels × the phase's taps. Every lane of every warp runs the same
 //      taps (one phase per block: no divergence, no landing test), reads consecutive x, and reads
@@ -91,21 +91,24 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         planes.split(s.q, qb, tq, tile_l * reg_l, TailStrategy::GuardWithIf)
             .split(tq, tq, rq, reg_l, TailStrategy::GuardWithIf);
     }
-    const Var lane_or_thread = tq, inner_q = rq;
+    // loops innermost first: the channels and positions of a thread, its thread (or lane), the tiles
+    // of a one-warp block, then the blocks (channel blocks innermost with co_first)
+    std::vector<VarOrRVar> order{cr, rq, tq};
+    if (warp) order.push_back(lt);
     if (k.co_first) {
-        planes.reorder(warp ? std::vector<VarOrRVar>{cr, rq, tq, lt, cb, qb, pb} : std::vector<VarOrRVar>{cr, rq, tq, cb, qb, pb})
-            .gpu_blocks(cb, qb, pb);
+        order.insert(order.end(), {cb, qb, pb});
+        planes.reorder(order).gpu_blocks(cb, qb, pb);
     } else {
-        planes.reorder(warp ? std::vector<VarOrRVar>{cr, rq, tq, lt, qb, cb, pb} : std::vector<VarOrRVar>{cr, rq, tq, qb, cb, pb})
-            .gpu_blocks(qb, cb, pb);
+        order.insert(order.end(), {qb, cb, pb});
+        planes.reorder(order).gpu_blocks(qb, cb, pb);
     }
     const Var block = k.co_first ? cb : qb;  // the innermost block loop: where per-block stages go
     if (warp) {
-        planes.gpu_lanes(lane_or_thread);
+        planes.gpu_lanes(tq);
     } else {
-        planes.gpu_threads(lane_or_thread);
+        planes.gpu_threads(tq);
     }
-    planes.unroll(inner_q).unroll(cr);
+    planes.unroll(rq).unroll(cr);
 
     // ---- reg_l × reg_co accumulators per thread ------------------------------------------------
     // Budget (per input channel and tap, per warp): reg_l scalar x loads + reg_co/4 broadcast
