@@ -277,7 +277,8 @@ TEST(Validation, ASizeRuleIsReportedBeforeANullPointer) {
     const float *none = nullptr;
     float *none_out = nullptr;
     Params p;
-    Status st = validate(contiguous(none, 2, 4, 0), contiguous(none, 4, 8, 3), nullptr, contiguous(none_out, 2, 8, 1), p);
+    Status st =
+        validate(contiguous(none, 2, 4, 0), contiguous(none, 4, 8, 3), nullptr, contiguous(none_out, 2, 8, 1), p);
     ASSERT_FALSE(st.ok);
     EXPECT_NE(st.message.find("x.shape[2] (length) must be >= 1, got 0"), std::string::npos) << st.message;
     const ConstTensor x = contiguous(none, 2, 4, 10), w = contiguous(none, 4, 8, 3);

@@ -168,8 +168,10 @@ bool problem_from_flags(const std::map<std::string, std::string> &a, const std::
     num_flag(a, "output-padding", s.p.output_padding), num_flag(a, "dilation", s.p.dilation);
     num_flag(a, "groups", s.p.groups);
     // each size flag's own rule first, named by its flag
-    const std::pair<const char *, int64_t> sizes[] = {{"--batch (batch)", s.B},       {"--cin (in_channels)", s.C_in},
-                                                      {"--cout (out_channels)", s.C_out}, {"--kernel (kernel_size)", s.K},
+    const std::pair<const char *, int64_t> sizes[] = {{"--batch (batch)", s.B},
+                                                      {"--cin (in_channels)", s.C_in},
+                                                      {"--cout (out_channels)", s.C_out},
+                                                      {"--kernel (kernel_size)", s.K},
                                                       {"--length (the input's length)", s.L_in}};
     for (const auto &[flag, v] : sizes) {
         if (v < 1) throw std::invalid_argument(std::string(flag) + " must be >= 1, got " + std::to_string(v));
@@ -181,7 +183,8 @@ bool problem_from_flags(const std::map<std::string, std::string> &a, const std::
     // then the library's rules on the shapes alone, before anything is allocated
     const float *none = nullptr;
     float *none_out = nullptr;
-    const Status st = validate_shapes(contiguous(none, s.B, s.C_in, s.L_in), contiguous(none, s.C_in, s.C_out / s.p.groups, s.K),
+    const Status st = validate_shapes(contiguous(none, s.B, s.C_in, s.L_in),
+                                      contiguous(none, s.C_in, s.C_out / s.p.groups, s.K),
                                       contiguous(none_out, s.B, s.C_out, std::max<int64_t>(s.L_out(), 1)), s.p);
     if (!st) throw std::invalid_argument(st.message);
     *out = s;
@@ -200,7 +203,8 @@ int cmd_rank(const std::map<std::string, std::string> &a, const std::string &fil
     }
     // shapes only: views with no data behind them
     const float *none = nullptr;
-    const ConstTensor x = contiguous(none, s.B, s.C_in, s.L_in), w = contiguous(none, s.C_in, s.C_out / s.p.groups, s.K);
+    const ConstTensor x = contiguous(none, s.B, s.C_in, s.L_in);
+    const ConstTensor w = contiguous(none, s.C_in, s.C_out / s.p.groups, s.K);
     const std::vector<RankedPlan> ranked = rank_plans(x, w, s.p, d);
     std::printf("%s on %s: %zu plans, the cost model's estimate (the first is the untuned choice)\n", s.name.c_str(),
                 to_string(d), ranked.size());

@@ -94,7 +94,8 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     const int threads = warp ? 32 : std::max(v.tile_l, 32);
     const int64_t block_tile = warp ? int64_t(32) * std::max(v.reg_l, 1) * std::max(v.tile_l / 32, 1) : tile;
     const int regs = std::max(v.max_regs, 32);
-    int64_t blocks = ceil_div(positions, block_tile) * ceil_div(f.C_out, v.reg_co) * f.B * (phase ? std::min(S, f.L_out) : 1);
+    const int64_t phase_blocks = phase ? std::min(S, f.L_out) : 1;  // the general family: a phase each
+    const int64_t blocks = ceil_div(positions, block_tile) * ceil_div(f.C_out, v.reg_co) * f.B * phase_blocks;
     int64_t chunks = 1;
     if (phase && v.split_ci > 0) chunks = ceil_div(f.cin_g, v.split_ci);  // one launch each
     const int64_t shared = std::max<int64_t>(shared_bytes(v, x, w, f.p), 1);
@@ -113,12 +114,14 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
                                (warp ? std::max(v.tile_l / 32, 1) : 1);
     const int64_t busy = std::min<int64_t>(threads, ceil_div(std::min(positions, block_tile), std::max(v.reg_l, 1)));
     const double clock = kFmaPerSecond / (kSMs * 128.0);  // 128 FMA lanes an SM
-    const double block_seconds = std::max(double(busy) * thread_macs * per_sm * kSMs / kFmaPerSecond, thread_macs / clock);
+    const double block_seconds =
+        std::max(double(busy) * thread_macs * per_sm * kSMs / kFmaPerSecond, thread_macs / clock);
     const double arithmetic = double(ceil_div(blocks * chunks, slots)) * block_seconds * std::max(issue, l1);
     (void)executed;
 
     // ---- bytes and launches ------------------------------------------------------------------
-    const double xb = 4.0 * f.B * f.C_in * f.L_in, wb = 4.0 * f.C_in * f.cout_g * f.K, ob = 4.0 * f.B * f.C_out * f.L_out;
+    const double xb = 4.0 * f.B * f.C_in * f.L_in, wb = 4.0 * f.C_in * f.cout_g * f.K;
+    const double ob = 4.0 * f.B * f.C_out * f.L_out;
     double bytes = xb * (v.pad_x ? 3 : 1) + wb + ob;
     int kernels = 1 + (v.pad_x ? 1 : 0);
     if (phase && v.split_ci > 0) {
@@ -156,8 +159,8 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     const double ob = 4.0 * f.B * f.C_out * f.L_out;
     // the 2-core development machine's order: FMA rate, copy rate, a call's fixed cost (thread pool)
     constexpr double kCpuFmaPerSecond = 50e9, kCpuBytesPerSecond = 10e9, kCpuCallSeconds = 10e-6;
-    return useful * taps * lanes_idle * (1 + loads_per_fma) / kCpuFmaPerSecond + (phase ? 2 * ob : 0) / kCpuBytesPerSecond +
-           kCpuCallSeconds;
+    return useful * taps * lanes_idle * (1 + loads_per_fma) / kCpuFmaPerSecond +
+           (phase ? 2 * ob : 0) / kCpuBytesPerSecond + kCpuCallSeconds;
 }
 
 }  // namespace

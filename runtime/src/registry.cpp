@@ -99,7 +99,8 @@ int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const 
     const bool closed = std::string(v.family).rfind("cuda_phase", 0) == 0;  // cuda_phase, cuda_phase_warp
     const int64_t K = w.shape[2], step = v.only || closed ? tap_step(p.stride, p.dilation) : p.stride;
     const int64_t taps = closed ? (K + step - 1) / step : (K + step - 1) / step * step;
-    const int64_t cin_g = x.shape[1] / p.groups, channels = closed && v.split_ci ? std::min<int64_t>(v.split_ci, cin_g) : cin_g;
+    const int64_t cin_g = x.shape[1] / p.groups;
+    const int64_t channels = closed && v.split_ci ? std::min<int64_t>(v.split_ci, cin_g) : cin_g;
     const int64_t weights = v.stage_w ? int64_t(v.reg_co) * taps * channels * 4 : 0;
     // the staged outputs: the block's tile_l·reg_l positions × reg_co channels, by phase planes
     // padded by 32 / stride floats each (32 floats per channel)
