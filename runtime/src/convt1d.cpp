@@ -326,26 +326,24 @@ Plan autotune(const ConstTensor &x, const ConstTensor &w, const float *bias, con
               void *stream, int candidates, double *best_ms) {
     Plan best;
     std::vector<Plan> ranked = ranked_plans(x, w, p, Device::CUDA);
-    if (int(ranked.size()) > candidates) ranked.resize(size_t(std::max(candidates, 1)));
+    if (const size_t n = size_t(std::max(candidates, 1)); ranked.size() > n) ranked.resize(n);
     for (const Plan &plan : ranked) {
-        {
-            auto once = [&] {
-                return invoke("autotune", plan, x, w, bias, out, p, Device::CUDA, true, stream).ok &&
-                       synchronize(stream).ok;
-            };
-            if (!once()) continue;  // warm-up: module load, allocations
-            std::vector<double> ms;
-            for (int r = 0; r < 3; ++r) {
-                const auto t0 = std::chrono::steady_clock::now();
-                if (!once()) break;
-                ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-            }
-            if (ms.size() < 3) continue;
-            std::sort(ms.begin(), ms.end());
-            if (!best.v || ms[1] < *best_ms) {
-                best = plan;
-                *best_ms = ms[1];
-            }
+        auto once = [&] {
+            return invoke("autotune", plan, x, w, bias, out, p, Device::CUDA, true, stream).ok &&
+                   synchronize(stream).ok;
+        };
+        if (!once()) continue;  // warm-up: module load, allocations
+        std::vector<double> ms;
+        for (int r = 0; r < 3; ++r) {
+            const auto t0 = std::chrono::steady_clock::now();
+            if (!once()) break;
+            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+        if (ms.size() < 3) continue;
+        std::sort(ms.begin(), ms.end());
+        if (!best.v || ms[1] < *best_ms) {
+            best = plan;
+            *best_ms = ms[1];
         }
     }
     return best;

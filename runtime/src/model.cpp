@@ -4,14 +4,15 @@
 // benchmark's winners. It ranks; the tuner measures the few it ranks highest (runtime/src/convt1d.cpp).
 //
 // Time = max(arithmetic, memory) + launches, where
-//   arithmetic = executed multiply-adds ÷ the FMA rate × issue slots per FMA instruction ÷ grid fill:
-//     executed = useful × the block's rounding (channels to reg_co, positions to whole blocks, taps
-//       to whole steps; a position-indexed kernel at stride > 1 steps every lane through every tap
-//       residue, the phases of its lanes diverging);
+//   arithmetic = waves of blocks × one block's time × issue slots per FMA instruction:
+//     a block's time = its busy threads' multiply-adds (reg_l · reg_co × input channels × the taps an
+//       output executes: K rounded to whole steps; a position-indexed kernel at stride > 1 steps
+//       every lane through every tap residue, the phases of its lanes diverging) at its share of an
+//       SM, and no less than one thread's chain at a clock a multiply-add;
+//     waves = ceil(blocks ÷ the blocks the SMs hold: threads, registers, shared memory);
 //     issue slots per FMA = 1 + (x loads and their index and boundary work + weight loads + loop
 //       work) ÷ (reg_l · reg_co), or the L1 wavefronts of those loads × 4 ÷ (reg_l · reg_co) where
 //       more (L1 serves one wavefront a clock while four FMA warp instructions issue);
-//     grid fill = blocks ÷ (whole waves × the blocks an SM holds: threads, registers);
 //   memory = bytes moved ÷ the copy rate: x (three times with pad_x: read, written padded, read),
 //     w, out, and the general family's phase planes (written and read once per input-channel chunk);
 //   launches = kernels × a launch's cost.
@@ -50,8 +51,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     const bool phase = family == "cuda_phase" || family == "cuda_phase_warp";
     const bool warp = family == "cuda_warp" || family == "cuda_phase_warp";  // one-warp blocks, lanes striped
     const bool in_place_v = in_place(v);
-    // ---- multiply-adds executed --------------------------------------------------------------
-    const double useful = double(f.B) * f.C_out * f.cin_g * f.K * f.L_in;
+    // ---- taps executed per output ------------------------------------------------------------
     const int64_t step = (v.only || phase) ? tap_step(int(S), int(d)) : S;
     double taps = double(ceil_div(f.K, step) * step) / f.K;  // K to whole steps
     if (!phase && v.stride == 0 && S > 1) {
@@ -59,11 +59,8 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         // residue (min(S, K) of them, ceil(K / S) taps each) for the K / S that land on it
         taps = double(std::min(S, f.K) * ceil_div(f.K, S)) * S / f.K;
     }
-    const double channels = double(ceil_div(f.cout_g, v.reg_co) * v.reg_co) / f.cout_g;
     const int64_t positions = phase ? ceil_div(f.L_out, S) : f.L_out;  // per phase for cuda_phase
     const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);  // a block's positions
-    const double fill_l = double(ceil_div(positions, tile) * tile) / positions;
-    const double executed = useful * taps * channels * fill_l;
 
     // ---- issue slots per FMA instruction -------------------------------------------------------
     const double F = double(v.reg_l) * v.reg_co;  // multiply-adds per thread per (input channel, tap)
@@ -117,7 +114,6 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     const double block_seconds =
         std::max(double(busy) * thread_macs * per_sm * kSMs / kFmaPerSecond, thread_macs / clock);
     const double arithmetic = double(ceil_div(blocks * chunks, slots)) * block_seconds * std::max(issue, l1);
-    (void)executed;
 
     // ---- bytes and launches ------------------------------------------------------------------
     const double xb = 4.0 * f.B * f.C_in * f.L_in, wb = 4.0 * f.C_in * f.cout_g * f.K;
