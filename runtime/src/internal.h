@@ -100,8 +100,9 @@ double model_seconds(const VariantEntry &v, const ConstTensor &x, const ConstTen
 double model_seconds(const Plan &plan, const ConstTensor &x, const ConstTensor &w, const Params &p);
 // Every plan that can run the problem on device d (every variant once over all groups, and with
 // groups > 1 once per group; not the autoscheduled reference), fastest first by the model.
+// seconds, where given, receives each plan's estimate in the same order.
 std::vector<Plan> ranked_plans(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
-                               bool allow_in_place = true);
+                               bool allow_in_place = true, std::vector<double> *seconds = nullptr);
 
 // The variant that computes the ends of the rows for an in-place variant, `count` output positions of
 // each row: the model's first among the others that can run the problem, ranked on a piece of that

@@ -171,7 +171,7 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
 }
 
 std::vector<detail::Plan> detail::ranked_plans(const ConstTensor &x, const ConstTensor &w, const Params &p,
-                                               Device d, bool allow_in_place) {
+                                               Device d, bool allow_in_place, std::vector<double> *seconds) {
     std::vector<std::pair<double, Plan>> scored;
     for (const VariantEntry &v : kVariantTable) {
         if (v.autoscheduled || (!allow_in_place && in_place(v))) continue;  // (a measured choice only)
@@ -184,7 +184,11 @@ std::vector<detail::Plan> detail::ranked_plans(const ConstTensor &x, const Const
     // ties go to the earlier entry of schedules/variants.cmake
     std::stable_sort(scored.begin(), scored.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
     std::vector<Plan> out;
-    for (const auto &s : scored) out.push_back(s.second);
+    if (seconds) seconds->clear();
+    for (const auto &s : scored) {
+        out.push_back(s.second);
+        if (seconds) seconds->push_back(s.first);
+    }
     return out;
 }
 
@@ -209,10 +213,10 @@ const detail::VariantEntry *detail::edge_variant(const ConstTensor &x, const Con
 }
 
 std::vector<RankedPlan> rank_plans(const ConstTensor &x, const ConstTensor &w, const Params &p, Device d) {
+    std::vector<double> seconds;
+    const std::vector<detail::Plan> plans = detail::ranked_plans(x, w, p, d, /*allow_in_place=*/true, &seconds);
     std::vector<RankedPlan> out;
-    for (const detail::Plan &plan : detail::ranked_plans(x, w, p, d)) {
-        out.push_back({plan.v->name, plan.per_group, 1e3 * detail::model_seconds(plan, x, w, p)});
-    }
+    for (size_t i = 0; i < plans.size(); ++i) out.push_back({plans[i].v->name, plans[i].per_group, 1e3 * seconds[i]});
     return out;
 }
 
