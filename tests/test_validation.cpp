@@ -537,6 +537,27 @@ TEST(Runtime, StagedOutputsCountInTheSharedMemoryABlockNeeds) {
     if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80")) EXPECT_GT(checked, 0);
 }
 
+TEST(Runtime, SplitVariantsRefuseAStrideLongerThanTheOutput) {
+    // A general variant that splits its input channels realises its partial sums over every phase of
+    // the stride: refused (with the rule) where the stride exceeds L_out, which a huge stride over a
+    // short output does; the same problem at a stride within L_out runs there.
+    const float *none = nullptr;
+    int checked = 0;
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        if (std::string(v->family).rfind("cuda_phase", 0) != 0 || v->split_ci == 0) continue;
+        Params p;
+        p.stride = 1 << 20;
+        const ConstTensor x = contiguous(none, 1, 4, 2), w = contiguous(none, 4, 8, 2);  // L_out = 2^20 + 2
+        std::string why;
+        EXPECT_TRUE(detail::can_run(*v, x, w, p, Device::CUDA, &why)) << v->name << ": " << why;
+        const ConstTensor x1 = contiguous(none, 1, 4, 1);  // L_out = 2 < stride
+        EXPECT_FALSE(detail::can_run(*v, x1, w, p, Device::CUDA, &why)) << v->name;
+        EXPECT_NE(why.find("computes stride <= L_out only"), std::string::npos) << why;
+        ++checked;
+    }
+    if (variant_info("cuda_phase_l128_r4_c16_p_u4_k128_cf")) EXPECT_GT(checked, 0);
+}
+
 // A variant that stages its outputs shifts its last channel block inwards instead of guarding each
 // store (schedules/cuda.cpp): it runs a whole block of reg_co output channels and refuses fewer with
 // the rule; a variant that does not stage them runs fewer too.

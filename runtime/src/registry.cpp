@@ -160,6 +160,17 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         }
         return false;
     }
+    if (const int64_t L_out = output_length(x.shape[2], w.shape[2], p);
+        std::string(v.family).rfind("cuda_phase", 0) == 0 && v.split_ci > 0 && p.stride > L_out) {
+        // the merge of its chunks is realised over every phase of the stride (Halide's bounds of the
+        // merge's update), not the L_out phases the output has (schedules/cuda_phase.cpp)
+        if (why) {
+            *why = "splits its input channels, and its partial sums take one plane per phase of the stride: "
+                   "computes stride <= L_out only, got stride = " + std::to_string(p.stride) + ", L_out = " +
+                   std::to_string(L_out);
+        }
+        return false;
+    }
     if (const int64_t need = shared_bytes(v, x, w, p); need > kSharedLimit) {
         if (why) {
             *why = "needs " + std::to_string(need) + " bytes of shared memory per block for this problem (limit " +
