@@ -248,7 +248,7 @@ public:
             set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem
             return;
         }
-        Stages s{out, conv, xz, wz, wphase, l, q, p, co, b, r, stride, groups, K, dilation, padding, tap_step_in};
+        Stages s{out, conv, xz, wz, wphase, l, q, p, co, b, r, stride, groups, K, dilation, padding};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
                     fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci};
         apply_schedule(family, get_target(), s, knobs);

@@ -24,7 +24,6 @@ struct Stages {
                          // (one value where the generator computes the landing k_lo: odd_dilation)
     Halide::Expr stride, groups, K, dilation, padding;  // for the schedules' specialisations (stride as
                                                         // the math uses it: a constant where compiled in)
-    Halide::Expr tap_step;  // closed form: stride / gcd(stride, dilation), the step between a phase's taps
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant

@@ -197,10 +197,6 @@ int cmd_rank(const std::map<std::string, std::string> &a, const std::string &fil
     if (!problem_from_flags(a, file, &s)) return 2;
     const std::string dev = a.count("device") ? a.at("device") : "cuda";
     const Device d = dev == "cpu" ? Device::CPU : Device::CUDA;
-    if (s.p.groups < 1 || s.C_out % s.p.groups != 0 || s.C_in % s.p.groups != 0) {
-        std::fprintf(stderr, "convt1d: channels must be divisible by groups = %lld\n", (long long)s.p.groups);
-        return 2;
-    }
     // shapes only: views with no data behind them
     const float *none = nullptr;
     const ConstTensor x = contiguous(none, s.B, s.C_in, s.L_in);
@@ -232,11 +228,6 @@ int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const s
     const bool cuda = opt.device == Device::CUDA || (opt.device == Device::Auto && cuda_available());
 
     const int64_t C_out = s.C_out, L_out = s.L_out();
-    if (s.p.groups < 1 || C_out % s.p.groups != 0) {
-        std::fprintf(stderr, "convt1d: out_channels = %lld must be divisible by groups = %lld\n", (long long)C_out,
-                     (long long)s.p.groups);
-        return 2;
-    }
     const int64_t cout_g = C_out / s.p.groups;
     std::mt19937 rng(1234);
     std::uniform_real_distribution<float> U(-1.f, 1.f);

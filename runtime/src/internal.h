@@ -3,6 +3,7 @@
 
 #include "convt1d/convt1d.h"
 
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct VariantEntry {
                         // cuda_phase, auto
     PipelineFn fn;
 };
+
+// The general GPU family (cuda_phase, cuda_phase_warp: the closed form, schedules/cuda_phase.cpp):
+// one phase's taps staged per block, its input channels split over blocks where split_ci > 0.
+inline bool general_gpu(const VariantEntry &v) { return std::string(v.family).rfind("cuda_phase", 0) == 0; }
 
 // A variant compiled for one geometry that reads x in place (no zero-extension pass): it computes
 // only the outputs whose reads lie inside x, the middle of each row, and another variant the ends

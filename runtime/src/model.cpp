@@ -40,6 +40,15 @@ constexpr int64_t kSharedPerSM = 228 * 1024;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+// Taps executed per landing tap: K rounded to whole steps where each phase's taps are computed (the
+// closed form, or a geometry compiled in: step = stride / gcd(stride, dilation)); where each tap
+// residue is tested (tested = true, stride > 1) every one of min(stride, K) residues is stepped
+// through, ceil(K / stride) taps each, for the K / stride that land.
+double taps_executed(int64_t K, int64_t S, int64_t step, bool tested) {
+    if (tested && S > 1) return double(std::min(S, K) * ceil_div(K, S)) * S / K;
+    return double(ceil_div(K, step) * step) / K;
+}
+
 struct Figures {
     int64_t B, C_in, C_out, K, L_in, L_out, cin_g, cout_g;
     Params p;
@@ -48,17 +57,14 @@ struct Figures {
 double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &x, const ConstTensor &w) {
     const int64_t S = f.p.stride, d = f.p.dilation;
     const std::string family = v.family;
-    const bool phase = family == "cuda_phase" || family == "cuda_phase_warp";
+    const bool phase = general_gpu(v);
     const bool warp = family == "cuda_warp" || family == "cuda_phase_warp";  // one-warp blocks, lanes striped
     const bool in_place_v = in_place(v);
     // ---- taps executed per output ------------------------------------------------------------
     const int64_t step = (v.only || phase) ? tap_step(int(S), int(d)) : S;
-    double taps = double(ceil_div(f.K, step) * step) / f.K;  // K to whole steps
-    if (!phase && v.stride == 0 && S > 1) {
-        // by position: a warp's lanes are in different phases, every lane steps through each tap
-        // residue (min(S, K) of them, ceil(K / S) taps each) for the K / S that land on it
-        taps = double(std::min(S, f.K) * ceil_div(f.K, S)) * S / f.K;
-    }
+    // by position (no stride compiled in): a warp's lanes are in different phases, every lane steps
+    // through each tap residue
+    const double taps = taps_executed(f.K, S, step, !phase && v.stride == 0);
     const int64_t positions = phase ? ceil_div(f.L_out, S) : f.L_out;  // per phase for cuda_phase
     const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);  // a block's positions
 
@@ -149,8 +155,7 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     const bool phase = std::string(v.family) == "cpu_phase";
     const double lanes_idle = (!phase && S != 1 && S != 2 && S != 4) ? 8.0 : 1.0;
     const int64_t step = phase ? tap_step(int(S), int(f.p.dilation)) : S;
-    const double taps = phase || S == 1 ? double(ceil_div(f.K, step) * step) / f.K
-                                        : double(std::min(S, f.K) * ceil_div(f.K, S)) * S / f.K;
+    const double taps = taps_executed(f.K, S, step, !phase);
     const double loads_per_fma = f.p.groups == 1 ? 0.25 : 1.0;
     const double ob = 4.0 * f.B * f.C_out * f.L_out;
     // the 2-core development machine's order: FMA rate, copy rate, a call's fixed cost (thread pool)

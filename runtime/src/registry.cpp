@@ -96,7 +96,7 @@ int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const 
     // the staged weights: reg_co channels × the taps k_lo + j·step reaches (K rounded up to whole
     // steps: the stride, or for a compiled-in geometry stride / gcd(stride, dilation)) × C_in/groups
     // (the closed form, cuda_phase: one phase's ⌈K / step⌉ taps × split_ci or C_in/groups channels)
-    const bool closed = std::string(v.family).rfind("cuda_phase", 0) == 0;  // cuda_phase, cuda_phase_warp
+    const bool closed = general_gpu(v);
     const int64_t K = w.shape[2], step = v.only || closed ? tap_step(p.stride, p.dilation) : p.stride;
     const int64_t taps = closed ? (K + step - 1) / step : (K + step - 1) / step * step;
     const int64_t cin_g = x.shape[1] / p.groups;
@@ -161,7 +161,7 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         return false;
     }
     if (const int64_t L_out = output_length(x.shape[2], w.shape[2], p);
-        std::string(v.family).rfind("cuda_phase", 0) == 0 && v.split_ci > 0 && p.stride > L_out) {
+        general_gpu(v) && v.split_ci > 0 && p.stride > L_out) {
         // the merge of its chunks is realised over every phase of the stride (Halide's bounds of the
         // merge's update), not the L_out phases the output has (schedules/cuda_phase.cpp)
         if (why) {
