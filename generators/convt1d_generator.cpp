@@ -154,12 +154,14 @@ public:
 
         Func conv("conv");
         Func wphase("wphase");
+        Expr two_taps = cast<bool>(false);  // closed form: every phase has exactly two taps (below)
         if (closed_form(family)) {
             // The closed form (top of the file): phase p's taps k_p + m·step, none tested.
             if (exact || fixed_stride > 0 || one_k_lo) {
                 throw CompileError("the closed form takes every geometry at run time (no only, stride or odd)");
             }
-            const Expr step = tap_step_in, gcd = this->stride / step, dx = this->dilation / gcd;
+            const Expr step = tap_step_in, gcd = this->stride / step;
+            Expr dx = this->dilation / gcd;
             add_requirement(step >= 1 && this->stride % step == 0 && this->dilation % gcd == 0 &&
                                 cast<int64_t>(dx % step) * tap_inverse_in % step == 1 % step,
                             "tap_step", step, "and tap_inverse", tap_inverse_in, "do not fit stride",
@@ -168,7 +170,12 @@ public:
             Expr k_p = cast<int>(cast<int64_t>(tp / gcd % step) * tap_inverse_in % step);
             Expr lands = tp % gcd == 0 && k_p < K;
             Expr base = (tp - min(k_p, K - 1) * dilation) / stride;  // exact where it lands
-            Expr taps_max = (K - 1) / step + 1;                      // ceil(K / step): any phase's most
+            // ceil(K / step), any phase's most taps; 2 where K = 2·step (the vocoders' K = 2·stride),
+            // and dx 1 at dilation 1: written so that a schedule's specialisation on those (Stages::
+            // two_taps) sees the constants, which lets a thread's two taps share their x loads.
+            two_taps = K == 2 * step;
+            Expr taps_max = select(two_taps, 2, (K - 1) / step + 1);
+            dx = select(this->dilation == 1, 1, dx);
             RDom rc(0, taps_max, 0, cin_g, 0, 1, "r");               // m, ci in group, (one k_p)
             rc.where(lands);
             r = rc;
@@ -248,7 +255,7 @@ public:
             set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem
             return;
         }
-        Stages s{out, conv, xz, wz, wphase, l, q, p, co, b, r, stride, groups, K, dilation, padding};
+        Stages s{out, conv, xz, wz, wphase, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
                     fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci};
         apply_schedule(family, get_target(), s, knobs);

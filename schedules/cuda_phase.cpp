@@ -135,6 +135,11 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     }
     acc.update().unroll(s.co).unroll(ri).vectorize(s.co, kVec);
     acc.vectorize(s.co, kVec);
+    // Two taps a phase at dilation 1 (K = 2·stride, the vocoders' upsamplers): the tap loop is the
+    // constant 2, unrolled, so that the taps' x reads, x[q + base] and x[q + base − 1] over the
+    // thread's reg_l positions, are reg_l + 1 loads instead of 2·reg_l (5 instead of 8 scalar loads of
+    // 4 L1 wavefronts each per input channel at reg_l 4: the L1 pipe is the limit, NOTES 27 (g)).
+    acc.update().specialize(s.groups == 1 && s.dilation == 1 && s.two_taps).unroll(m);
     // One group: plain channel indices (the runtime runs grouped problems once per group).
     acc.update().specialize(s.groups == 1);
     acc.update().specialize_fail("this variant computes groups == 1 only");

@@ -24,6 +24,7 @@ struct Stages {
                          // (one value where the generator computes the landing k_lo: odd_dilation)
     Halide::Expr stride, groups, K, dilation, padding;  // for the schedules' specialisations (stride as
                                                         // the math uses it: a constant where compiled in)
+    Halide::Expr two_taps;  // closed form: K == 2·step, each phase's tap loop then of extent 2 (else false)
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant

@@ -50,7 +50,12 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         return computes_stride(pr.p.stride) && (!v->odd_dilation || pr.p.dilation % 2 == 1) &&
                computes_geometry(pr) && x_aligned(pr) && whole_channel_block(pr) && stride_fits(pr);
     };
-    int refused_stride = 0, ran_chunks = 0;
+    int refused_stride = 0, ran_chunks = 0, ran_two_taps = 0;
+    auto two_taps_at_dilation_1 = [](Problem &pr) {
+        pr.p.dilation = 1;
+        pr.K = 2 * pr.p.stride;
+        pr.p.output_padding = std::min<int64_t>(pr.p.output_padding, pr.p.stride - 1);
+    };
     for (int i = 0; i < kCases; ++i) {
         Problem pr = random_problem(rng);
         const bool chunks = v->split_ci > 0 && i % 5 == 1;
@@ -65,7 +70,17 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
             pr.C_in = 2 * v->split_ci + 1 + i % 7;
             pr.C_out = std::min<int64_t>(pr.C_out, 33);
             pr.L_in = std::clamp<int64_t>(pr.L_in, 8, 40);  // (8 or more: L_out >= stride)
+            if (i % 10 == 1) two_taps_at_dilation_1(pr);
             while (pr.L_out() < 1) pr.L_in += 8;
+        }
+        // A general variant's problems with every phase two taps at dilation 1 (K = 2·stride, the
+        // vocoders' upsamplers), which cuda_phase computes in a specialisation of its own (its two taps
+        // unrolled, their x loads shared): one problem in five.
+        const bool two_taps = v->general() && i % 5 == 2;
+        if (two_taps) {
+            two_taps_at_dilation_1(pr);
+            pr.p.groups = 1;
+            pr.L_in = std::max<int64_t>(pr.L_in, 12);  // L_out >= stride (split variants)
         }
         if (v->only && i % 5 != 0) {
             pr.K = v->taps;
@@ -184,6 +199,10 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         ran_per_group += per_group;
         ran_compiled_in += compiled_in;
         ran_chunks += chunks;
+        ran_two_taps += c.pr.p.dilation == 1 && c.pr.K == 2 * c.pr.p.stride && c.pr.p.groups == 1;
+    }
+    if (v->general()) {
+        EXPECT_GE(ran_two_taps, kCases / 10) << "too few problems with two taps a phase at dilation 1 ran on " << name;
     }
     if (!v->autoscheduled) {  // (which refuses the random problems: see below)
         EXPECT_GE(ran_per_group, kCases / 10) << "too few grouped problems ran once per group on " << name;

@@ -70,8 +70,12 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
 
     // ---- issue slots per FMA instruction -------------------------------------------------------
     const double F = double(v.reg_l) * v.reg_co;  // multiply-adds per thread per (input channel, tap)
-    const bool taps_unrolled = v.only || (v.taps > 0 && f.K == v.taps && S == 1 && d == v.dil && f.p.groups == 1);
     const double taps_per_phase = double(ceil_div(f.K, step));
+    // (the general family unrolls two taps a phase at dilation 1, schedules/cuda_phase.cpp; the
+    // one-warp form's lanes hold positions 32 apart, so its taps share no x)
+    const bool two_taps = phase && !warp && f.K == 2 * step && d == 1 && f.p.groups == 1;
+    const bool taps_unrolled =
+        v.only || two_taps || (v.taps > 0 && f.K == v.taps && S == 1 && d == v.dil && f.p.groups == 1);
     double x_loads = v.reg_l;  // per (input channel, tap): one per position
     if (taps_unrolled) {
         // a window of x per input channel serves every tap: reg_l + (K − 1)·dilation values
