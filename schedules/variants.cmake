@@ -151,6 +151,7 @@ set(CONVT1D_VARIANTS
     "cuda_phase_l128_r4_c8_p_u4_k256_cf   cuda_phase 128  4     8      1         1       1     4         0    0   96   0   -   0   0   0  1  256"
     "cuda_phase_l128_r4_c16_p_u4_k128_cf  cuda_phase 128  4     16     1         1       1     4         0    0   128  0   -   0   0   0  1  128"
     "cuda_phase_l128_r4_c16_p_u4_k256_cf  cuda_phase 128  4     16     1         1       1     4         0    0   128  0   -   0   0   0  1  256"
+    "cuda_phase_l128_r4_c16_p_u8_k256_cf  cuda_phase 128  4     16     1         1       1     8         0    0   128  0   -   0   0   0  1  256"
     "cuda_phase_l64_r4_c8_p_u8_k256_cf    cuda_phase 64   4     8      1         1       1     8         0    0   96   0   -   0   0   0  1  256"
     "cuda_phase_l128_r1_c32_u4_k128_cf    cuda_phase 128  1     32     1         1       0     4         0    0   96   0   -   0   0   0  1  128"
     "cuda_phase_l128_r4_c8_p_u4_cf        cuda_phase 128  4     8      1         1       1     4         0    0   96   0   -   0   0   0  1  0"
