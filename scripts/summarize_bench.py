@@ -125,7 +125,7 @@ def table(summaries):
                 # the runtime's choice (older summaries: the one CPU variant, cpu_avx2, was it)
                 rt = "halide_runtime" if "halide_runtime" in ms else "cpu_avx2"
                 ratio = f"{ms['onednn'] / ms[rt]:.2f}×" if "onednn" in ms and rt in ms else "—"
-                each = ", ".join(f"{k} {ms[k]:.3g} ms" for k in ms if k.startswith("cpu_")) or "—"
+                each = ", ".join(f"{k} {ms[k]:.3g} ms" for k in ms if k == "cpu" or k.startswith("cpu_")) or "—"
                 rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('onednn')} | {f(rt)} | {ratio} | {each} |")
         host = [(name, who, h) for name, e in s["shapes"].items() for who, h in e.get("host_us", {}).items()]
         if host:
@@ -165,9 +165,11 @@ def main():
     if a.readme:
         files = sorted(f for f in os.listdir(a.out) if f.endswith(".json") and not f.startswith("raw-"))
         latest = {}
-        for f in files:  # the newest summary of each device
+        for f in files:  # the newest GPU summary and the newest CPU one (older ones stay linked from the README)
             s = json.load(open(os.path.join(a.out, f)))
-            latest[s["device"]] = (s, os.path.join(a.out, f))
+            gpu = any("cudnn_fp32" in e["ms"] or "cudnn_fp32" in e["not_run"] for e in s["shapes"].values())
+            if gpu not in latest or s["date"] >= latest[gpu][0]["date"]:
+                latest[gpu] = (s, os.path.join(a.out, f))
         text = open(a.readme).read()
         begin, end = "<!-- results:begin -->", "<!-- results:end -->"
         if begin not in text:

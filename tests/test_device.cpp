@@ -86,7 +86,7 @@ TEST(Cuda, InPlaceVariantsOnDevicePointersMatchTheReference) {
         ASSERT_TRUE(d.download(&got).ok);
         for (float e : got) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
     }
-    if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80")) EXPECT_GT(ran, 0);
+    if (default_variant("cuda_l128_r4_c8_s_u4_inplace_so_reg80_k5s1d3p0")) EXPECT_GT(ran, 0);
 }
 
 TEST(Cuda, DevicePointersMatchTheReference) {
@@ -152,8 +152,8 @@ TEST(Cuda, HostPointersOnANonBlockingStreamMatchTheLegacyStream) {
 // with NaN before each pair, so row ends that read y early differ).
 TEST(Cuda, InPlaceRowEndsWaitForWhatTheCallersStreamQueuedBefore) {
     if (!cuda_available()) GTEST_SKIP() << "SKIPPED: no CUDA device";
-    const char *in_place = "cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80";
-    if (!variant_info(in_place)) GTEST_SKIP() << "SKIPPED: no " << in_place << " in this build";
+    const char *in_place = "cuda_l128_r4_c8_s_u4_inplace_so_reg80_k5s1d3p0";
+    if (!default_variant(in_place)) GTEST_SKIP() << "SKIPPED: no " << in_place << " in this build";
     std::mt19937_64 rng(test_seed() + 16);
     std::uniform_real_distribution<float> U(-1.f, 1.f);
     const int64_t B = 8, C = 64, K1 = 9, L = 32768, K2 = 5;

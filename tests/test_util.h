@@ -180,6 +180,15 @@ inline const VariantInfo *variant_info(const std::string &name) {
     return nullptr;
 }
 
+// A variant of the default list (schedules/variants.cmake) that a test names: in the library unless
+// the build chose its own points or geometries (CONVT1D_POINTS, CONVT1D_GEOMETRIES), where the
+// test's check on it is skipped.
+inline bool default_variant(const char *name) {
+    if (variant_info(name)) return true;
+    EXPECT_FALSE(CONVT1D_DEFAULT_LIST) << name << " is in the default variant list but not in the library";
+    return false;
+}
+
 // For the life of the object, CONVT1D_TUNING_CACHE names a file that does not exist in a fresh
 // temporary folder, so that nothing is tuned; unset again afterwards, also when an assertion ends
 // the test early.

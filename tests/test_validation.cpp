@@ -156,19 +156,19 @@ TEST(TuningCache, TrustsValidLinesAndDropsCorruptOnes) {
     ASSERT_EQ(mkdir((std::string(dir) + "/sub").c_str(), 0755), 0);
     FILE *f = fopen(path.c_str(), "w");
     ASSERT_NE(f, nullptr);
-    fprintf(f, "garbage without tabs\n%s\tno_such_variant\t1.0\n%s\tcpu_avx2\t-3\n", key.c_str(), key.c_str());
+    fprintf(f, "garbage without tabs\n%s\tno_such_variant\t1.0\n%s\tcpu\t-3\n", key.c_str(), key.c_str());
     fclose(f);
     // the cache reloads when the path changes: point at the same file through a second name
     const std::string alias = std::string(dir) + "/sub/../sub/tuning.tsv";
     setenv("CONVT1D_TUNING_CACHE", alias.c_str(), 1);
     EXPECT_EQ(choose_variant(v.tx, v.tw, v.p, Device::CPU).reason, "heuristic") << "corrupt lines must be dropped";
     f = fopen(path.c_str(), "a");
-    fprintf(f, "%s\tcpu_avx2\t0.25\n", key.c_str());
+    fprintf(f, "%s\tcpu\t0.25\n", key.c_str());
     fclose(f);
     setenv("CONVT1D_TUNING_CACHE", path.c_str(), 1);
     const Choice c = choose_variant(v.tx, v.tw, v.p, Device::CPU);
     EXPECT_EQ(c.reason, "tuned");
-    EXPECT_EQ(c.variant, "cpu_avx2");
+    EXPECT_EQ(c.variant, "cpu");
     EXPECT_FALSE(c.per_group);
     // another problem is not in the cache
     Params q = v.p;
@@ -183,12 +183,12 @@ TEST(TuningCache, TrustsValidLinesAndDropsCorruptOnes) {
     setenv("CONVT1D_TUNING_CACHE", alias.c_str(), 1);
     EXPECT_EQ(choose_variant(v.tx, v.tw, q, Device::CPU).reason, "heuristic") << "unknown variant, per group";
     f = fopen(path.c_str(), "a");
-    fprintf(f, "%s\tcpu_avx2/per_group\t0.5\n", key_q.c_str());
+    fprintf(f, "%s\tcpu/per_group\t0.5\n", key_q.c_str());
     fclose(f);
     setenv("CONVT1D_TUNING_CACHE", path.c_str(), 1);
     const Choice cq = choose_variant(v.tx, v.tw, q, Device::CPU);
     EXPECT_EQ(cq.reason, "tuned");
-    EXPECT_EQ(cq.variant, "cpu_avx2");
+    EXPECT_EQ(cq.variant, "cpu");
     EXPECT_TRUE(cq.per_group);
     unsetenv("CONVT1D_TUNING_CACHE");
 }
@@ -322,7 +322,7 @@ TEST(TuningCache, TwoWritersNeverLeaveAMalformedFile) {
         ASSERT_GE(kids[k], 0);
         if (kids[k] == 0) {
             for (int i = 0; i < 200; ++i) {
-                detail::record_tuning("writer" + std::to_string(k) + "|key" + std::to_string(i), "cpu_avx2", 1.0 + i);
+                detail::record_tuning("writer" + std::to_string(k) + "|key" + std::to_string(i), "cpu", 1.0 + i);
             }
             _exit(0);
         }
@@ -335,7 +335,7 @@ TEST(TuningCache, TwoWritersNeverLeaveAMalformedFile) {
             std::stringstream ss(line);
             std::string key, variant, ms;
             if (!std::getline(ss, key, '\t') || !std::getline(ss, variant, '\t') || !std::getline(ss, ms) ||
-                variant != "cpu_avx2" || !(std::atof(ms.c_str()) > 0)) {
+                variant != "cpu" || !(std::atof(ms.c_str()) > 0)) {
                 ++malformed;
             }
         }
@@ -414,7 +414,7 @@ std::vector<std::pair<const detail::VariantEntry *, Params>> in_place_variants()
     for (const detail::VariantEntry *v : detail::all_variants()) {
         if (detail::in_place(*v)) list.push_back({v, compiled_params(*v)});
     }
-    if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80")) EXPECT_FALSE(list.empty());
+    if (default_variant("cuda_l128_r4_c8_s_u4_inplace_so_reg80_k5s1d3p0")) EXPECT_FALSE(list.empty());
     return list;
 }
 
@@ -534,7 +534,7 @@ TEST(Runtime, StagedOutputsCountInTheSharedMemoryABlockNeeds) {
         EXPECT_NE(why.find("bytes of shared memory per block"), std::string::npos) << v->name << ": " << why;
         ++checked;
     }
-    if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80")) EXPECT_GT(checked, 0);
+    if (default_variant("cuda_l128_r4_c8_s_u4_inplace_so_reg80_k5s1d3p0")) EXPECT_GT(checked, 0);
 }
 
 TEST(Runtime, SplitVariantsRefuseAStrideLongerThanTheOutput) {
@@ -555,7 +555,7 @@ TEST(Runtime, SplitVariantsRefuseAStrideLongerThanTheOutput) {
         EXPECT_NE(why.find("computes stride <= L_out only"), std::string::npos) << why;
         ++checked;
     }
-    if (variant_info("cuda_phase_l128_r4_c16_p_u4_k128_cf")) EXPECT_GT(checked, 0);
+    if (default_variant("cuda_phase_l128_r4_c16_p_u4_k128_cf")) EXPECT_GT(checked, 0);
 }
 
 // A variant that stages its outputs shifts its last channel block inwards instead of guarding each
@@ -585,8 +585,8 @@ TEST(Runtime, StagedOutputsNeedAWholeChannelBlock) {
             ++unstaged;
         }
     }
-    if (variant_info("cuda_l128_r4_c8_s_u4_k5d3p0_inplace_so_reg80")) EXPECT_GT(staged, 0);
-    if (variant_info("cuda_l128_r4_c8")) EXPECT_GT(unstaged, 0);
+    if (default_variant("cuda_l128_r4_c8_s_u4_inplace_so_reg80_k5s1d3p0")) EXPECT_GT(staged, 0);
+    if (default_variant("cuda_l128_c4_g")) EXPECT_GT(unstaged, 0);
 }
 
 }  // namespace

@@ -1,0 +1,90 @@
+// The CPU variants are multi-target libraries (schedules/CMakeLists.txt: AVX-512, AVX2 + FMA, SSE4.1):
+// Halide's wrapper asks halide_can_use_target_features about each instruction set but the last and
+// runs the first of its list (most specific first) that the CPU has; its choice is kept for the life
+// of the process. Refusing
+// the upper ones here, before the first call, stands in for an older CPU: the same binary must then
+// run the lower code and still match float64. Run once per level (tests/CMakeLists.txt):
+//   convt1d_dispatch_test 0   the CPU's own best (AVX-512 where it has it)
+//   convt1d_dispatch_test 1   AVX-512 refused: the AVX2 + FMA code
+//   convt1d_dispatch_test 2   AVX-512 and AVX2 refused: the SSE4.1 code
+#include "test_util.h"
+
+#include <HalideRuntime.h>
+
+#include <cstdio>
+#include <mutex>
+
+namespace {
+
+struct Asked {
+    bool avx512, avx2, accepted;
+};
+
+std::mutex g_mutex;
+int g_refuse = 0;
+std::vector<Asked> g_asked;
+
+bool has(int count, const uint64_t *features, halide_target_feature_t f) {
+    const int word = int(f) / 64;
+    return word < count && ((features[word] >> (int(f) % 64)) & 1) != 0;
+}
+
+int refusing_filter(int count, const uint64_t *features) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    const bool avx512 = has(count, features, halide_target_feature_avx512);
+    const bool avx2 = has(count, features, halide_target_feature_avx2);
+    const bool refused = (g_refuse >= 1 && avx512) || (g_refuse >= 2 && avx2);
+    const bool accepted = !refused && halide_default_can_use_target_features(count, features) != 0;
+    g_asked.push_back({avx512, avx2, accepted});
+    return accepted ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    using namespace convt1d;
+    using namespace convt1d::test;
+    g_refuse = argc > 1 ? std::atoi(argv[1]) : 0;
+    halide_set_custom_can_use_target_features(refusing_filter);
+    // what this CPU has, asked of Halide's own test
+    uint64_t avx512_set[(halide_target_feature_end + 63) / 64] = {};
+    avx512_set[halide_target_feature_avx512 / 64] |= uint64_t(1) << (halide_target_feature_avx512 % 64);
+    const bool cpu_avx512 = halide_default_can_use_target_features(int(std::size(avx512_set)), avx512_set) != 0;
+    std::mt19937_64 rng(test_seed() + 40);
+    int failures = 0;
+    for (const char *name : {"cpu", "cpu_phase"}) {
+        if (!variant_info(name)) {
+            std::printf("dispatch: no variant %s\n", name);
+            return 1;
+        }
+        g_asked.clear();
+        Problem pr{2, 16, 24, 4, 300, Params{}, true};
+        pr.p.stride = 2;
+        pr.p.padding = 1;
+        Case c(pr, rng);
+        Options opt;
+        opt.device = Device::CPU;
+        opt.variant = name;
+        const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, opt);
+        const bool matched = st.ok && bool(c.check(c.out));
+        // The code that ran: the most specific set accepted (the wrapper asks about every set, in an
+        // order of its own, and takes the first of its list, most specific first, that it may use);
+        // SSE4.1, the last, is never asked about.
+        bool avx512_ok = false, avx2_ok = false;
+        for (const Asked &a : g_asked) {
+            if (a.accepted && a.avx512) avx512_ok = true;
+            if (a.accepted && a.avx2 && !a.avx512) avx2_ok = true;
+        }
+        const char *code = avx512_ok ? "AVX-512" : avx2_ok ? "AVX2" : "SSE4.1";
+        const char *want = g_refuse >= 2 ? "SSE4.1" : g_refuse == 1 || !cpu_avx512 ? "AVX2" : "AVX-512";
+        const bool asked_both = g_asked.size() == 2;
+        const bool ok = matched && std::string(code) == want && asked_both;
+        std::printf("dispatch: %s refusing level %d: asked about %zu sets (AVX-512, AVX2 + FMA expected), "
+                    "ran the %s code (expected %s), %s float64\n",
+                    name, g_refuse, g_asked.size(), code, want,
+                    matched ? "matches" : ("does NOT match: " + st.message).c_str());
+        failures += !ok;
+    }
+    std::printf(failures ? "dispatch: FAILED\n" : "dispatch: ok\n");
+    return failures ? 1 : 0;
+}
