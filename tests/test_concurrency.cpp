@@ -35,7 +35,10 @@ TEST(Concurrency, EightThreadsGiveBitIdenticalResults) {
                 outs[k].assign(c.out.size(), std::numeric_limits<float>::quiet_NaN());
                 Tensor to = c.to;
                 to.data = outs[k].data();
-                if (!conv_transpose1d(c.tx, c.tw, c.bias_ptr(), to, c.pr.p).ok) {
+                // (on the CPU, threads resize Halide's pool to 1, 2 and 3 threads as they go)
+                Options o;
+                o.cpu_threads = i % 4;
+                if (!conv_transpose1d(c.tx, c.tw, c.bias_ptr(), to, c.pr.p, o).ok) {
                     ++failures[t];
                     continue;
                 }
@@ -109,6 +112,36 @@ TEST(Concurrency, EightThreadsWithTheirOwnStreamsOnDevicePointers) {
         EXPECT_EQ(errors[t], "") << "thread " << t;
         EXPECT_EQ(mismatches[t], 0) << "thread " << t;
     }
+}
+
+// Options::cpu_threads sizes Halide's pool: the same bits at 1, 2 and 5 threads as with the pool
+// left alone, and a negative count refused with its rule before any work.
+TEST(Threads, CpuThreadsChangeTheSpeedNotTheResult) {
+    std::mt19937_64 rng(test_seed() + 210);
+    for (int i = 0; i < 6; ++i) {
+        Problem pr = random_problem(rng);
+        pr.L_in = std::max<int64_t>(pr.L_in, 200);  // several tasks for the pool
+        Case c(pr, rng);
+        Options o;
+        o.device = Device::CPU;
+        ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o).ok);
+        ASSERT_TRUE(c.check(c.out)) << c.pr.str();
+        const std::vector<float> pool_default = c.out;
+        for (int threads : {1, 2, 5}) {
+            std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
+            o.cpu_threads = threads;
+            ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o).ok);
+            EXPECT_EQ(std::memcmp(c.out.data(), pool_default.data(), c.out.size() * sizeof(float)), 0)
+                << threads << " threads, " << c.pr.str();
+        }
+    }
+    Case c(random_problem(rng), rng);
+    Options o;
+    o.cpu_threads = -1;
+    const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o);
+    EXPECT_FALSE(st.ok);
+    EXPECT_NE(st.message.find("Options::cpu_threads must be >= 0"), std::string::npos) << st.message;
+    for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ int usage() {
                  "usage: convt1d run [--shape NAME] [--batch N] [--cin N] [--cout N] [--kernel N] [--length N]\n"
                  "                   [--stride N] [--padding N] [--output-padding N] [--dilation N] [--groups N]\n"
                  "                   [--bias] [--device auto|cpu|cuda] [--variant NAME [--per-group]] [--reps N]\n"
-                 "                   [--samples N]\n"
+                 "                   [--samples N] [--threads N]\n"
                  "       convt1d tune [--shape NAME]   measure the variants on the suite's GPU shapes\n"
                  "       convt1d rank [--shape NAME] [--device cpu|cuda] [problem flags as for run]\n"
                  "                   the cost model's ranking of the plans (what an untuned call runs)\n"
@@ -214,9 +214,10 @@ int cmd_rank(const std::map<std::string, std::string> &a, const std::string &fil
 int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const std::string &file) {
     tools::Shape s;
     if (!problem_from_flags(a, file, &s)) return 2;
-    int64_t reps = 10, samples = 4096;
-    num_flag(a, "reps", reps), num_flag(a, "samples", samples);
+    int64_t reps = 10, samples = 4096, threads = 0;
+    num_flag(a, "reps", reps), num_flag(a, "samples", samples), num_flag(a, "threads", threads);
     if (reps < 1 || samples < 1) throw std::invalid_argument("--reps and --samples must be >= 1");
+    if (threads < 0 || threads > 4096) throw std::invalid_argument("--threads must be 0..4096 (0: HL_NUM_THREADS or all cores)");
 
     Options opt;
     const std::string dev = a.count("device") ? a.at("device") : "auto";
@@ -225,6 +226,7 @@ int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const s
     else if (dev != "auto") return usage();
     if (a.count("variant")) opt.variant = a.at("variant");
     opt.per_group = a.count("per-group") != 0;
+    opt.cpu_threads = int(threads);
     const bool cuda = opt.device == Device::CUDA || (opt.device == Device::Auto && cuda_available());
 
     const int64_t C_out = s.C_out, L_out = s.L_out();

@@ -352,6 +352,10 @@ Plan autotune(const ConstTensor &x, const ConstTensor &w, const float *bias, con
 Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
            const Params &p, const Options &opt, RunInfo *info, bool device_pointers) {
     if (Status s = validate(x, w, bias, out, p); !s) return s;
+    if (opt.cpu_threads < 0) {
+        return Status::error(std::string(api) + ": Options::cpu_threads must be >= 0 (0: Halide's pool as it is), got " +
+                             std::to_string(opt.cpu_threads));
+    }
 
     // the device
     Device device = opt.device;
@@ -389,6 +393,7 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
         if (!plan.v) return Status::error(std::string("no variant for device ") + to_string(device) + " in this library");
     }
 
+    if (device == Device::CPU && opt.cpu_threads > 0) halide_set_num_threads(opt.cpu_threads);
     if (Status s = invoke(api, plan, x, w, bias, out, p, device, device_pointers, opt.cuda_stream); !s) return s;
     if (info) *info = RunInfo{plan.v->name, device, how, plan.per_group};
     return Status::success();
