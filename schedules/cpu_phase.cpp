@@ -10,17 +10,27 @@ namespace convt1d {
 using namespace Halide;
 
 void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
-    // ---- search space -------------------------------------------------------------------
-    const int vec = target.natural_vector_size<float>();  // 8 floats in a ymm register
-    const int vecs_q = 2;                                  // 2 vectors along q ...
-    const int tile_co = 4;                                 // ... × 4 channels = 8 accumulators
+    // ---- search space -------------------------------------------------------------------------
+    // Registers: 32 vector registers with AVX-512, 16 below it. The accumulator tile takes half:
+    // vecs_q vectors along q × tile_co channels (2 × 8 zmm = 16 with AVX-512, 2 × 4 ymm = 8 with
+    // AVX2), leaving the rest for a tap's x vectors and its broadcast weights: per input channel and
+    // tap vecs_q loads and tile_co broadcasts for vecs_q·tile_co FMAs.
+    const bool avx512 = target.has_feature(Target::AVX512);
+    const int vec = target.natural_vector_size<float>();  // 16 floats in a zmm, 8 in a ymm, 4 in an xmm
+    const int vecs_q = 2;
+    const int tile_co = avx512 ? 8 : 4;
+    const int tile_q = vec * vecs_q;
     Var qo("qo"), qi("qi"), coo("coo"), coi("coi"), t("t"), lo("lo"), li("li");
     RVar m = s.r.x, ci = s.r.y, rz = s.r.z;
 
+    // ---- kernel 1: the phase planes, a task per (channel block, phase, batch row) ---------------
+    // Whole tiles (RoundUp: the planes are an internal buffer, rounded up to whole tiles), so that
+    // the accumulator tile has constant extents and LLVM keeps it in registers; with guarded tails
+    // its extents were run-time values and every FMA loaded and stored its accumulator (asm).
     Func planes = s.conv.in(s.out);
     planes.compute_root()
-        .split(s.q, qo, qi, vec * vecs_q, TailStrategy::GuardWithIf)
-        .split(s.co, coo, coi, tile_co, TailStrategy::GuardWithIf)
+        .split(s.q, qo, qi, tile_q, TailStrategy::RoundUp)
+        .split(s.co, coo, coi, tile_co, TailStrategy::RoundUp)
         .reorder(qi, coi, qo, coo, s.p, s.b)
         .vectorize(qi, vec)
         .unroll(coi)
@@ -28,15 +38,53 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
         .fuse(t, s.b, t)
         .parallel(t);
     s.conv.compute_at(planes, qo)
+        .bound_extent(s.q, tile_q)
+        .bound_extent(s.co, tile_co)
         .vectorize(s.q, vec)
         .unroll(s.co);
+    // input channels innermost (the long loop), then taps: one x vector meets tile_co broadcast weights
     s.conv.update()
-        .reorder(s.q, s.co, m, ci, rz)
+        .reorder(s.q, s.co, ci, m, rz)
         .vectorize(s.q, vec)
         .unroll(s.q)
         .unroll(s.co);
+    // Two taps a phase at dilation 1 (K = 2·stride: the vocoders' layers): the tap loop the constant
+    // 2, unrolled inside the channels' (schedules/cuda_phase.cpp does the same).
+    s.conv.update().specialize(s.groups == 1 && s.dilation == 1 && s.two_taps).reorder(s.q, s.co, m, ci, rz).unroll(m);
     s.conv.update().specialize(s.groups == 1);
 
+    // ---- x zero-extended once (a pass over x), so that the inner loop's loads carry no boundary
+    // select
+    const std::vector<Var> xa = s.xz.args();
+    s.xz.compute_root()
+        .vectorize(xa[0], vec, TailStrategy::GuardWithIf)
+        .parallel(xa[2]);
+    // Weights: every phase's taps gathered from w once per call, a pass over w: per input channel
+    // (a task each), per phase (its first tap k_p computed once), every output channel's taps — the
+    // channel's K taps are one cache line, which stays in L1 while the phases take their taps from it.
+    // The tasks then read their channel block's taps of an input channel as one line. (Gathered per
+    // task, a tile of 8 channels read a line per (co, ci) for 2 of its 16 floats: 35 % of
+    // dac_up1_cpu's time in perf; the phases innermost, k_p's divisions per element: twice as slow.)
+    const std::vector<Var> wa = s.wphase.args();  // m, co, ci, p
+    s.wphase.compute_root()
+        .reorder(wa[0], wa[1], wa[3], wa[2])
+        .parallel(wa[2]);
+
+    // ---- kernel 2: the output in position order ---------------------------------------------------
+    // Strides 2, 4 and 8 as constants: a tile of vec positions q of each phase, read as one vector per
+    // phase and stored interleaved (Halide turns the unrolled phases' strided stores into dense ones);
+    // any other stride gathers l / stride, l % stride one vector of l at a time.
+    Var lq("lq"), lp("lp");
+    for (int S : {2, 4, 8}) {
+        s.out.specialize(s.stride == S)
+            .split(s.l, lo, li, S * vec, TailStrategy::GuardWithIf)
+            .split(li, lq, lp, S)
+            .reorder(lp, lq, lo, s.co, s.b)
+            .unroll(lp)
+            .vectorize(lq)
+            .fuse(s.co, s.b, t)
+            .parallel(t);
+    }
     s.out.compute_root()
         .split(s.l, lo, li, vec, TailStrategy::GuardWithIf)
         .vectorize(li)

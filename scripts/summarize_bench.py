@@ -99,7 +99,8 @@ def table(summaries):
         gpu = any("cudnn_fp32" in e["ms"] or "cudnn_fp32" in e["not_run"] for e in s["shapes"].values())
         rows.append(f"\n**{s['device']}, {s['date']}** ([summary]({path}), [plot]({path[:-5]}.png)); "
                     f"copy {s['copy_GBps']:.0f} GB/s, FP32 FMA peak {s['fp32_peak_GFLOPs'] / 1000:.1f} TFLOP/s"
-                    + ("" if gpu else " (CPU figures assumed, see bench/bench_cpu.cpp)") + "\n")
+                    + ("" if gpu else f" (measured; PyTorch {s.get('torch_version', '—')} on {s.get('torch_threads', '—')} threads)")
+                    + "\n")
         if gpu:
             torch = any("torch_fp32" in e["ms"] for e in s["shapes"].values())
             rows.append("| shape | floor | cuDNN fp32 | cuDNN TF32 | " + ("PyTorch fp32 | " if torch else "") +
@@ -107,8 +108,9 @@ def table(summaries):
                         "| general (nothing compiled in) | general vs cuDNN fp32 | best Halide variant |")
             rows.append("|---|---|---|---|---|---|---|---|---|" + ("---|" if torch else ""))
         else:
-            rows.append("| shape | floor | oneDNN | Halide (runtime's choice) | Halide vs oneDNN | each CPU variant |")
-            rows.append("|---|---|---|---|---|---|")
+            rows.append("| shape | floor | oneDNN | PyTorch | Halide (runtime's choice) | Halide vs the faster of them "
+                        "| % of floor | each CPU variant |")
+            rows.append("|---|---|---|---|---|---|---|---|")
         for name, e in s["shapes"].items():
             ms = e["ms"]
             f = lambda k: f"{ms[k]:.3g} ms" if k in ms else "—"
@@ -124,9 +126,12 @@ def table(summaries):
             else:
                 # the runtime's choice (older summaries: the one CPU variant, cpu_avx2, was it)
                 rt = "halide_runtime" if "halide_runtime" in ms else "cpu_avx2"
-                ratio = f"{ms['onednn'] / ms[rt]:.2f}×" if "onednn" in ms and rt in ms else "—"
+                rivals = [ms[k] for k in ("onednn", "torch") if k in ms]
+                ratio = f"{min(rivals) / ms[rt]:.2f}×" if rivals and rt in ms else "—"
+                pct = f"{100 * e['floor_ms'] / ms[rt]:.0f} %" if rt in ms and e["floor_ms"] else "—"
                 each = ", ".join(f"{k} {ms[k]:.3g} ms" for k in ms if k == "cpu" or k.startswith("cpu_")) or "—"
-                rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('onednn')} | {f(rt)} | {ratio} | {each} |")
+                rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('onednn')} | {f('torch')} | {f(rt)} | {ratio} "
+                            f"| {pct} | {each} |")
         host = [(name, who, h) for name, e in s["shapes"].items() for who, h in e.get("host_us", {}).items()]
         if host:
             rows.append("\nThe host side of a call on the launch-bound shapes, µs (median; `host`: entry to return "
@@ -153,10 +158,13 @@ def main():
         if a.torch:
             t = json.load(open(a.torch))
             s["torch_version"] = t["torch"]
+            key = "torch" if t.get("device") == "cpu" else "torch_fp32"  # the CPU summary's "torch"
+            if key == "torch":
+                s["torch_threads"] = t.get("threads")
             for name, te in t["shapes"].items():
                 if name in s["shapes"]:
-                    s["shapes"][name]["ms"]["torch_fp32"] = te["ms"]
-                    s["shapes"][name]["rel_error"]["torch_fp32"] = te["rel_error"]
+                    s["shapes"][name]["ms"][key] = te["ms"]
+                    s["shapes"][name]["rel_error"][key] = te["rel_error"]
                     if "back_to_back_us" in te:
                         s["shapes"][name].setdefault("host_us", {})["torch_fp32"] = {"back_to_back": te["back_to_back_us"]}
         stem = f"{slug(s['device'])}-{s['date']}"

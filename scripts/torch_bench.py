@@ -7,22 +7,28 @@ general GPU issue: cuDNN's C API pays more host time per call than PyTorch's cac
 Each output is checked against a float64 reference first.
 
 usage (GPU machine, which has PyTorch): python3 scripts/torch_bench.py [--shapes bench/shapes.csv] --out torch.json
+       (CPU, the "cpu" shapes: scripts/bench_cpu.sh runs it from its own venv)
+       python3 scripts/torch_bench.py --device cpu [--threads N] --out torch_cpu.json
+On the CPU: the median of wall-clock-timed calls (2 warm-up calls, at least 5 and up to 50 or 2 s),
+PyTorch's own oneDNN path on all cores (or --threads).
 """
 import argparse
 import csv
 import json
+import os
 import statistics
+import time
 
 import torch
 import torch.nn.functional as F
 
 
-def shapes(path):
+def shapes(path, where="gpu"):
     rows = [r for r in csv.reader(line for line in open(path) if not line.startswith("#"))]
     head = rows[0]
     for r in rows[1:]:
         d = dict(zip(head, r))
-        if d["where"] == "gpu":
+        if d["where"] == where:
             yield {k: (v if k in ("name", "where") else int(v)) for k, v in d.items()}
 
 
@@ -30,7 +36,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shapes", default="bench/shapes.csv")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
+    ap.add_argument("--threads", type=int, default=0, help="CPU: torch.set_num_threads (0: all cores)")
     a = ap.parse_args()
+    if a.device == "cpu":
+        return cpu(a)
     torch.backends.cudnn.allow_tf32 = False
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.benchmark = True  # as a tuned user would
@@ -80,6 +90,34 @@ def main():
         result["shapes"][s["name"]] = entry
         print(f"{s['name']:14s} {entry['ms']:9.4f} ms  rel {rel:.2e}" +
               (f"  back to back {entry['back_to_back_us']:.1f} us/call" if "back_to_back_us" in entry else ""))
+    json.dump(result, open(a.out, "w"), indent=1)
+
+
+def cpu(a):
+    threads = a.threads or os.cpu_count()
+    torch.set_num_threads(threads)
+    result = {"device": "cpu", "torch": torch.__version__, "threads": threads,
+              "onednn": torch.backends.mkldnn.is_available(), "shapes": {}}
+    for s in shapes(a.shapes, "cpu"):
+        g = torch.Generator().manual_seed(1234)
+        cout_g = s["C_out"] // s["groups"]
+        x = torch.rand(s["B"], s["C_in"], s["L_in"], generator=g) * 2 - 1
+        w = torch.rand(s["C_in"], cout_g, s["K"], generator=g) * 2 - 1
+        kw = dict(stride=s["stride"], padding=s["padding"], output_padding=s["output_padding"],
+                  groups=s["groups"], dilation=s["dilation"])
+        with torch.no_grad():
+            ref = F.conv_transpose1d(x.double(), w.double(), **kw)
+            out = F.conv_transpose1d(x, w, **kw)
+            rel = ((out.double() - ref).abs().max() / ref.abs().max().clamp_min(1e-30)).item()
+            for _ in range(2):
+                F.conv_transpose1d(x, w, **kw)
+            ms, start = [], time.perf_counter()
+            while len(ms) < 5 or (len(ms) < 50 and time.perf_counter() - start < 2.0):
+                t0 = time.perf_counter()
+                F.conv_transpose1d(x, w, **kw)
+                ms.append((time.perf_counter() - t0) * 1e3)
+        result["shapes"][s["name"]] = {"ms": round(statistics.median(ms), 5), "rel_error": rel}
+        print(f"{s['name']:16s} {statistics.median(ms):9.4f} ms  rel {rel:.2e}  ({threads} threads)")
     json.dump(result, open(a.out, "w"), indent=1)
 
 

@@ -152,20 +152,26 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // and takes any other stride one position at a time (8 lanes idle of 8), and steps each phase
     // through every tap residue, testing which land (as the GPU's position-indexed kernels); the
     // closed form (cpu_phase) runs each phase's landing taps alone, any stride in vectors, plus a
-    // pass that puts its phase planes back in position order.
-    // A vector of x serves the tile's 4 channels in one group; grouped, each channel loads its own.
+    // pass that gathers every phase's weights and one that puts its phase planes back in position order.
+    // Loads per FMA: cpu_phase's tile (schedules/cpu_phase.cpp) is 2 vectors × 8 channels (AVX-512;
+    // 2 × 4 below it), so 2 + 8 loads a tap for 16 FMAs; the cpu family's 2 × 4 tile reads each
+    // weight through its boundary select (a masked load and two mask moves: 3 instructions), so
+    // 2 + 4·3 for 8 FMAs. Grouped, each channel loads its own x (the grouped loop nest): one x load
+    // per FMA beside the weights'.
     const double useful = double(f.B) * f.C_out * f.cin_g * f.K * f.L_in;
     const int64_t S = f.p.stride;
     const bool phase = std::string(v.family) == "cpu_phase";
     const double lanes_idle = (!phase && S != 1 && S != 2 && S != 4) ? 8.0 : 1.0;
     const int64_t step = phase ? tap_step(int(S), int(f.p.dilation)) : S;
     const double taps = taps_executed(f.K, S, step, !phase);
-    const double loads_per_fma = f.p.groups == 1 ? 0.25 : 1.0;
+    const double loads_per_fma = phase ? (f.p.groups != 1 ? 1 + 8.0 / 16 : 10.0 / 16) : (f.p.groups != 1 ? 1 + 12.0 / 8 : 14.0 / 8);
     const double ob = 4.0 * f.B * f.C_out * f.L_out;
+    const double weights = double(f.C_out) * f.cin_g * f.K;  // cpu_phase's gather: ~1 ns an element
     // the 2-core development machine's order: FMA rate, copy rate, a call's fixed cost (thread pool)
     constexpr double kCpuFmaPerSecond = 50e9, kCpuBytesPerSecond = 10e9, kCpuCallSeconds = 10e-6;
+    constexpr double kCpuGatherSeconds = 1e-9;
     return useful * taps * lanes_idle * (1 + loads_per_fma) / kCpuFmaPerSecond +
-           (phase ? 2 * ob : 0) / kCpuBytesPerSecond + kCpuCallSeconds;
+           (phase ? 2 * ob / kCpuBytesPerSecond + weights * kCpuGatherSeconds : 0) + kCpuCallSeconds;
 }
 
 }  // namespace
