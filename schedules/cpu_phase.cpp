@@ -43,14 +43,17 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
         .vectorize(s.q, vec)
         .unroll(s.co);
     // input channels innermost (the long loop), then taps: one x vector meets tile_co broadcast weights
+    RVar cio("cio"), cii("cii");
     s.conv.update()
-        .reorder(s.q, s.co, ci, m, rz)
+        .split(ci, cio, cii, 4, TailStrategy::GuardWithIf)
+        .reorder(s.q, s.co, cii, cio, m, rz)
+        .unroll(cii)
         .vectorize(s.q, vec)
         .unroll(s.q)
         .unroll(s.co);
     // Two taps a phase at dilation 1 (K = 2·stride: the vocoders' layers): the tap loop the constant
     // 2, unrolled inside the channels' (schedules/cuda_phase.cpp does the same).
-    s.conv.update().specialize(s.groups == 1 && s.dilation == 1 && s.two_taps).reorder(s.q, s.co, m, ci, rz).unroll(m);
+    s.conv.update().specialize(s.groups == 1 && s.dilation == 1 && s.two_taps).reorder(s.q, s.co, m, cii, cio, rz).unroll(m);
     s.conv.update().specialize(s.groups == 1);
 
     // ---- x zero-extended once (a pass over x), so that the inner loop's loads carry no boundary
