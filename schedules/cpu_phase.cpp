@@ -69,16 +69,21 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
     // task, a tile of 8 channels read a line per (co, ci) for 2 of its 16 floats: 35 % of
     // dac_up1_cpu's time in perf; the phases innermost, k_p's divisions per element: twice as slow.)
     const std::vector<Var> wa = s.wphase.args();  // m, co, ci, p
+    // Stored with the channels innermost: a tap's tile_co weights are consecutive floats, broadcast
+    // from one address register with constant offsets (stored taps first, each weight's address took
+    // a register of its own, and the 8 of them spilled the loop's other addresses to the stack).
     s.wphase.compute_root()
+        .reorder_storage(wa[1], wa[0], wa[2], wa[3])
         .reorder(wa[0], wa[1], wa[3], wa[2])
         .parallel(wa[2]);
 
     // ---- kernel 2: the output in position order ---------------------------------------------------
-    // Strides 2, 4 and 8 as constants: a tile of vec positions q of each phase, read as one vector per
-    // phase and stored interleaved (Halide turns the unrolled phases' strided stores into dense ones);
-    // any other stride gathers l / stride, l % stride one vector of l at a time.
+    // Strides 1, 2, 4 and 8 as constants: a tile of vec positions q of each phase, read as one vector
+    // per phase and stored interleaved (Halide turns the unrolled phases' strided stores into dense
+    // ones); any other stride gathers l / stride, l % stride one vector of l at a time (at stride 1
+    // too, that gather took 54 % of kb74_cpu's time in perf).
     Var lq("lq"), lp("lp");
-    for (int S : {2, 4, 8}) {
+    for (int S : {1, 2, 4, 8}) {
         s.out.specialize(s.stride == S)
             .split(s.l, lo, li, S * vec, TailStrategy::GuardWithIf)
             .split(li, lq, lp, S)
