@@ -1,6 +1,6 @@
 // CPU schedule family "cpu_phase": the closed form (generators/convt1d_generator.cpp) on the CPU,
-// every geometry at run time. Phase planes first — per (channel block, phase, batch row) a task,
-// vectors along the phase's positions q (x's index steps by one along q), taps and input channels
+// every geometry at run time. Phase planes first — per (channel block, chunk of positions, batch row)
+// a task, vectors along the phase's positions q (x's index steps by one along q), taps and input channels
 // inside — then the output in position order. The same math as the general CUDA family, so the
 // CPU tests check it here.
 #include "schedule.h"
@@ -23,18 +23,25 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
     Var qo("qo"), qi("qi"), coo("coo"), coi("coi"), t("t"), lo("lo"), li("li");
     RVar m = s.r.x, ci = s.r.y, rz = s.r.z;
 
-    // ---- kernel 1: the phase planes, a task per (channel block, phase, batch row) ---------------
+    // ---- kernel 1: the phase planes ----------------------------------------------------------------
     // Whole tiles (RoundUp: the planes are an internal buffer, rounded up to whole tiles), so that
     // the accumulator tile has constant extents and LLVM keeps it in registers; with guarded tails
     // its extents were run-time values and every FMA loaded and stored its accumulator (asm).
+    // A task is a channel block × a chunk of chunk_q positions of every phase × a batch row: the
+    // chunk's x (C_in × chunk_q floats, 128 KiB at 128 channels) stays in L2 while the phases read it.
+    // (A task per channel block × phase swept whole rows: every task read all of x again, 32 times
+    // on encodec_up3_cpu, from beyond L2.)
+    const int chunk_q = 8 * tile_q;
+    Var qc("qc");
     Func planes = s.conv.in(s.out);
     planes.compute_root()
-        .split(s.q, qo, qi, tile_q, TailStrategy::RoundUp)
+        .split(s.q, qc, qo, chunk_q, TailStrategy::RoundUp)
+        .split(qo, qo, qi, tile_q, TailStrategy::RoundUp)
         .split(s.co, coo, coi, tile_co, TailStrategy::RoundUp)
-        .reorder(qi, coi, qo, coo, s.p, s.b)
+        .reorder(qi, coi, qo, s.p, coo, qc, s.b)
         .vectorize(qi, vec)
         .unroll(coi)
-        .fuse(coo, s.p, t)
+        .fuse(coo, qc, t)
         .fuse(t, s.b, t)
         .parallel(t);
     s.conv.compute_at(planes, qo)
@@ -72,9 +79,13 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
     // Stored with the channels innermost: a tap's tile_co weights are consecutive floats, broadcast
     // from one address register with constant offsets (stored taps first, each weight's address took
     // a register of its own, and the 8 of them spilled the loop's other addresses to the stack).
+    // Computed in vectors along the channels (gathers K floats apart from w's block of one input
+    // channel, which stays in L1 while every phase's taps are taken from it): 16 at a time, where one
+    // at a time, each with its boundary selects, took a quarter of dac_up1_cpu's time in perf.
     s.wphase.compute_root()
         .reorder_storage(wa[1], wa[0], wa[2], wa[3])
-        .reorder(wa[0], wa[1], wa[3], wa[2])
+        .reorder(wa[1], wa[0], wa[3], wa[2])
+        .vectorize(wa[1], vec, TailStrategy::GuardWithIf)
         .parallel(wa[2]);
 
     // ---- kernel 2: the output in position order ---------------------------------------------------
