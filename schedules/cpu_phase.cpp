@@ -35,7 +35,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
     Var qc("qc");
     Func planes = s.conv.in(s.out);
     planes.compute_root()
-        .split(s.q, qc, qo, chunk_q, TailStrategy::RoundUp)
+        .split(s.q, qc, qo, chunk_q, TailStrategy::GuardWithIf)
         .split(qo, qo, qi, tile_q, TailStrategy::RoundUp)
         .split(s.co, coo, coi, tile_co, TailStrategy::RoundUp)
         .reorder(qi, coi, qo, s.p, coo, qc, s.b)
