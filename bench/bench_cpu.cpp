@@ -121,14 +121,17 @@ void run_contender(benchmark::State &state, const tools::Shape &s, const Inputs 
 }
 
 // The runtime's own choice (variant empty) or a named CPU variant.
-Call halide_cpu(const tools::Shape &s, const Inputs &in, const std::string &variant = "") {
-    return [&s, &in, variant](std::vector<float> &out) -> std::string {
+// (`plan`, where given, receives the plan that ran: the variant, and "/per_group" where it split)
+Call halide_cpu(const tools::Shape &s, const Inputs &in, const std::string &variant = "", std::string *plan = nullptr) {
+    return [&s, &in, variant, plan](std::vector<float> &out) -> std::string {
         Options o;
         o.device = Device::CPU;
         o.variant = variant;
+        RunInfo info;
         const Status st = conv_transpose1d(contiguous(in.x.data(), s.B, s.C_in, s.L_in),
                                            contiguous(in.w.data(), s.C_in, s.C_out / s.p.groups, s.K), nullptr,
-                                           contiguous(out.data(), s.B, s.C_out, s.L_out()), s.p, o);
+                                           contiguous(out.data(), s.B, s.C_out, s.L_out()), s.p, o, &info);
+        if (st.ok && plan) *plan = info.variant + (info.per_group ? "/per_group" : "");
         return st.ok ? "" : st.message;
     };
 }
@@ -197,7 +200,11 @@ int main(int argc, char **argv) {
         auto reg = [&](const std::string &who, std::function<Call()> make) {
             register_contender(s.name, who, [&s, &in, make](benchmark::State &st) { run_contender(st, s, in, make()); });
         };
-        reg("halide_runtime", [&s, &in] { return halide_cpu(s, in); });
+        register_contender(s.name, "halide_runtime", [&s, &in](benchmark::State &st) {
+            static std::string plan;
+            run_contender(st, s, in, halide_cpu(s, in, "", &plan));
+            st.SetLabel(plan);  // the summary's runtime_variant
+        });
         for (const VariantInfo &v : variants()) {
             if (v.device == Device::CPU) reg("halide_" + v.name, [&s, &in, n = v.name] { return halide_cpu(s, in, n); });
         }

@@ -5,7 +5,7 @@
 # variant, and the Google Benchmark suite against cuDNN. Everything lands in $OUT.
 #   usage (device tool): bash scripts/gpu_suite.sh   [BENCH_FILTER=regex] [TEST_FILTER=gtest filter]
 #                                                    [SANITIZE=0] [SANITIZE_MATCH=awk regex on variant names]
-#                                                    [TESTS=0] [BENCH=0] [TUNE=0] [TORCH=0]
+#                                                    [TESTS=0] [BENCH=0] [TUNE=0] [TORCH=0] [CPU=1]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-suite-out}"
@@ -82,6 +82,15 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     echo "racecheck $v stride=$s rc=$? $(grep -E 'RACECHECK SUMMARY|ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
   rm -f "$OUT/memcheck.tmp"
+fi
+if [ "${CPU:-0}" = 1 ]; then
+  # The GPU machine's CPU beside PyTorch there (its own CPU summary): carry build/bench/convt1d_bench_cpu
+  # and build/cpu-libs (copies of libdnnl.so.2, libgomp.so.1 and libOpenCL.so.1 from the development machine).
+  echo "== CPU benchmark on this machine's cores, and PyTorch's CPU conv_transpose1d"
+  LD_LIBRARY_PATH="$PWD/build/cpu-libs:${LD_LIBRARY_PATH:-}" ./build/bench/convt1d_bench_cpu \
+    --benchmark_out="$OUT/bench_cpu.json" --benchmark_out_format=json --benchmark_counters_tabular=true \
+    > "$OUT/bench_cpu.txt" 2>&1; echo "bench_cpu rc=$?"
+  python3 scripts/torch_bench.py --device cpu --out "$OUT/torch_cpu.json" 2>&1 | tee "$OUT/torch_cpu.txt"
 fi
 [ "${BENCH:-1}" = 1 ] || exit 0
 export CONVT1D_TUNING_CACHE="$OUT/tuning.tsv"
