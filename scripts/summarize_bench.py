@@ -151,10 +151,13 @@ def main():
     ap.add_argument("--out", default="bench/results")
     ap.add_argument("--readme")
     ap.add_argument("--torch", help="scripts/torch_bench.py output of the same run")
+    ap.add_argument("--device-name", help="the summary's device (default: the benchmark's, or CPU <host name>)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     for bj in a.bench_json:
         s = summarize(bj)
+        if a.device_name:
+            s["device"] = a.device_name
         if a.torch:
             t = json.load(open(a.torch))
             s["torch_version"] = t["torch"]
