@@ -11,14 +11,13 @@ set(small --batch 2 --cin 16 --cout 24 --length 3000)    # run: quick also on th
 set(cli "${WORK}/build/convt1d")
 set(cuda_run ${cli} run ${layer} ${small} --device cuda --variant ${variant} --reps 1)
 set(cpu_run ${cli} run ${layer} ${small} --device cpu --reps 1)
-foreach (step
-         "${CMAKE_COMMAND};-S;${SRC};-B;${WORK}/build;-G;${GENERATOR};-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM};-DCMAKE_CXX_COMPILER=${CXX};-DCMAKE_BUILD_TYPE=Release;-DHalide_DIR=${HALIDE_DIR};-DHalideHelpers_DIR=${HALIDE_HELPERS_DIR};-DCONVT1D_GEOMETRIES=${geometry};-DCONVT1D_POINTS=^(cpu|cuda_l128_r4_c8_s_u4_inplace_so_reg80)$;-DCONVT1D_BUILD_TESTS=OFF;-DCONVT1D_BUILD_BENCH=OFF"
-         "${CMAKE_COMMAND};--build;${WORK}/build;--target;convt1d_cli")
-    execute_process(COMMAND ${step} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-    if (NOT rc EQUAL 0)
-        message(FATAL_ERROR "step failed (${rc}): ${step}\n${out}\n${err}")
-    endif ()
-endforeach ()
+include(${CMAKE_CURRENT_LIST_DIR}/../run_steps.cmake)
+set(configure ${CMAKE_COMMAND} -S ${SRC} -B ${WORK}/build -G ${GENERATOR} -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}
+    -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=Release -DHalide_DIR=${HALIDE_DIR}
+    -DHalideHelpers_DIR=${HALIDE_HELPERS_DIR} -DCONVT1D_GEOMETRIES=${geometry}
+    "-DCONVT1D_POINTS=^(cpu|cuda_l128_r4_c8_s_u4_inplace_so_reg80)$" -DCONVT1D_BUILD_TESTS=OFF -DCONVT1D_BUILD_BENCH=OFF)
+set(build ${CMAKE_COMMAND} --build ${WORK}/build --target convt1d_cli)
+convt1d_run_steps(configure build)
 
 execute_process(COMMAND ${cli} variants OUTPUT_VARIABLE out RESULT_VARIABLE rc)
 if (NOT rc EQUAL 0 OR NOT out MATCHES "${variant} +cuda[^\n]*K=7,dilation=2,padding=3,only")
