@@ -40,6 +40,9 @@ set(CONVT1D_SCHEDULE_POINTS
     "cuda_phase_l128_r4_c8_u4              cuda_phase      128    4     8      1         1       0     4         96   0  0  0     -"
     "cuda_phase_l128_r1_c32_p_u4           cuda_phase      128    1     32     1         1       1     4         96   0  0  0     -"
     "cuda_phase_warp_l64_r4_c8_p_u4_cf     cuda_phase_warp 64     4     8      1         1       1     4         128  0  1  0     -"
+    # general CUDA by phase, one warp's 32 positions a block, one position × 4 channels a thread: small
+    # layers (kb64_small: 80 blocks where the 512-position tiles made 16)
+    "cuda_phase_l32_r1_c4_u4               cuda_phase      32     1     4      1         1       0     4         64   0  0  0     -"
     # general CUDA, one warp per block, the tile striped over the lanes: kb74's general column
     "cuda_w8_r4_c8_sp                      cuda_warp       256    4     8      1         1       1     1         64   0  0  0     -"
     # Halide's Anderson2021 GPU autoscheduler on the kb74 problem: kept as the reference point it is
