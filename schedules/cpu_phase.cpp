@@ -69,19 +69,16 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
     s.xz.compute_root()
         .vectorize(xa[0], vec, TailStrategy::GuardWithIf)
         .parallel(xa[2]);
-    // Weights: every phase's taps gathered from w once per call, a pass over w: per input channel
-    // (a task each), per phase (its first tap k_p computed once), every output channel's taps — the
-    // channel's K taps are one cache line, which stays in L1 while the phases take their taps from it.
-    // The tasks then read their channel block's taps of an input channel as one line. (Gathered per
-    // task, a tile of 8 channels read a line per (co, ci) for 2 of its 16 floats: 35 % of
-    // dac_up1_cpu's time in perf; the phases innermost, k_p's divisions per element: twice as slow.)
+    // Weights: every phase's taps gathered from w once per call (a pass over w), a task per input
+    // channel, whose block of w (C_out × K floats: 16 KiB on dac_up1_cpu) stays in L1 while every
+    // phase takes its taps from it; per phase its first tap k_p computed once, the channels in vectors
+    // (gathers K floats apart).
+    // Stored channels innermost, so that a tap's tile_co weights are consecutive floats, broadcast
+    // from one address register with constant offsets. Measured in perf on dac_up1_cpu: gathered per
+    // task instead, 35 % of the time (2 floats used per cache line read); the phases innermost, k_p's
+    // divisions per element, twice as slow; one channel at a time with its boundary selects, 25 %;
+    // stored taps first, each broadcast took an address register and the loop spilled.
     const std::vector<Var> wa = s.wphase.args();  // m, co, ci, p
-    // Stored with the channels innermost: a tap's tile_co weights are consecutive floats, broadcast
-    // from one address register with constant offsets (stored taps first, each weight's address took
-    // a register of its own, and the 8 of them spilled the loop's other addresses to the stack).
-    // Computed in vectors along the channels (gathers K floats apart from w's block of one input
-    // channel, which stays in L1 while every phase's taps are taken from it): 16 at a time, where one
-    // at a time, each with its boundary selects, took a quarter of dac_up1_cpu's time in perf.
     s.wphase.compute_root()
         .reorder_storage(wa[1], wa[0], wa[2], wa[3])
         .reorder(wa[1], wa[0], wa[3], wa[2])

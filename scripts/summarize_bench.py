@@ -93,10 +93,15 @@ def plot(summary, out_dir, stem):
     return path
 
 
+def is_gpu(summary):
+    """A GPU run's summary (cuDNN among its contenders), else a CPU one's."""
+    return any("cudnn_fp32" in e["ms"] or "cudnn_fp32" in e["not_run"] for e in summary["shapes"].values())
+
+
 def table(summaries):
     rows = []
     for s, path in summaries:
-        gpu = any("cudnn_fp32" in e["ms"] or "cudnn_fp32" in e["not_run"] for e in s["shapes"].values())
+        gpu = is_gpu(s)
         rows.append(f"\n**{s['device']}, {s['date']}** ([summary]({path}), [plot]({path[:-5]}.png)); "
                     f"copy {s['copy_GBps']:.0f} GB/s, FP32 FMA peak {s['fp32_peak_GFLOPs'] / 1000:.1f} TFLOP/s"
                     + ("" if gpu else f" (measured; PyTorch {s.get('torch_version', '—')} on {s.get('torch_threads', '—')} threads)")
@@ -178,7 +183,7 @@ def main():
         latest = {}
         for f in files:  # the newest GPU summary and the newest CPU one (older ones stay linked from the README)
             s = json.load(open(os.path.join(a.out, f)))
-            gpu = any("cudnn_fp32" in e["ms"] or "cudnn_fp32" in e["not_run"] for e in s["shapes"].values())
+            gpu = is_gpu(s)
             if gpu not in latest or s["date"] >= latest[gpu][0]["date"]:
                 latest[gpu] = (s, os.path.join(a.out, f))
         text = open(a.readme).read()
