@@ -62,6 +62,7 @@ public:
     GeneratorParam<int> stage_out{"stage_out", 0};  // 1, 2: the output block through shared memory (schedules)
     GeneratorParam<int> co_first{"co_first", 0};    // 1: channel blocks first in the grid (schedules)
     GeneratorParam<int> split_ci{"split_ci", 0};    // input channels per block (split-K; schedules); 0 = all
+    GeneratorParam<int> phase_taps{"phase_taps", 0};  // closed form: at most this many taps a phase, x's tap step 1 (below); 0 = any
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -154,6 +155,7 @@ public:
 
         Func conv("conv");
         Func wphase("wphase");
+        Func phase_base("phase_base");
         Expr two_taps = cast<bool>(false);  // closed form: every phase has exactly two taps (below)
         if (closed_form(family)) {
             // The closed form (top of the file): phase p's taps k_p + m·step, none tested.
@@ -174,8 +176,21 @@ public:
             // and dx 1 at dilation 1: written so that a schedule's specialisation on those (Stages::
             // two_taps) sees the constants, which lets a thread's two taps share their x loads.
             two_taps = K == 2 * step;
-            Expr taps_max = select(two_taps, 2, (K - 1) / step + 1);
-            dx = select(this->dilation == 1, 1, dx);
+            // A variant may compile the taps a phase has in (phase_taps = T: any K <= T·step, the phases
+            // with fewer taps reading zero weights past K − 1) with x's tap step dx = 1 (dilation
+            // dividing the stride: every vocoder layer, K = 2·stride at dilation 1, fits T = 2). Then
+            // conv is indexed by x's position under the phase's first tap, i = q + base, instead of by
+            // q: tap m reads x[i − m], the same window for every phase, and a schedule can read a
+            // thread's window of x as aligned vectors (the phase's offset `base` is a run-time value,
+            // and moves to the output's read of the planes instead).
+            const bool windowed = phase_taps > 0;
+            if (windowed) {
+                add_requirement(dx == 1 && (K - 1) / step + 1 <= int(phase_taps), "this variant computes at most",
+                                int(phase_taps), "taps a phase with the dilation dividing the stride, got K", K,
+                                "stride", this->stride, "dilation", this->dilation);
+            }
+            Expr taps_max = windowed ? Expr(int(phase_taps)) : select(two_taps, 2, (K - 1) / step + 1);
+            dx = windowed ? Expr(1) : select(this->dilation == 1, 1, dx);
             RDom rc(0, taps_max, 0, cin_g, 0, 1, "r");               // m, ci in group, (one k_p)
             rc.where(lands);
             r = rc;
@@ -183,13 +198,24 @@ public:
             wphase(m, co, ci_v, p) = wz(k_p + m * step, co, ci_v);   // zero past tap K - 1
             Expr ci_c = g * cin_g + rc.y;
             conv(q, p, co, b) = cast(acc_t, biasz(co));
-            conv(q, p, co, b) += cast(acc_t, wphase(rc.x, co_g, ci_c, p)) *
-                                 cast(acc_t, xz(q + base - rc.x * dx, ci_c, b));
+            Expr x_at = windowed ? q - rc.x : q + base - rc.x * dx;
+            conv(q, p, co, b) += cast(acc_t, wphase(rc.x, co_g, ci_c, p)) * cast(acc_t, xz(x_at, ci_c, b));
             // The phase as l % stride, clamped to what it is: Halide's bounds of a modulus by a
             // run-time value span [0, stride), which the clamp narrows to the phases the output has
             // (a stride of 2^31 - 1 over 9 outputs: 9 phase planes, not 2^31).
             const Expr phases = min(stride, out.dim(0).extent());
-            out(l, co, b) = cast(elem_type, conv(l / stride, clamp(l % stride, 0, phases - 1), co, b));
+            Expr pl = clamp(l % stride, 0, phases - 1);
+            Expr ql = l / stride;
+            if (windowed) {
+                // Each phase's offset into x, for the output's read of the planes, as a Func a schedule
+                // can tabulate; the clamp states its range for Halide's bounds (a no-op: with the
+                // dilation dividing the stride, t − k_p·dilation lies in [padding − stride + 1,
+                // padding + stride − 1]).
+                phase_base(p) = base;
+                const Expr pbase = padding / stride;
+                ql += clamp(phase_base(pl), pbase - 1, pbase + 1);
+            }
+            out(l, co, b) = cast(elem_type, conv(ql, pl, co, b));
         } else if (indexes_by_phase(family, fixed_stride)) {
             // conv(q, p, ...) is output position l = q·stride + p: t = q·stride + tp, and the
             // congruence and the division see tp only.
@@ -255,9 +281,9 @@ public:
             set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem
             return;
         }
-        Stages s{out, conv, xz, wz, wphase, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps};
+        Stages s{out, conv, xz, wz, wphase, phase_base, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
-                    fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci};
+                    fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

@@ -64,6 +64,10 @@ void pad_x(Stages &s, const Knobs &k) {
         // boundary (schedules/cuda.cpp).
         const int first = ((x_window(k, k.reg_l).first % kVec) + kVec) % kVec;
         s.xz.align_bounds(a[0], kVec, first).align_storage(a[0], kVec);
+    } else if (k.phase_taps > 0) {
+        // Rows a multiple of 4 floats from a multiple of 4: the windows of x (schedules/cuda_phase.cpp)
+        // start on 16-byte boundaries.
+        s.xz.align_bounds(a[0], kVec).align_storage(a[0], kVec);
     }
     s.xz.split(a[0], xl, xi, 256, TailStrategy::GuardWithIf)
         .gpu_blocks(xl, a[1], a[2])

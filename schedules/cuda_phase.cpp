@@ -129,17 +129,44 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         Var lane("lane"), lo("lo");
         acc.split(s.q, lo, lane, 32).reorder(s.co, lo, lane).gpu_lanes(lane).unroll(lo).unroll(s.co);
         acc.update().split(s.q, lo, lane, 32).reorder(s.co, lo, ri, m, ro, rz, lane).gpu_lanes(lane).unroll(lo);
+    } else if (k.phase_taps > 0) {
+        acc.unroll(s.q).unroll(s.co);
+        acc.update().reorder(s.co, s.q, m, ri, ro, rz).unroll(s.q).unroll(m);
     } else {
         acc.unroll(s.q).unroll(s.co);
         acc.update().reorder(s.co, s.q, ri, m, ro, rz).unroll(s.q);
     }
     acc.update().unroll(s.co).unroll(ri).vectorize(s.co, kVec);
     acc.vectorize(s.co, kVec);
-    // Two taps a phase at dilation 1 (K = 2·stride, the vocoders' upsamplers): the tap loop is the
-    // constant 2, unrolled, so that the taps' x reads, x[q + base] and x[q + base − 1] over the
-    // thread's reg_l positions, are reg_l + 1 loads instead of 2·reg_l (5 instead of 8 scalar loads of
-    // 4 L1 wavefronts each per input channel at reg_l 4: the L1 pipe is the limit, NOTES 27 (g)).
-    acc.update().specialize(s.groups == 1 && s.dilation == 1 && s.two_taps).unroll(m);
+    if (k.phase_taps > 0) {
+        // A thread's window of x per input channel, in registers as aligned 16-byte vectors: its reg_l
+        // positions i (a multiple of 4 from the plane's aligned first position) and the phase_taps − 1
+        // before them, x[i − phase_taps + 1 .. i + reg_l − 1] rounded out to whole vectors (8 floats
+        // for 4 positions and 2 taps: two ld.global.v4, 8 L1 wavefronts a warp, where the scalar loads
+        // of the thread-consecutive positions took 5 × 4).
+        if (warp || !k.pad_x || reg_l % kVec != 0) {
+            throw CompileError("cuda_phase schedule: phase_taps needs the thread form, pad_x and reg_l a multiple of 4");
+        }
+        Func xw = s.xz.in(acc);
+        const Var wl = xw.args()[0];
+        xw.compute_at(acc, ri).store_in(MemoryType::Register).align_bounds(wl, kVec).vectorize(wl, kVec).unroll(wl);
+        planes.align_bounds(s.q, kVec);
+        // Each phase's offset into x, read by the output's kernel for every position: a table of
+        // min(stride, L_out) values made by a kernel of its own. Computed per position (its four
+        // divisions by run-time values) that kernel took 2.5× the time of the one indexed by q
+        // (ncu, dac_up1: 0.26 against 0.10 ms a call; encodec_up1 0.15 ms of a 1.3 ms call).
+        Var tb("tb"), tt("tt");
+        s.phase_base.compute_root()
+            .split(s.p, tb, tt, 64, TailStrategy::GuardWithIf)
+            .gpu_blocks(tb)
+            .gpu_threads(tt);
+    } else {
+        // Two taps a phase at dilation 1 (K = 2·stride, the vocoders' upsamplers): the tap loop is the
+        // constant 2, unrolled, so that the taps' x reads, x[q + base] and x[q + base − 1] over the
+        // thread's reg_l positions, are reg_l + 1 loads instead of 2·reg_l (5 instead of 8 scalar loads of
+        // 4 L1 wavefronts each per input channel at reg_l 4: the L1 pipe is the limit, NOTES 27 (g)).
+        acc.update().specialize(s.groups == 1 && s.dilation == 1 && s.two_taps).unroll(m);
+    }
     // One group: plain channel indices (the runtime runs grouped problems once per group).
     acc.update().specialize(s.groups == 1);
     acc.update().specialize_fail("this variant computes groups == 1 only");

@@ -19,6 +19,8 @@ struct Stages {
     Halide::Func xz;     // (l, ci, b): x, zero outside its bounds
     Halide::Func wz;     // (k, co_g, ci): w, zero outside its bounds
     Halide::Func wphase; // (m, co_g, ci, p): phase p's m-th landing tap of w (closed_form only)
+    Halide::Func phase_base;  // (p): phase p's offset into x, where conv is indexed by x's position
+                              // (closed form with phase_taps; else undefined)
     Halide::Var l, q, p, co, b;  // q, p: conv's first two dimensions where it is indexed by phase
     Halide::RDom r;      // r.x = tap j within the phase, r.y = input channel in the group, r.z = k_lo
                          // (one value where the generator computes the landing k_lo: odd_dilation)
@@ -69,6 +71,10 @@ struct Knobs {
     // in chunks of split_ci, each block's partial sums written out and added by the output's kernel
     // (0: all input channels in one block).
     int split_ci;
+    // Taps a phase compiled in (cuda_phase; 0 = any): conv is then indexed by x's position under the
+    // phase's first tap (generators/convt1d_generator.cpp), and a thread's window of x is read as
+    // aligned 16-byte vectors into registers.
+    int phase_taps;
 };
 
 // Which indexing of the accumulator a schedule takes (generators/convt1d_generator.cpp): by phase,

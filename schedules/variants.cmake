@@ -16,44 +16,55 @@
 #   so         stage_out: 1 outputs through shared memory in position order, 2 one plane per phase
 #   cf         co_first: channel blocks innermost in the grid
 #   split      cuda_phase: input channels per block (split-K; 0 = all)
+#   pt         cuda_phase: taps a phase compiled in (0 = any): problems whose phases have at most pt
+#              taps and whose dilation divides the stride (x's tap step 1: every K ≤ pt·stride at
+#              dilation 1), x read as aligned 16-byte windows; others are refused (run by the rest)
 #   form       what a geometry compiles in: `-` nothing (every geometry at run time, a general
 #              variant); `only` its K, stride, dilation and padding, one group, other problems refused
 #              (an odd dilation at a power-of-two stride takes each phase's one landing tap in closed
 #              form); `stride` its stride only; `taps` its K and dilation, specialised at stride 1;
 #              `pad` its stride, padding and dilation, specialised
 #
-#    point                                 family          tile_l reg_l reg_co ungrouped stage_w pad_x unroll_ci regs so cf split form
+#    point                                 family          tile_l reg_l reg_co ungrouped stage_w pad_x unroll_ci regs so cf split pt form
 set(CONVT1D_SCHEDULE_POINTS
     # CPU (every geometry): the tested form, and the closed form by phase
-    "cpu                                   cpu             16     1     4      0         0       0     1         0    0  0  0     -"
-    "cpu_phase                             cpu_phase       16     1     4      0         0       0     1         0    0  0  0     -"
+    "cpu                                   cpu             16     1     4      0         0       0     1         0    0  0  0     0     -"
+    "cpu_phase                             cpu_phase       16     1     4      0         0       0     1         0    0  0  0     0     -"
     # general CUDA, by position: any groups (kb74_small, and the concurrency tests' one kernel)
-    "cuda_l128_c4_g                        cuda            128    1     4      0         0       0     1         64   0  0  0     -"
+    "cuda_l128_c4_g                        cuda            128    1     4      0         0       0     1         64   0  0  0     0     -"
     # general CUDA, by position, staged weights: grouped's per-group calls, kb64_small
-    "cuda_l128_r4_c8_s_u4                  cuda            128    4     8      1         1       0     4         64   0  0  0     -"
-    "cuda_l128_r4_c8_s_u4_reg255           cuda            128    4     8      1         1       0     4         255  0  0  0     -"
+    "cuda_l128_r4_c8_s_u4                  cuda            128    4     8      1         1       0     4         64   0  0  0     0     -"
+    "cuda_l128_r4_c8_s_u4_reg255           cuda            128    4     8      1         1       0     4         255  0  0  0     0     -"
     # general CUDA by phase (the closed form): the vocoders' layers (split over input channels), the
     # general column of every stride > 1 shape, tiny_odd
-    "cuda_phase_l128_r4_c16_p_u8_k256_cf   cuda_phase      128    4     16     1         1       1     8         128  0  1  256   -"
-    "cuda_phase_l128_r4_c16_p_u4_k128_cf   cuda_phase      128    4     16     1         1       1     4         128  0  1  128   -"
-    "cuda_phase_l128_r4_c8_p_u4_cf         cuda_phase      128    4     8      1         1       1     4         96   0  1  0     -"
-    "cuda_phase_l128_r4_c8_u4              cuda_phase      128    4     8      1         1       0     4         96   0  0  0     -"
-    "cuda_phase_l128_r1_c32_p_u4           cuda_phase      128    1     32     1         1       1     4         96   0  0  0     -"
-    "cuda_phase_warp_l64_r4_c8_p_u4_cf     cuda_phase_warp 64     4     8      1         1       1     4         128  0  1  0     -"
+    "cuda_phase_l128_r4_c16_p_u8_k256_cf   cuda_phase      128    4     16     1         1       1     8         128  0  1  256   0     -"
+    "cuda_phase_l128_r4_c16_p_u4_k128_cf   cuda_phase      128    4     16     1         1       1     4         128  0  1  128   0     -"
+    "cuda_phase_l128_r4_c8_p_u4_cf         cuda_phase      128    4     8      1         1       1     4         96   0  1  0     0     -"
+    "cuda_phase_l128_r4_c8_u4              cuda_phase      128    4     8      1         1       0     4         96   0  0  0     0     -"
+    "cuda_phase_l128_r1_c32_p_u4           cuda_phase      128    1     32     1         1       1     4         96   0  0  0     0     -"
+    "cuda_phase_warp_l64_r4_c8_p_u4_cf     cuda_phase_warp 64     4     8      1         1       1     4         128  0  1  0     0     -"
+    # general CUDA by phase, at most two taps a phase with the dilation dividing the stride (the
+    # vocoders' K = 2·stride at dilation 1; K, stride and padding at run time): x as aligned 16-byte
+    # windows (NOTES 29). Run 24 (H200, ms, before the phases' offsets were tabulated): dac_up1 4.60
+    # -> 4.45, bigvgan_up1 2.36 -> 2.32 (r4 × c16, 256-channel chunks, 168 registers); encodec_up1
+    # 1.14 -> 1.03, bigvgan_up3 1.31 -> 1.21 (r4 × c8); wide's general 2.59 -> 2.42 (r4 × c16 whole)
+    "cuda_phase_l128_r4_c16_p_u8_k256_cf_w2_reg168 cuda_phase 128 4     16     1         1       1     8         168  0  1  256   2     -"
+    "cuda_phase_l128_r4_c8_p_u4_cf_w2      cuda_phase      128    4     8      1         1       1     4         96   0  1  0     2     -"
+    "cuda_phase_l128_r4_c16_p_u8_cf_w2     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     2     -"
     # general CUDA by phase, one warp's 32 positions a block, one position × 4 channels a thread: small
     # layers (kb64_small: 80 blocks where the 512-position tiles made 16)
-    "cuda_phase_l32_r1_c4_u4               cuda_phase      32     1     4      1         1       0     4         64   0  0  0     -"
+    "cuda_phase_l32_r1_c4_u4               cuda_phase      32     1     4      1         1       0     4         64   0  0  0     0     -"
     # general CUDA, one warp per block, the tile striped over the lanes: kb74's general column
-    "cuda_w8_r4_c8_sp                      cuda_warp       256    4     8      1         1       1     1         64   0  0  0     -"
+    "cuda_w8_r4_c8_sp                      cuda_warp       256    4     8      1         1       1     1         64   0  0  0     0     -"
     # Halide's Anderson2021 GPU autoscheduler on the kb74 problem: kept as the reference point it is
-    "cuda_anderson2021                     auto            0      0     0      0         0       0     1         0    0  0  0     -"
+    "cuda_anderson2021                     auto            0      0     0      0         0       0     1         0    0  0  0     0     -"
     # compiled-in geometries (rows of CONVT1D_GEOMETRY_POINTS below): x read in place as 16-byte
     # windows (4 positions a phase), or zero-extended (wide's odd-dilation block)
-    "cuda_l128_r4_c8_s_u4_inplace_so_reg80         cuda 128 4  8 1 1 0 4 80  1 0 0 only"
-    "cuda_l128_r4_c8_s_u8_inplace_cf_reg96         cuda 128 4  8 1 1 0 8 96  0 1 0 only"
-    "cuda_l128_r8_c8_s_u8_inplace_so2_cf_reg72     cuda 128 8  8 1 1 0 8 72  2 1 0 only"
-    "cuda_l128_r8_c4_sp_u8_only_so_reg255          cuda 128 8  4 1 1 1 8 255 1 0 0 only"
-    "cuda_l128_r16_c4_s_u8_inplace_so2_reg128      cuda 128 16 4 1 1 0 8 128 2 0 0 only"
+    "cuda_l128_r4_c8_s_u4_inplace_so_reg80         cuda 128 4  8 1 1 0 4 80  1 0 0 0 only"
+    "cuda_l128_r4_c8_s_u8_inplace_cf_reg96         cuda 128 4  8 1 1 0 8 96  0 1 0 0 only"
+    "cuda_l128_r8_c8_s_u8_inplace_so2_cf_reg72     cuda 128 8  8 1 1 0 8 72  2 1 0 0 only"
+    "cuda_l128_r8_c4_sp_u8_only_so_reg255          cuda 128 8  4 1 1 1 8 255 1 0 0 0 only"
+    "cuda_l128_r16_c4_s_u8_inplace_so2_reg128      cuda 128 16 4 1 1 0 8 128 2 0 0 0 only"
 )
 
 # Layer geometries compiled in, as "K,stride,dilation,padding". Configure with

@@ -6,6 +6,7 @@
 #   usage (device tool): bash scripts/gpu_suite.sh   [BENCH_FILTER=regex] [TEST_FILTER=gtest filter]
 #                                                    [SANITIZE=0] [SANITIZE_MATCH=awk regex on variant names]
 #                                                    [TESTS=0] [BENCH=0] [TUNE=0] [TORCH=0] [CPU=1]
+#                                                    [NCU="shape:variant ..."] (profiles into $OUT/ncu.txt)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-suite-out}"
@@ -24,13 +25,16 @@ fi
 # stride (the variant's compiled-in one, last column, or $2 for "any"), groups column, dilation (2,
 # or 3 for a variant of odd dilations only: column 10 ends in "odd"), K $3, padding $4, output_padding
 # 1 — or, for a variant compiled for one geometry (column 10 "K=..,dilation=..,padding=..,only"), its
-# own K, dilation and padding and output_padding 0 — and the length: $5 for an in-place variant
+# own K, dilation and padding and output_padding 0; for one with the taps a phase compiled in
+# ("phase_taps<=T"), dilation 1 and K = T·stride — and the length: $5 for an in-place variant
 # (column 7), else $6.
 variant_problems() {
   ./build/convt1d variants | awk "$1" | awk -v any="$2" -v k0="$3" -v p0="$4" -v len_in_place="$5" -v len="$6" '{
       k=k0; d=($10 ~ /odd$/ ? 3 : 2); p=p0; op=1
       if ($10 ~ /,only$/) {split($10, f, /[=,]/); k=f[2]; d=f[4]; p=f[6]; op=0}
-      print $1, ($NF=="any" ? any : $NF), $6, d, k, p, op, ($7=="in-place" ? len_in_place : len)}'
+      s=($NF=="any" ? any : $NF)
+      if ($10 ~ /^phase_taps<=/) {split($10, f, /=/); d=1; k=f[2]*s}
+      print $1, s, $6, d, k, p, op, ($7=="in-place" ? len_in_place : len)}'
 }
 if [ "${SANITIZE:-1}" = 1 ]; then
   echo "== compute-sanitizer (memcheck) on every CUDA variant, a shape no tile divides"
@@ -47,14 +51,15 @@ if [ "${SANITIZE:-1}" = 1 ]; then
         --kernel "$k" --length "$len" --stride "$s" --padding "$pad" --dilation "$dil" --output-padding "$op" \
         --groups $g --bias --device cuda --variant "$v" $pg --reps 1 > "$OUT/memcheck.tmp" 2>&1
       rc=$?
-      echo "$v stride=$s groups=$g ${pg:+per-group }rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
+      echo "$v stride=$s groups=$g ${pg:+per-group }rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared|convt1d: ' "$OUT/memcheck.tmp" | head -1)"
     done
     if [[ "$v" =~ _k[0-9]+(_|$) ]]; then
-      # a variant that splits the input channels over blocks: two chunks and a tail (K 2·stride)
+      # a variant that splits the input channels over blocks: two chunks and a tail (K 2·stride at
+      # dilation 1, a vocoder's layer)
       compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 601 --cout 40 \
-        --kernel $((2 * s)) --length 200 --stride "$s" --padding 1 --bias --device cuda --variant "$v" --reps 1 \
+        --kernel $((2 * s)) --length 200 --stride "$s" --padding 1 --dilation 1 --bias --device cuda --variant "$v" --reps 1 \
         > "$OUT/memcheck.tmp" 2>&1
-      echo "$v stride=$s C_in=601 rc=$? $(grep -E 'ERROR SUMMARY|bytes of shared' "$OUT/memcheck.tmp" | head -1)"
+      echo "$v stride=$s C_in=601 rc=$? $(grep -E 'ERROR SUMMARY|bytes of shared|convt1d: ' "$OUT/memcheck.tmp" | head -1)"
     fi
   done | tee "$OUT/memcheck.txt"
   echo "== compute-sanitizer (memcheck) on the compiled-in taps of every variant that has them (stride 1, or an only variant's own: their path)"
@@ -82,6 +87,21 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     echo "racecheck $v stride=$s rc=$? $(grep -E 'RACECHECK SUMMARY|ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
   rm -f "$OUT/memcheck.tmp"
+fi
+if [ -n "${NCU:-}" ]; then
+  # Nsight Compute on a variant's main kernel (its second launch: a split variant's steady-state chunk)
+  # and every kernel's duration over one call (ncu's base clocks: read the shares, not the times)
+  echo "== ncu"
+  for sv in $NCU; do
+    shape=${sv%%:*}; v=${sv#*:}
+    run=(./build/convt1d run --shape "$shape" --device cuda --variant "$v" --reps 1)
+    ncu --kernel-name regex:s0_p_pb_block --launch-skip 1 --launch-count 1 --section SpeedOfLight --section Occupancy \
+      --section WarpStateStats --section SchedulerStats --metrics sm__inst_executed.sum,sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active,smsp__sass_thread_inst_executed_op_ffma_pred_on.sum,l1tex__data_pipe_lsu_wavefronts.sum,l1tex__data_pipe_lsu_wavefronts_mem_shared_op_ld.sum,l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum,launch__registers_per_thread \
+      "${run[@]}" >> "$OUT/ncu.txt" 2>&1
+    ncu --metrics gpu__time_duration.sum "${run[@]}" 2>&1 | awk '/^  _kernel/{k=$1} /gpu__time_duration/{print k, $NF, $(NF-1)}' |
+      sed "s|^|$shape $v |" >> "$OUT/ncu.txt"
+  done
+  grep -E "^\S+ \S+ _kernel|sm__pipe_fma|Achieved Occupancy|L1/TEX Cache Throughput|Issue Slots Busy|launch__registers" "$OUT/ncu.txt"
 fi
 if [ "${CPU:-0}" = 1 ]; then
   # The GPU machine's CPU beside PyTorch there (its own CPU summary): carry build/bench/convt1d_bench_cpu

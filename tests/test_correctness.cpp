@@ -46,9 +46,16 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     // A general variant that splits its input channels computes stride <= L_out only (its partial
     // sums take a plane per phase of the stride).
     auto stride_fits = [&](const Problem &pr) { return v->split_ci == 0 || pr.p.stride <= pr.L_out(); };
+    // A variant with the taps a phase compiled in (phase_taps) computes problems with at most that many
+    // taps a phase and the dilation dividing the stride: four of five problems are drawn so.
+    auto phase_taps_fit = [&](const Problem &pr) {
+        const int64_t step = pr.p.stride / std::gcd(pr.p.stride, pr.p.dilation);
+        return v->phase_taps == 0 || (pr.p.dilation == pr.p.stride / step && (pr.K + step - 1) / step <= v->phase_taps);
+    };
     auto computes = [&](const Problem &pr) {
         return computes_stride(pr.p.stride) && (!v->odd_dilation || pr.p.dilation % 2 == 1) &&
-               computes_geometry(pr) && x_aligned(pr) && whole_channel_block(pr) && stride_fits(pr);
+               computes_geometry(pr) && x_aligned(pr) && whole_channel_block(pr) && stride_fits(pr) &&
+               phase_taps_fit(pr);
     };
     int refused_stride = 0, ran_chunks = 0, ran_two_taps = 0;
     auto two_taps_at_dilation_1 = [](Problem &pr) {
@@ -81,6 +88,14 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
             two_taps_at_dilation_1(pr);
             pr.p.groups = 1;
             pr.L_in = std::max<int64_t>(pr.L_in, 12);  // L_out >= stride (split variants)
+        }
+        if (v->phase_taps > 0 && i % 5 != 0 && !phase_taps_fit(pr)) {
+            // the dilation a divisor of the stride (1, or their gcd), K within phase_taps steps
+            pr.p.dilation = i % 3 == 0 ? std::gcd(pr.p.stride, pr.p.dilation) : 1;
+            const int64_t step = pr.p.stride / pr.p.dilation;
+            pr.K = 1 + int64_t(rng() % (v->phase_taps * step));
+            pr.p.output_padding = std::min<int64_t>(pr.p.output_padding, std::max(pr.p.stride, pr.p.dilation) - 1);
+            while (pr.L_out() < 1) pr.L_in += 8;
         }
         if (v->only && i % 5 != 0) {
             pr.K = v->taps;
@@ -172,7 +187,8 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
                               : !computes_geometry(c.pr)       ? "computes K = "
                               : !x_aligned(c.pr)               ? "reads x in place as 16-byte vectors"
                               : !whole_channel_block(c.pr)     ? "(its last channel block is shifted inwards)"
-                                                               : "computes stride <= L_out only";
+                              : !stride_fits(c.pr)             ? "computes stride <= L_out only"
+                                                               : "taps a phase with the dilation dividing the stride";
             ASSERT_NE(st.message.find(why), std::string::npos) << st.message;
             for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
             ++refused_stride;

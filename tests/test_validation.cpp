@@ -385,6 +385,7 @@ TEST(Runtime, EachVariantIsCompiledUnderItsRegisterCapAndTheCapDoesNotLeak) {
         Problem pr{2, 5, 7, 3, 40, Params{}, true};
         if (v->stage_out) pr.C_out = v->reg_co + 1;  // a whole channel block and a shifted one
         pr.p.stride = std::max(v->stride, 1);  // a variant with a stride compiled in computes that one
+        if (v->phase_taps > 0) pr.K = v->phase_taps;  // (at stride 1: that many taps a phase)
         if (v->only) {  // and one compiled for a whole geometry, that geometry
             pr.K = v->taps;
             pr.p.dilation = v->dil;
@@ -558,6 +559,40 @@ TEST(Runtime, SplitVariantsRefuseAStrideLongerThanTheOutput) {
     if (default_variant("cuda_phase_l128_r4_c16_p_u4_k128_cf")) EXPECT_GT(checked, 0);
 }
 
+// A variant with the taps a phase compiled in (phase_taps) runs any K, stride and padding with at most
+// that many taps a phase and the dilation dividing the stride, and refuses others with the rule.
+TEST(Runtime, PhaseTapsVariantsComputeTheirClassOnly) {
+    int checked = 0;
+    const float *none = nullptr;
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        if (v->phase_taps == 0) continue;
+        const int T = v->phase_taps;
+        auto runs = [&](int64_t K, int64_t stride, int64_t dilation, int64_t padding, std::string *why) {
+            Params p;
+            p.stride = stride;
+            p.dilation = dilation;
+            p.padding = padding;
+            const ConstTensor x = contiguous(none, 1, 8, 64), w = contiguous(none, 8, 8, K);
+            return detail::can_run(*v, x, w, p, Device::CUDA, why);
+        };
+        std::string why;
+        for (int64_t S : {1, 2, 3, 8}) {
+            EXPECT_TRUE(runs(T * S, S, 1, S / 2, &why)) << v->name << " K " << T * S << " stride " << S << ": " << why;
+            EXPECT_TRUE(runs(T * S - 1, S, 1, 0, &why)) << v->name << ": " << why;  // the last phase one tap short
+            why.clear();
+            EXPECT_FALSE(runs(T * S + 1, S, 1, 0, &why)) << v->name << " K " << T * S + 1 << " stride " << S;
+            EXPECT_NE(why.find("computes at most " + std::to_string(T) + " taps a phase"), std::string::npos) << why;
+        }
+        // the dilation dividing the stride: stride 4, dilation 2 has step 2, x's tap step 1
+        EXPECT_TRUE(runs(2 * T, 4, 2, 1, &why)) << v->name << ": " << why;
+        why.clear();
+        EXPECT_FALSE(runs(2, 4, 3, 0, &why)) << v->name << ": dilation 3 does not divide stride 4";
+        EXPECT_NE(why.find("with the dilation dividing the stride"), std::string::npos) << why;
+        ++checked;
+    }
+    if (default_variant("cuda_phase_l128_r4_c8_p_u4_cf_w2")) EXPECT_GT(checked, 0);
+}
+
 // A variant that stages its outputs shifts its last channel block inwards instead of guarding each
 // store (schedules/cuda.cpp): it runs a whole block of reg_co output channels and refuses fewer with
 // the rule; a variant that does not stage them runs fewer too.
@@ -566,7 +601,7 @@ TEST(Runtime, StagedOutputsNeedAWholeChannelBlock) {
     for (const detail::VariantEntry *v : detail::all_variants()) {
         if (v->device != Device::CUDA || v->autoscheduled) continue;
         const Params p = compiled_params(*v);
-        const int64_t K = v->taps > 0 ? v->taps : 3;
+        const int64_t K = v->taps > 0 ? v->taps : v->phase_taps > 0 ? v->phase_taps : 3;  // (stride 1)
         alignas(16) static float buf[4];
         const ConstTensor x = contiguous(buf, 1, 4, 64);
         const ConstTensor whole = contiguous(static_cast<const float *>(nullptr), 4, v->reg_co, K);

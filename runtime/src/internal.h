@@ -34,6 +34,7 @@ struct VariantEntry {
                         // same in one plane per phase, each padded by 32 / stride floats
     int split_ci;       // cuda_phase: input channels per block (split-K; 0 = all)
     int unroll_ci;      // input channels unrolled in the inner loop
+    int phase_taps;     // cuda_phase: at most this many taps a phase, dilation dividing the stride (0 = any)
     const char *family; // the schedule family (schedules/schedule.h): cpu, cpu_phase, cuda, cuda_warp,
                         // cuda_phase, auto
     PipelineFn fn;

@@ -64,7 +64,8 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     const int64_t step = (v.only || phase) ? tap_step(int(S), int(d)) : S;
     // by position (no stride compiled in): a warp's lanes are in different phases, every lane steps
     // through each tap residue
-    const double taps = taps_executed(f.K, S, step, !phase && v.stride == 0);
+    double taps = taps_executed(f.K, S, step, !phase && v.stride == 0);
+    if (v.phase_taps > 0) taps = double(v.phase_taps * step) / f.K;  // phase_taps a phase, zeros past K
     const int64_t positions = phase ? ceil_div(f.L_out, S) : f.L_out;  // per phase for cuda_phase
     const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);  // a block's positions
 
@@ -77,7 +78,10 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     const bool taps_unrolled =
         v.only || two_taps || (v.taps > 0 && f.K == v.taps && S == 1 && d == v.dil && f.p.groups == 1);
     double x_loads = v.reg_l;  // per (input channel, tap): one per position
-    if (taps_unrolled) {
+    if (v.phase_taps > 0) {
+        // a window of x per input channel as aligned 16-byte vectors: reg_l + phase_taps − 1 values
+        x_loads = std::ceil((v.reg_l + v.phase_taps - 1) / 4.0) / v.phase_taps;
+    } else if (taps_unrolled) {
         // a window of x per input channel serves every tap: reg_l + (K − 1)·dilation values
         const double window = double(v.reg_l) / std::max<int64_t>(v.stride, 1) + (taps_per_phase - 1) * d;
         x_loads = (v.only ? std::ceil(window / 4) : window) / taps_per_phase;  // only: 16-byte vectors
@@ -143,6 +147,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         ++kernels;
     }
     if (in_place_v) kernels += 4;  // the row ends: two more calls
+    if (v.phase_taps > 0) kernels += 1;  // the phases' offsets into x, tabulated
     const double memory = bytes / kCopyBytesPerSecond;
     return std::max(arithmetic, memory) + kernels * kLaunchSeconds;
 }

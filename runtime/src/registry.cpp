@@ -74,7 +74,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0, v.stage_out, v.split_ci, v.family});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0, v.stage_out, v.split_ci, v.phase_taps, v.family});
         }
         return l;
     }();
@@ -170,6 +170,20 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
                    std::to_string(L_out);
         }
         return false;
+    }
+    if (v.phase_taps > 0) {
+        // at most phase_taps taps a phase (⌈K / step⌉, step = stride / gcd(stride, dilation)), and x's
+        // step between a phase's taps 1 (dilation / gcd == 1: the dilation divides the stride)
+        const int64_t step = tap_step(p.stride, p.dilation), K = w.shape[2];
+        if (p.dilation != p.stride / step || (K + step - 1) / step > v.phase_taps) {
+            if (why) {
+                *why = "computes at most " + std::to_string(v.phase_taps) +
+                       " taps a phase with the dilation dividing the stride (K <= " + std::to_string(v.phase_taps) +
+                       "·stride at dilation 1), got K = " + std::to_string(K) + ", stride = " +
+                       std::to_string(p.stride) + ", dilation = " + std::to_string(p.dilation);
+            }
+            return false;
+        }
     }
     if (const int64_t need = shared_bytes(v, x, w, p); need > kSharedLimit) {
         if (why) {

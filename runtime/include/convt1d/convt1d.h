@@ -144,6 +144,10 @@ struct VariantInfo {
                     // C_out >= reg_co only (its last channel block is shifted inwards), fewer refused
     int split_ci = 0;    // cuda_phase: input channels per block (the reduction split over the grid, the
                          // partial sums added by the output's kernel); 0 = all in one block
+    int phase_taps = 0;  // cuda_phase: computes problems whose phases have at most phase_taps taps and
+                         // whose dilation divides the stride (x's tap step 1: K <= phase_taps·stride at
+                         // dilation 1), reading x as aligned vectors; others refused with a message.
+                         // 0 = any. None of K, stride, dilation or padding is compiled in.
     std::string family;  // schedule family: cpu, cpu_phase, cuda, cuda_warp, cuda_phase (the general
                          // GPU family: every geometry at run time), auto
 
