@@ -47,10 +47,13 @@ set(CONVT1D_SCHEDULE_POINTS
     # vocoders' K = 2·stride at dilation 1; K, stride and padding at run time): x as aligned 16-byte
     # windows (NOTES 29). Run 24 (H200, ms, before the phases' offsets were tabulated): dac_up1 4.60
     # -> 4.45, bigvgan_up1 2.36 -> 2.32 (r4 × c16, 256-channel chunks, 168 registers); encodec_up1
-    # 1.14 -> 1.03, bigvgan_up3 1.31 -> 1.21 (r4 × c8); wide's general 2.59 -> 2.42 (r4 × c16 whole)
+    # 1.14 -> 1.03, bigvgan_up3 1.31 -> 1.21 (r4 × c8); wide's general 2.59 -> 2.42 (r4 × c16 whole).
+    # Three taps (kb64's K 3 at stride 1, or kb79's K 3 at stride 2, dilation 2): kb64's general 17.3 ->
+    # 14.0 ms (run 28; kb79 3.28 against 2.70 for r1 × c32)
     "cuda_phase_l128_r4_c16_p_u8_k256_cf_w2_reg168 cuda_phase 128 4     16     1         1       1     8         168  0  1  256   2     -"
     "cuda_phase_l128_r4_c8_p_u4_cf_w2      cuda_phase      128    4     8      1         1       1     4         96   0  1  0     2     -"
     "cuda_phase_l128_r4_c16_p_u8_cf_w2     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     2     -"
+    "cuda_phase_l128_r4_c16_p_u8_cf_w3     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     3     -"
     # general CUDA by phase, one warp's 32 positions a block, one position × 4 channels a thread: small
     # layers (kb64_small: 80 blocks where the 512-position tiles made 16)
     "cuda_phase_l32_r1_c4_u4               cuda_phase      32     1     4      1         1       0     4         64   0  0  0     0     -"
