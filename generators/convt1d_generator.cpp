@@ -31,6 +31,10 @@
 // gather of w that a block of one phase can hold compactly. step and dx⁻¹ mod step are run-time
 // inputs (tap_step, tap_inverse: the runtime computes them, schedules/geometry.h; requirements below
 // check them), so K, stride, dilation and padding all stay run-time values.
+// A variant may compile in a class of problems instead (phase_taps = T: at most T taps a phase, the
+// dilation dividing the stride, so x's step between a phase's taps is 1): conv is then indexed by x's
+// position under the phase's first tap, i = q + base, tap m reads x[i − m] in every phase, and the
+// output reads the planes at l / stride + base(p), each phase's base a Func of its own (phase_base).
 #include "Halide.h"
 #include "autoschedule.h"
 #include "schedule.h"

@@ -21,7 +21,8 @@ struct Stages {
     Halide::Func wphase; // (m, co_g, ci, p): phase p's m-th landing tap of w (closed_form only)
     Halide::Func phase_base;  // (p): phase p's offset into x, where conv is indexed by x's position
                               // (closed form with phase_taps; else undefined)
-    Halide::Var l, q, p, co, b;  // q, p: conv's first two dimensions where it is indexed by phase
+    Halide::Var l, q, p, co, b;  // q, p: conv's first two dimensions where it is indexed by phase (q:
+                                 // x's position under the phase's first tap where phase_taps > 0)
     Halide::RDom r;      // r.x = tap j within the phase, r.y = input channel in the group, r.z = k_lo
                          // (one value where the generator computes the landing k_lo: odd_dilation)
     Halide::Expr stride, groups, K, dilation, padding;  // for the schedules' specialisations (stride as
