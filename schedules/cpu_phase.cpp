@@ -1,8 +1,8 @@
 // CPU schedule family "cpu_phase": the closed form (generators/convt1d_generator.cpp) on the CPU,
-// every geometry at run time. Phase planes first — per (channel block, chunk of positions, batch row)
-// a task, vectors along the phase's positions q (x's index steps by one along q), taps and input channels
-// inside — then the output in position order. The same math as the general CUDA family, so the
-// CPU tests check it here.
+// every geometry at run time. A task per (channel block, chunk of output positions, batch row)
+// computes the chunk's phase planes — vectors along the phase's positions q (x's index steps by one
+// along q), taps and input channels inside — and then puts them in position order. The same math as
+// the general CUDA family, so the CPU tests check it here.
 #include "schedule.h"
 
 namespace convt1d {
@@ -27,23 +27,36 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
     // Whole tiles (RoundUp: the planes are an internal buffer, rounded up to whole tiles), so that
     // the accumulator tile has constant extents and LLVM keeps it in registers; with guarded tails
     // its extents were run-time values and every FMA loaded and stored its accumulator (asm).
-    // A task is a channel block × a chunk of chunk_q positions of every phase × a batch row: the
-    // chunk's x (C_in × chunk_q floats, 128 KiB at 128 channels) stays in L2 while the phases read it.
+    // A task is a channel block × a chunk of output positions × a batch row, of the output's loop
+    // (kernel 2 below): its phase planes (the chunk's positions × tile_co channels, 64 KiB at 2,048)
+    // are computed inside it and put in position order while in L2, instead of a pass of their own
+    // whose planes went to memory and came back (twice the output's bytes). Channel blocks innermost
+    // in the task order, so that tasks running together read the same chunk of x. Chunks of 2,048
+    // positions at strides 1 and 2, 256 per phase above (the chunk's x, C_in × 256 floats, in L2
+    // while the phases read it). Measured here (5 alternations, min and median,
+    // raw/history/cpu-vm-2026-12-03-cpu_phase-task-ab.txt): kb74_cpu 3.06/3.34 -> 2.32/2.71 ms,
+    // kb79_cpu 2.84/3.13 -> 2.38/2.56, kb64_cpu 3.81/4.26 -> 3.10/3.39, the stride-4 and -8 shapes level
+    // (±5 %, inside this VM's noise); with the channel blocks outermost encodec_up3_cpu lost 20 %.
     // (A task per channel block × phase swept whole rows: every task read all of x again, 32 times
     // on encodec_up3_cpu, from beyond L2.)
-    const int chunk_q = 8 * tile_q;
-    Var qc("qc");
+    const int chunk_l = 2048;
+    Var lc("lc"), lr("lr"), cr("cr");
     Func planes = s.conv.in(s.out);
-    planes.compute_root()
-        .split(s.q, qc, qo, chunk_q, TailStrategy::GuardWithIf)
-        .split(qo, qo, qi, tile_q, TailStrategy::RoundUp)
+    auto task = [&](Stage st, int chunk) {
+        st.split(s.l, lc, lr, chunk, TailStrategy::GuardWithIf)
+            .split(s.co, coo, cr, tile_co, TailStrategy::GuardWithIf)
+            .reorder(lr, cr, coo, lc, s.b)
+            .fuse(coo, lc, t)
+            .fuse(t, s.b, t)
+            .parallel(t);
+    };
+    s.out.compute_root();
+    planes.compute_at(s.out, t)
+        .split(s.q, qo, qi, tile_q, TailStrategy::RoundUp)
         .split(s.co, coo, coi, tile_co, TailStrategy::RoundUp)
-        .reorder(qi, coi, qo, s.p, coo, qc, s.b)
+        .reorder(qi, coi, qo, s.p, coo)
         .vectorize(qi, vec)
-        .unroll(coi)
-        .fuse(coo, qc, t)
-        .fuse(t, s.b, t)
-        .parallel(t);
+        .unroll(coi);
     s.conv.compute_at(planes, qo)
         .bound_extent(s.q, tile_q)
         .bound_extent(s.co, tile_co)
@@ -90,22 +103,20 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
     // per phase and stored interleaved (Halide turns the unrolled phases' strided stores into dense
     // ones); any other stride gathers l / stride, l % stride one vector of l at a time (at stride 1
     // too, that gather took 54 % of kb74_cpu's time in perf).
+    // Within a task (the splits above, common to every specialisation): its tile_co channels, each
+    // over the chunk's positions.
     Var lq("lq"), lp("lp");
     for (int S : {1, 2, 4, 8}) {
-        s.out.specialize(s.stride == S)
-            .split(s.l, lo, li, S * vec, TailStrategy::GuardWithIf)
+        Stage st = s.out.specialize(s.stride == S);
+        task(st, S <= 2 ? chunk_l : 256 * S);
+        st.split(lr, lo, li, S * vec, TailStrategy::GuardWithIf)
             .split(li, lq, lp, S)
-            .reorder(lp, lq, lo, s.co, s.b)
+            .reorder(lp, lq, lo, cr)
             .unroll(lp)
-            .vectorize(lq)
-            .fuse(s.co, s.b, t)
-            .parallel(t);
+            .vectorize(lq);
     }
-    s.out.compute_root()
-        .split(s.l, lo, li, vec, TailStrategy::GuardWithIf)
-        .vectorize(li)
-        .fuse(s.co, s.b, t)
-        .parallel(t);
+    task(s.out, chunk_l);
+    s.out.split(lr, lo, li, vec, TailStrategy::GuardWithIf).vectorize(li);
 }
 
 }  // namespace convt1d

@@ -164,7 +164,8 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // and takes any other stride one position at a time (8 lanes idle of 8), and steps each phase
     // through every tap residue, testing which land (as the GPU's position-indexed kernels); the
     // closed form (cpu_phase) runs each phase's landing taps alone, any stride in vectors, plus a
-    // pass that gathers every phase's weights and one that puts its phase planes back in position order.
+    // pass that gathers every phase's weights, and each task puts its phase planes (in cache) back in
+    // position order.
     // Loads per FMA: cpu_phase's tile (schedules/cpu_phase.cpp) is 2 vectors × 8 channels (AVX-512;
     // 2 × 4 below it), so 2 + 8 loads a tap for 16 FMAs; the cpu family's 2 × 4 tile reads each
     // weight through its boundary select (a masked load and two mask moves: 3 instructions), so
@@ -183,7 +184,7 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     constexpr double kCpuFmaPerSecond = 50e9, kCpuBytesPerSecond = 10e9, kCpuCallSeconds = 10e-6;
     constexpr double kCpuGatherSeconds = 1e-9;
     return useful * taps * lanes_idle * (1 + loads_per_fma) / kCpuFmaPerSecond +
-           (phase ? 2 * ob / kCpuBytesPerSecond + weights * kCpuGatherSeconds : 0) + kCpuCallSeconds;
+           (phase ? ob / kCpuBytesPerSecond + weights * kCpuGatherSeconds : 0) + kCpuCallSeconds;
 }
 
 }  // namespace
