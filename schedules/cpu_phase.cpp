@@ -35,8 +35,9 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
     // positions at strides 1 and 2, 256 per phase above (the chunk's x, C_in × 256 floats, in L2
     // while the phases read it). Measured here (5 alternations, min and median,
     // raw/history/cpu-vm-2026-12-03-cpu_phase-task-ab.txt): kb74_cpu 3.06/3.34 -> 2.32/2.71 ms,
-    // kb79_cpu 2.84/3.13 -> 2.38/2.56, kb64_cpu 3.81/4.26 -> 3.10/3.39, the stride-4 and -8 shapes level
-    // (±5 %, inside this VM's noise); with the channel blocks outermost encodec_up3_cpu lost 20 %.
+    // kb79_cpu 2.84/3.13 -> 2.38/2.56, kb64_cpu 3.81/4.26 -> 3.10/3.39; the stride-4 and -8 layers 3-12 %
+    // slower by the clock, −3 to +4 % in CPU time (perf, NOTES 29 (f)); with the channel blocks
+    // outermost encodec_up3_cpu lost 20 %.
     // (A task per channel block × phase swept whole rows: every task read all of x again, 32 times
     // on encodec_up3_cpu, from beyond L2.)
     const int chunk_l = 2048;
