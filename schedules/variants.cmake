@@ -42,7 +42,6 @@ set(CONVT1D_SCHEDULE_POINTS
     "cuda_phase_l128_r4_c8_p_u4_cf         cuda_phase      128    4     8      1         1       1     4         96   0  1  0     0     -"
     "cuda_phase_l128_r4_c8_u4              cuda_phase      128    4     8      1         1       0     4         96   0  0  0     0     -"
     "cuda_phase_l128_r1_c32_p_u4           cuda_phase      128    1     32     1         1       1     4         96   0  0  0     0     -"
-    "cuda_phase_warp_l64_r4_c8_p_u4_cf     cuda_phase_warp 64     4     8      1         1       1     4         128  0  1  0     0     -"
     # general CUDA by phase, at most two taps a phase with the dilation dividing the stride (the
     # vocoders' K = 2·stride at dilation 1; K, stride and padding at run time): x as aligned 16-byte
     # windows (NOTES 29). Run 24 (H200, ms, before the phases' offsets were tabulated): dac_up1 4.60
