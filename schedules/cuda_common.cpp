@@ -58,16 +58,13 @@ void pad_x(Stages &s, const Knobs &k) {
     Var xl("xl"), xi("xi");
     const std::vector<Var> a = s.xz.args();
     s.xz.compute_root();
-    if (k.only) {
-        // Rows a multiple of 4 floats, and the buffer's first position ≡ the windows' first modulo
-        // 4 (a thread's first position is a multiple of 4), so every window starts on a 16-byte
-        // boundary (schedules/cuda.cpp).
-        const int first = ((x_window(k, k.reg_l).first % kVec) + kVec) % kVec;
+    if (k.only || k.phase_taps > 0) {
+        // Rows a multiple of 4 floats, and the buffer's first position ≡ the windows' first modulo 4 (a
+        // thread's first position is a multiple of 4), so every window of x starts on a 16-byte
+        // boundary: for a compiled-in geometry its window's offset (schedules/cuda.cpp), for a
+        // phase_taps class 0 (its windows start at a thread's own position, schedules/cuda_phase.cpp).
+        const int first = k.only ? ((x_window(k, k.reg_l).first % kVec) + kVec) % kVec : 0;
         s.xz.align_bounds(a[0], kVec, first).align_storage(a[0], kVec);
-    } else if (k.phase_taps > 0) {
-        // Rows a multiple of 4 floats from a multiple of 4: the windows of x (schedules/cuda_phase.cpp)
-        // start on 16-byte boundaries.
-        s.xz.align_bounds(a[0], kVec).align_storage(a[0], kVec);
     }
     s.xz.split(a[0], xl, xi, 256, TailStrategy::GuardWithIf)
         .gpu_blocks(xl, a[1], a[2])
