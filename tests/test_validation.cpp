@@ -521,9 +521,9 @@ TEST(Runtime, StagedOutputsCountInTheSharedMemoryABlockNeeds) {
         }
         const int64_t tile = (int64_t(v->tile_l) * v->reg_l + (v->stage_out == 2 ? 32 : 0)) * v->reg_co * 4;
         const int64_t per_cin = int64_t(v->reg_co) * ((K + step - 1) / step * step) * 4;  // staged weights per input channel
-        ASSERT_LT(tile, detail::kSharedLimit) << v->name;
-        const int64_t fits = (detail::kSharedLimit - tile) / per_cin;
-        ASSERT_LE(per_cin * (fits + 1), detail::kSharedLimit) << v->name << ": the weights alone would not fit";
+        ASSERT_LT(tile, detail::shared_limit()) << v->name;
+        const int64_t fits = (detail::shared_limit() - tile) / per_cin;
+        ASSERT_LE(per_cin * (fits + 1), detail::shared_limit()) << v->name << ": the weights alone would not fit";
         alignas(16) static float buf[4];
         const ConstTensor w_fits = contiguous(static_cast<const float *>(nullptr), fits, 8, K);
         const ConstTensor w_over = contiguous(static_cast<const float *>(nullptr), fits + 1, 8, K);
@@ -536,6 +536,37 @@ TEST(Runtime, StagedOutputsCountInTheSharedMemoryABlockNeeds) {
         ++checked;
     }
     if (default_variant("cuda_l128_r4_c8_s_u4_inplace_so_reg80_k5s1d3p0")) EXPECT_GT(checked, 0);
+}
+
+// The launches opt in to the shared memory the device allows beyond the 48 KiB every kernel gets
+// (Halide 21's runtime does not: such a launch failed with CUDA_ERROR_INVALID_VALUE): every variant
+// that stages its weights runs a problem whose block needs more than 48 KiB and matches the reference.
+TEST(Runtime, BlocksBeyond48KiBOfSharedMemoryRunWhereTheDeviceAllowsThem) {
+    if (!cuda_available()) GTEST_SKIP() << "SKIPPED: no CUDA device";
+    if (detail::shared_limit() <= detail::kSharedDefault) GTEST_SKIP() << "SKIPPED: the device allows no more than 48 KiB a block";
+    std::mt19937_64 rng(test_seed() + 31);
+    int ran = 0;
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        if (v->device != Device::CUDA || !v->stage_w || v->autoscheduled) continue;
+        const Params p = compiled_params(*v);
+        const int64_t K = v->taps > 0 ? v->taps : v->phase_taps > 0 ? v->phase_taps * p.stride : 3;
+        alignas(16) static float buf[4];
+        auto need = [&](int64_t C_in) {
+            return detail::shared_bytes(*v, contiguous(buf, 1, C_in, 256), contiguous(buf, C_in, 2 * v->reg_co, K), p);
+        };
+        int64_t C_in = 1;
+        while (need(C_in) <= detail::kSharedDefault && C_in < 4096) C_in *= 2;
+        if (need(C_in) <= detail::kSharedDefault || need(C_in) > detail::shared_limit()) continue;  // (a split variant)
+        Case c(Problem{1, C_in, 2 * v->reg_co, K, 256, p, true}, rng);
+        Options o;
+        o.device = Device::CUDA;
+        o.variant = v->name;
+        const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o);
+        ASSERT_TRUE(st.ok) << v->name << " needing " << need(C_in) << " bytes: " << st.message;
+        ASSERT_TRUE(c.check(c.out)) << v->name << " " << c.pr.str();
+        ++ran;
+    }
+    if (default_variant("cuda_phase_l128_r4_c16_p_u8_cf_w2")) EXPECT_GT(ran, 0);
 }
 
 TEST(Runtime, SplitVariantsRefuseAStrideLongerThanTheOutput) {

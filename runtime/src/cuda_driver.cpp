@@ -37,6 +37,12 @@ struct Driver {
     CUresult (*cuStreamWaitEvent)(void *, void *, unsigned) = nullptr;
     CUresult (*cuEventDestroy)(void *) = nullptr;
     CUresult (*cuCtxGetId)(CUcontext, unsigned long long *) = nullptr;  // CUDA 12.0+; optional
+    CUresult (*cuDeviceGetAttribute)(int *, int, CUdevice) = nullptr;
+    CUresult (*cuFuncSetAttribute)(void *, int, int) = nullptr;
+    CUresult (*cuLaunchKernel)(void *, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, void *,
+                               void **, void **) = nullptr;
+    void *lib = nullptr;          // libcuda's handle (also for Halide's runtime: halide_cuda_get_symbol below)
+    int shared_optin = 0;         // device 0's shared memory a block may opt in to, in bytes
     bool ready = false;           // libcuda loaded, initialised, and at least one device
     std::string name;             // device 0's name (part of every tuning key: read once)
     CUcontext primary = nullptr;  // device 0's primary context, retained for the process
@@ -56,6 +62,7 @@ const Driver &driver() {
         void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
         if (!lib) lib = dlopen("libcuda.so", RTLD_NOW | RTLD_LOCAL);
         if (!lib) return;
+        d.lib = lib;
         bool ok = load(lib, "cuInit", d.cuInit) && load(lib, "cuDeviceGetCount", d.cuDeviceGetCount) &&
                   load(lib, "cuDeviceGet", d.cuDeviceGet) && load(lib, "cuDeviceGetName", d.cuDeviceGetName) &&
                   load(lib, "cuDevicePrimaryCtxRetain", d.cuDevicePrimaryCtxRetain) &&
@@ -68,13 +75,18 @@ const Driver &driver() {
                   load(lib, "cuStreamCreate", d.cuStreamCreate) && load(lib, "cuStreamDestroy_v2", d.cuStreamDestroy) &&
                   load(lib, "cuEventCreate", d.cuEventCreate) && load(lib, "cuEventRecord", d.cuEventRecord) &&
                   load(lib, "cuStreamWaitEvent", d.cuStreamWaitEvent) &&
-                  load(lib, "cuEventDestroy_v2", d.cuEventDestroy);
+                  load(lib, "cuEventDestroy_v2", d.cuEventDestroy) &&
+                  load(lib, "cuDeviceGetAttribute", d.cuDeviceGetAttribute) &&
+                  load(lib, "cuFuncSetAttribute", d.cuFuncSetAttribute) &&
+                  load(lib, "cuLaunchKernel", d.cuLaunchKernel);
         if (!ok || d.cuInit(0) != 0) return;
         load(lib, "cuCtxGetId", d.cuCtxGetId);
         int n = 0;
         CUdevice dev = 0;
         if (d.cuDeviceGetCount(&n) != 0 || n < 1 || d.cuDeviceGet(&dev, 0) != 0) return;
         if (d.cuDevicePrimaryCtxRetain(&d.primary, dev) != 0) return;
+        constexpr int kMaxSharedPerBlockOptin = 97;  // CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN
+        if (d.cuDeviceGetAttribute(&d.shared_optin, kMaxSharedPerBlockOptin, dev) != 0) d.shared_optin = 0;
         char name[256] = {0};
         if (d.cuDeviceGetName(name, sizeof(name) - 1, dev) == 0) d.name = name;
         d.ready = true;
@@ -85,6 +97,13 @@ const Driver &driver() {
 }  // namespace
 
 bool cuda_driver_ready() { return driver().ready; }
+
+int64_t cuda_driver_shared_limit() {
+    // 1 KiB under the device's figure, for Halide's own rounding of a kernel's shared memory (a
+    // problem needing exactly the 48 KiB a kernel gets without opting in faulted on the H100)
+    const Driver &d = driver();
+    return std::max<int64_t>(d.ready ? d.shared_optin : 0, kSharedDefault) - 1024;
+}
 
 std::string cuda_driver_device_name() { return driver().name; }
 
@@ -245,7 +264,35 @@ SideStream::~SideStream() {
     });
 }
 
+namespace {
+// What Halide's runtime calls for cuLaunchKernel (halide_cuda_get_symbol below): a kernel whose
+// dynamic shared memory exceeds the 48 KiB every kernel gets is opted in to it first (per launch:
+// the attribute is the function's, and a launch asking less is unaffected), which Halide 21's CUDA
+// runtime does not do (its launch fails with CUDA_ERROR_INVALID_VALUE there).
+CUresult launch_kernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
+                       unsigned shared, void *stream, void **params, void **extra) {
+    const Driver &d = driver();
+    if (shared > unsigned(kSharedDefault)) {
+        constexpr int kMaxDynamicSharedSizeBytes = 8;  // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES
+        if (CUresult rc = d.cuFuncSetAttribute(f, kMaxDynamicSharedSizeBytes, int(shared)); rc != 0) return rc;
+    }
+    return d.cuLaunchKernel(f, gx, gy, gz, bx, by, bz, shared, stream, params, extra);
+}
+}  // namespace
+
 }  // namespace convt1d::detail
+
+// Halide's CUDA runtime resolves every driver entry point through this hook (a weak definition in
+// the runtime; this one replaces it at link time): the same libcuda, with cuLaunchKernel wrapped.
+extern "C" void *halide_cuda_get_symbol(void *, const char *name) {
+    using namespace convt1d::detail;
+    const Driver &d = driver();
+    if (!d.lib) return nullptr;
+    if (std::string(name) == "cuLaunchKernel" && d.cuLaunchKernel && d.cuFuncSetAttribute) {
+        return reinterpret_cast<void *>(&launch_kernel);
+    }
+    return dlsym(d.lib, name);
+}
 
 namespace convt1d {
 

@@ -56,11 +56,12 @@ inline int64_t halide_stride(const ConstTensor &t, int d) {
     return d == 2 ? 1 : halide_stride(t, d + 1) * t.shape[d + 1];
 }
 
-// Shared memory one block of the variant needs for this problem, in bytes; a kernel gets 48 KiB
-// without opting in, Halide's CUDA runtime does not opt in, and 1 KiB is left for Halide's own
-// rounding (a problem needing exactly 48 KiB faulted on the H100).
+// Shared memory one block of the variant needs for this problem, in bytes. A kernel gets 48 KiB
+// without opting in; the library's launches opt in to what the device allows (cuda_driver.cpp; 227
+// KiB on the H100 and H200), and shared_limit() is that, less 1 KiB for Halide's own rounding.
 int64_t shared_bytes(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p);
-constexpr int64_t kSharedLimit = 47 * 1024;
+constexpr int64_t kSharedDefault = 48 * 1024;
+int64_t shared_limit();
 
 // Whether a variant can run this problem on device d; if not, why (for the error message).
 bool can_run(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
@@ -141,6 +142,8 @@ int jit_register_cap(const VariantEntry &v);
 
 // libcuda through dlopen: nothing links against it, so a machine without it still runs the CPU.
 bool cuda_driver_ready();
+// The shared memory one block may use on device 0, less 1 KiB (47 KiB where no device is there).
+int64_t cuda_driver_shared_limit();
 std::string cuda_driver_device_name();
 // The tuning cache (tuning.cpp).
 std::string tuning_cache_path();

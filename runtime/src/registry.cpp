@@ -109,6 +109,8 @@ int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const 
     return weights + outputs;
 }
 
+int64_t detail::shared_limit() { return cuda_driver_shared_limit(); }
+
 bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
                      std::string *why) {
     if (v.device != d) {
@@ -185,10 +187,10 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
             return false;
         }
     }
-    if (const int64_t need = shared_bytes(v, x, w, p); need > kSharedLimit) {
+    if (const int64_t need = shared_bytes(v, x, w, p), limit = shared_limit(); need > limit) {
         if (why) {
             *why = "needs " + std::to_string(need) + " bytes of shared memory per block for this problem (limit " +
-                   std::to_string(kSharedLimit) + ")";
+                   std::to_string(limit) + ")";
         }
         return false;
     }
