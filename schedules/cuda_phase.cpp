@@ -20,6 +20,8 @@
 // split_ci (split-K) bounds the staged weights for any C_in (dac_up1's 1,536 input channels × 2 taps
 // × 8 channels would be 96 KiB; chunks of 256 are 16 KiB) and multiplies the blocks of a small
 // grid; its cost is the partial planes' traffic, (C_in / split_ci) × the output's bytes twice.
+// Shared memory beyond the 48 KiB every kernel gets is opted in to by the runtime's launches
+// (runtime/src/cuda_driver.cpp): 227 KiB a block on the H200.
 #include "cuda_common.h"
 
 namespace convt1d {
@@ -72,7 +74,9 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         // (stmt: the phase's region [0, 0], the planes read at phase 0), and stating the extent
         // read the wrong phase (memcheck on the H200). Its cost: the output's bytes 3 times more.
         // (Its phases a serial loop in each block: fused into the grid with the batch, Halide 21's loop
-        // partitioning failed on the update's predicate.)
+        // partitioning failed on the update's predicate. Computed by each block of the output's kernel
+        // instead, over its region in shared memory, the chunks' adds were latency-bound: dac_up1 4.37
+        // -> 4.76 ms, NOTES 30.)
         Var mq("mq"), mt("mt");
         s.conv.compute_root();
         for (Stage st : {Stage(s.conv), s.conv.update()}) {

@@ -48,8 +48,12 @@ set(CONVT1D_SCHEDULE_POINTS
     # -> 4.45, bigvgan_up1 2.36 -> 2.32 (r4 × c16, 256-channel chunks, 168 registers); encodec_up1
     # 1.14 -> 1.03, bigvgan_up3 1.31 -> 1.21 (r4 × c8); wide's general 2.59 -> 2.42 (r4 × c16 whole).
     # Three taps (kb64's K 3 at stride 1, or kb79's K 3 at stride 2, dilation 2): kb64's general 17.3 ->
-    # 14.0 ms (run 28; kb79 3.28 against 2.70 for r1 × c32)
+    # 14.0 ms (run 28; kb79 3.28 against 2.70 for r1 × c32). Chunks of 512 (64 KiB of weights, over the
+    # 48 KiB a kernel gets without the opt-in the runtime's launches now make): dac_up1 and
+    # bigvgan_up1 3 chunks instead of 6 (NOTES 30); the whole c16 block: encodec_up1 (64 KiB) 0.960 ms
+    # where the c8 block took 1.04 (run 33)
     "cuda_phase_l128_r4_c16_p_u8_k256_cf_w2_reg168 cuda_phase 128 4     16     1         1       1     8         168  0  1  256   2     -"
+    "cuda_phase_l128_r4_c16_p_u8_k512_cf_w2_reg168 cuda_phase 128 4     16     1         1       1     8         168  0  1  512   2     -"
     "cuda_phase_l128_r4_c8_p_u4_cf_w2      cuda_phase      128    4     8      1         1       1     4         96   0  1  0     2     -"
     "cuda_phase_l128_r4_c16_p_u8_cf_w2     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     2     -"
     "cuda_phase_l128_r4_c16_p_u8_cf_w3     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     3     -"

@@ -226,8 +226,10 @@ TEST(Runtime, TheModelRanksByTheProblemsFigures) {
     //  - a suite shape that a variant has compiled in (`only`: no boundary work, x as vectors, taps
     //    unrolled) gets such a variant, at that geometry;
     //  - a vocoder layer (K = 2·stride, C_in of 512-1536) that no variant compiles in gets the general
-    //    family, and where its weights cannot be staged whole (C_in 1536: 2 taps × 8 channels × 1536 =
-    //    96 KiB) one that splits the input channels over blocks;
+    //    family, and at C_in 1536 one that splits the input channels over blocks: its weights staged
+    //    whole (2 taps × 8 channels × 1536 = 96 KiB, 192 KiB for 16 channels) exceed the 47 KiB of a
+    //    device without the opt-in, and where the device allows them (227 KiB) leave an SM one or two
+    //    blocks, fewer warps than hide the loads' latency (the model's latency term);
     //  - every plan it ranks can run the problem, its estimates in order.
     const NothingTuned untuned;
     ASSERT_TRUE(untuned.ok());

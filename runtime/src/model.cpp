@@ -10,6 +10,7 @@
 //       every lane through every tap residue, the phases of its lanes diverging) at its share of an
 //       SM, and no less than one thread's chain at a clock a multiply-add;
 //     waves = ceil(blocks ÷ the blocks the SMs hold: threads, registers, shared memory);
+//     latency = 8 ÷ the warps an SM holds, where fewer (2 warps a scheduler hide the latency);
 //     issue slots per FMA = 1 + (x loads and their index and boundary work + weight loads + loop
 //       work) ÷ (reg_l · reg_co), or the L1 wavefronts of those loads × 4 ÷ (reg_l · reg_co) where
 //       more (L1 serves one wavefront a clock while four FMA warp instructions issue);
@@ -38,6 +39,7 @@ constexpr double kLaunchSeconds = 4e-6;
 constexpr int kThreadsPerSM = 2048;
 constexpr int kRegistersPerSM = 65536;
 constexpr int64_t kSharedPerSM = 228 * 1024;
+constexpr double kWarpsToHideLatency = 8;  // 4 schedulers × 2 warps
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -128,7 +130,14 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     const double clock = kFmaPerSecond / (kSMs * 128.0);  // 128 FMA lanes an SM
     const double block_seconds =
         std::max(double(busy) * thread_macs * per_sm * kSMs / kFmaPerSecond, thread_macs / clock);
-    const double arithmetic = double(ceil_div(blocks * chunks, slots)) * block_seconds * std::max(issue, l1);
+    // Latency: a scheduler issues every clock only with a warp to switch to while another waits on
+    // its loads (a shared or L1 load's 30 clocks and more; a thread's accumulators cover the FFMA's
+    // own 4): at least 2 warps a scheduler, 8 an SM; fewer resident warps issue proportionally less
+    // (a block of 128 KiB of staged weights of 128 threads: one block, 4 warps an SM).
+    const double resident_warps = double(per_sm) * ceil_div(threads, 32);
+    const double latency = std::max(1.0, kWarpsToHideLatency / resident_warps);
+    const double arithmetic =
+        double(ceil_div(blocks * chunks, slots)) * block_seconds * std::max(issue, l1) * latency;
 
     // ---- bytes and launches ------------------------------------------------------------------
     const double xb = 4.0 * f.B * f.C_in * f.L_in, wb = 4.0 * f.C_in * f.cout_g * f.K;
