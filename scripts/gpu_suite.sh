@@ -7,6 +7,8 @@
 #                                                    [SANITIZE=0] [SANITIZE_MATCH=awk regex on variant names]
 #                                                    [TESTS=0] [BENCH=0] [TUNE=0] [TORCH=0] [CPU=1]
 #                                                    [NCU="shape:variant ..."] (profiles into $OUT/ncu.txt)
+#   The benchmark's names are convt1d/<shape>/<who>, who one of halide_<variant>, halide_runtime,
+#   cudnn_fp32, cudnn_tf32, host_*: e.g. BENCH_FILTER='(dac_up1|encodec_up1)/(halide_cuda_phase|halide_runtime|cudnn_fp32)'.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-suite-out}"
