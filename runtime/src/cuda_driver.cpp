@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -98,7 +99,7 @@ const Driver &driver() {
 
 bool cuda_driver_ready() { return driver().ready; }
 
-int64_t cuda_driver_shared_limit() {
+int64_t shared_limit() {
     // 1 KiB under the device's figure, for Halide's own rounding of a kernel's shared memory (a
     // problem needing exactly the 48 KiB a kernel gets without opting in faulted on the H100)
     const Driver &d = driver();
@@ -288,7 +289,7 @@ extern "C" void *halide_cuda_get_symbol(void *, const char *name) {
     using namespace convt1d::detail;
     const Driver &d = driver();
     if (!d.lib) return nullptr;
-    if (std::string(name) == "cuLaunchKernel" && d.cuLaunchKernel && d.cuFuncSetAttribute) {
+    if (std::strcmp(name, "cuLaunchKernel") == 0 && d.cuLaunchKernel && d.cuFuncSetAttribute) {
         return reinterpret_cast<void *>(&launch_kernel);
     }
     return dlsym(d.lib, name);

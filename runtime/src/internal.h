@@ -58,7 +58,8 @@ inline int64_t halide_stride(const ConstTensor &t, int d) {
 
 // Shared memory one block of the variant needs for this problem, in bytes. A kernel gets 48 KiB
 // without opting in; the library's launches opt in to what the device allows (cuda_driver.cpp; 227
-// KiB on the H100 and H200), and shared_limit() is that, less 1 KiB for Halide's own rounding.
+// KiB on the H100 and H200), and shared_limit() is that on device 0, less 1 KiB for Halide's own
+// rounding (47 KiB where no device is found; defined in cuda_driver.cpp).
 int64_t shared_bytes(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p);
 constexpr int64_t kSharedDefault = 48 * 1024;
 int64_t shared_limit();
@@ -142,8 +143,6 @@ int jit_register_cap(const VariantEntry &v);
 
 // libcuda through dlopen: nothing links against it, so a machine without it still runs the CPU.
 bool cuda_driver_ready();
-// The shared memory one block may use on device 0, less 1 KiB (47 KiB where no device is there).
-int64_t cuda_driver_shared_limit();
 std::string cuda_driver_device_name();
 // The tuning cache (tuning.cpp).
 std::string tuning_cache_path();

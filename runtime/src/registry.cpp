@@ -109,8 +109,6 @@ int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const 
     return weights + outputs;
 }
 
-int64_t detail::shared_limit() { return cuda_driver_shared_limit(); }
-
 bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
                      std::string *why) {
     if (v.device != d) {
