@@ -9,16 +9,22 @@ namespace convt1d {
 
 using namespace Halide;
 
-void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
-    // ---- search space -------------------------------------------------------------------------
+void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
+    // ---- search space (powers of two; schedules/variants.cmake picks the points) ----------------
     // Registers: 32 vector registers with AVX-512, 16 below it. The accumulator tile takes half:
     // vecs_q vectors along q × tile_co channels (2 × 8 zmm = 16 with AVX-512, 2 × 4 ymm = 8 with
-    // AVX2), leaving the rest for a tap's x vectors and its broadcast weights: per input channel and
-    // tap vecs_q loads and tile_co broadcasts for vecs_q·tile_co FMAs.
+    // AVX2: the channels halved below AVX-512), leaving the rest for a tap's x vectors and its
+    // broadcast weights: per input channel and tap vecs_q loads and tile_co broadcasts for
+    // vecs_q·tile_co FMAs.
     const bool avx512 = target.has_feature(Target::AVX512);
     const int vec = target.natural_vector_size<float>();  // 16 floats in a zmm, 8 in a ymm, 4 in an xmm
-    const int vecs_q = 2;
-    const int tile_co = avx512 ? 8 : 4;
+    const int vecs_q = k.reg_l;                                     // vectors along q
+    const int tile_co = avx512 ? k.reg_co : std::max(1, k.reg_co / 2);  // channels
+    const int chunk_l = k.tile_l;   // a task's output positions at strides 1 and 2 (chunk_l / 8 a phase above)
+    const int unroll = k.unroll_ci;  // input channels unrolled
+    if (vecs_q < 1 || tile_co < 1 || chunk_l < 8 * vec || unroll < 1) {
+        throw CompileError("cpu_phase schedule: reg_l, reg_co, unroll_ci >= 1 and tile_l >= 8 vectors");
+    }
     const int tile_q = vec * vecs_q;
     Var qo("qo"), qi("qi"), coo("coo"), coi("coi"), t("t"), lo("lo"), li("li");
     RVar m = s.r.x, ci = s.r.y, rz = s.r.z;
@@ -40,7 +46,6 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
     // outermost encodec_up3_cpu lost 20 %.
     // (A task per channel block × phase swept whole rows: every task read all of x again, 32 times
     // on encodec_up3_cpu, from beyond L2.)
-    const int chunk_l = 2048;
     Var lc("lc"), lr("lr"), cr("cr");
     Func planes = s.conv.in(s.out);
     auto task = [&](Stage st, int chunk) {
@@ -66,7 +71,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
     // input channels innermost (the long loop), then taps: one x vector meets tile_co broadcast weights
     RVar cio("cio"), cii("cii");
     s.conv.update()
-        .split(ci, cio, cii, 4, TailStrategy::GuardWithIf)
+        .split(ci, cio, cii, unroll, TailStrategy::GuardWithIf)
         .reorder(s.q, s.co, cii, cio, m, rz)
         .unroll(cii)
         .vectorize(s.q, vec)
@@ -79,10 +84,14 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
 
     // ---- x zero-extended once (a pass over x), so that the inner loop's loads carry no boundary
     // select
+    // (rows of 8 input channels a task: over the batch alone it ran on B cores, one for the vocoders;
+    // on the H200 machine's 16 cores, run 39 against run 30's committed figures: kb74_cpu 0.680 ->
+    // 0.554 ms, wide_cpu 1.34 -> 1.15, dac_up1_cpu 1.96 -> 1.77, encodec_up3_cpu 2.23 -> 1.84)
     const std::vector<Var> xa = s.xz.args();
     s.xz.compute_root()
         .vectorize(xa[0], vec, TailStrategy::GuardWithIf)
-        .parallel(xa[2]);
+        .reorder(xa[0], xa[2], xa[1])
+        .parallel(xa[1], 8);
     // Weights: every phase's taps gathered from w once per call (a pass over w), a task per input
     // channel, whose block of w (C_out × K floats: 16 KiB on dac_up1_cpu) stays in L1 while every
     // phase takes its taps from it; per phase its first tap k_p computed once, the channels in vectors
@@ -109,7 +118,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &) {
     Var lq("lq"), lp("lp");
     for (int S : {1, 2, 4, 8}) {
         Stage st = s.out.specialize(s.stride == S);
-        task(st, S <= 2 ? chunk_l : 256 * S);
+        task(st, S <= 2 ? chunk_l : chunk_l / 8 * S);
         st.split(lr, lo, li, S * vec, TailStrategy::GuardWithIf)
             .split(li, lq, lp, S)
             .reorder(lp, lq, lo, cr)

@@ -27,9 +27,12 @@
 #
 #    point                                 family          tile_l reg_l reg_co ungrouped stage_w pad_x unroll_ci regs so cf split pt form
 set(CONVT1D_SCHEDULE_POINTS
-    # CPU (every geometry): the tested form, and the closed form by phase
+    # CPU (every geometry): the tested form, and the closed form by phase (cpu_phase's knobs: tile_l
+    # positions a task at strides 1-2, reg_l vectors along q × reg_co channels, halved below AVX-512;
+    # H200 host run 39: 4 × 4, 1 × 16, 512-position tasks and 8 channels unrolled measured side by
+    # side, none faster on most shapes, NOTES 32)
     "cpu                                   cpu             16     1     4      0         0       0     1         0    0  0  0     0     -"
-    "cpu_phase                             cpu_phase       16     1     4      0         0       0     1         0    0  0  0     0     -"
+    "cpu_phase                             cpu_phase       2048   2     8      0         0       0     4         0    0  0  0     0     -"
     # general CUDA, by position: any groups (kb74_small, and the concurrency tests' one kernel)
     "cuda_l128_c4_g                        cuda            128    1     4      0         0       0     1         64   0  0  0     0     -"
     # general CUDA, by position, staged weights: grouped's per-group calls, kb64_small

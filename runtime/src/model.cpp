@@ -175,8 +175,9 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // closed form (cpu_phase) runs each phase's landing taps alone, any stride in vectors, plus a
     // pass that gathers every phase's weights, and each task puts its phase planes (in cache) back in
     // position order.
-    // Loads per FMA: cpu_phase's tile (schedules/cpu_phase.cpp) is 2 vectors × 8 channels (AVX-512;
-    // 2 × 4 below it), so 2 + 8 loads a tap for 16 FMAs; the cpu family's 2 × 4 tile reads each
+    // Loads per FMA: cpu_phase's tile (schedules/cpu_phase.cpp) is reg_l vectors × reg_co channels
+    // (AVX-512; the channels halved below it), so reg_l + reg_co loads a tap for reg_l·reg_co FMAs
+    // (2 + 8 for 16 at the list's 2 × 8); the cpu family's 2 × 4 tile reads each
     // weight through its boundary select (a masked load and two mask moves: 3 instructions), so
     // 2 + 4·3 for 8 FMAs. Grouped, each channel loads its own x (the grouped loop nest): one x load
     // per FMA beside the weights'.
@@ -186,7 +187,9 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     const double lanes_idle = (!phase && S != 1 && S != 2 && S != 4) ? 8.0 : 1.0;
     const int64_t step = phase ? tap_step(int(S), int(f.p.dilation)) : S;
     const double taps = taps_executed(f.K, S, step, !phase);
-    const double loads_per_fma = phase ? (f.p.groups != 1 ? 1 + 8.0 / 16 : 10.0 / 16) : (f.p.groups != 1 ? 1 + 12.0 / 8 : 14.0 / 8);
+    const double tile_fmas = phase ? double(v.reg_l) * v.reg_co : 8.0;
+    const double loads_per_fma = phase ? (f.p.groups != 1 ? 1 + v.reg_co / tile_fmas : (v.reg_l + v.reg_co) / tile_fmas)
+                                       : (f.p.groups != 1 ? 1 + 12.0 / 8 : 14.0 / 8);
     const double ob = 4.0 * f.B * f.C_out * f.L_out;
     const double weights = double(f.C_out) * f.cin_g * f.K;  // cpu_phase's gather: ~1 ns an element
     // the 2-core development machine's order: FMA rate, copy rate, a call's fixed cost (thread pool)
