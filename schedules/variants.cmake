@@ -57,7 +57,6 @@ set(CONVT1D_SCHEDULE_POINTS
     # where the c8 block took 1.04 (run 33)
     "cuda_phase_l128_r4_c16_p_u8_k256_cf_w2_reg168 cuda_phase 128 4     16     1         1       1     8         168  0  1  256   2     -"
     "cuda_phase_l128_r4_c16_p_u8_k512_cf_w2_reg168 cuda_phase 128 4     16     1         1       1     8         168  0  1  512   2     -"
-    "cuda_phase_l128_r4_c16_p_u4_k256_cf_w2_reg128 cuda_phase 128 4     16     1         1       1     4         128  0  1  256   2     -"
     "cuda_phase_l128_r4_c8_p_u4_cf_w2      cuda_phase      128    4     8      1         1       1     4         96   0  1  0     2     -"
     "cuda_phase_l128_r4_c16_p_u8_cf_w2     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     2     -"
     "cuda_phase_l128_r4_c16_p_u8_cf_w3     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     3     -"
