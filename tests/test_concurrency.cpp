@@ -2,7 +2,11 @@
 // runtime picks), each result bit-identical to the same call made single-threaded.
 #include "test_util.h"
 
+#include "internal.h"
+
+#include <atomic>
 #include <cstring>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -142,6 +146,90 @@ TEST(Threads, CpuThreadsChangeTheSpeedNotTheResult) {
     EXPECT_FALSE(st.ok);
     EXPECT_NE(st.message.find("Options::cpu_threads must be >= 0"), std::string::npos) << st.message;
     for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
+}
+
+// The library's pool for the CPU variants' parallel loops (runtime/src/thread_pool.cpp).
+struct PoolLoop {
+    std::vector<std::atomic<int>> runs;
+    int fail_at = -1;  // the task that returns an error
+    std::mutex ids_mutex;
+    std::set<std::thread::id> ids;
+    explicit PoolLoop(int n) : runs(size_t(n)) {}
+    static int task(void *, int i, uint8_t *closure) {
+        auto *l = reinterpret_cast<PoolLoop *>(closure);
+        l->runs[size_t(i)].fetch_add(1);
+        {
+            std::lock_guard<std::mutex> lk(l->ids_mutex);
+            l->ids.insert(std::this_thread::get_id());
+        }
+        return i == l->fail_at ? 7 : 0;
+    }
+    int run(int min, int size) { return detail::thread_pool_par_for(nullptr, &task, min, size, reinterpret_cast<uint8_t *>(this)); }
+    int runs_not_once() const {
+        int bad = 0;
+        for (const auto &r : runs) bad += r.load() != 1;
+        return bad;
+    }
+};
+
+TEST(ThreadPool, EveryTaskRunsOnceLoopAfterLoopAndAnErrorComesBack) {
+    detail::thread_pool_set_threads(4);
+    for (int loop = 0; loop < 300; ++loop) {  // loop after loop: workers still holding the last one
+        const int n = 1 + loop % 97 * 11;
+        PoolLoop l(n + 5);
+        ASSERT_EQ(l.run(5, n), 0);
+        EXPECT_EQ(l.runs[0].load() + l.runs[4].load(), 0) << "tasks below min ran";
+        for (int i = 5; i < n + 5; ++i) ASSERT_EQ(l.runs[size_t(i)].load(), 1) << "loop " << loop << " task " << i;
+    }
+    PoolLoop failing(1000);
+    failing.fail_at = 123;
+    EXPECT_EQ(failing.run(0, 1000), 7);
+    EXPECT_EQ(failing.runs[123].load(), 1);
+    detail::thread_pool_set_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+}
+
+TEST(ThreadPool, ALoopUsesAtMostItsThreadCount) {
+    for (int threads : {1, 2}) {
+        detail::thread_pool_set_threads(threads);
+        PoolLoop l(20000);
+        ASSERT_EQ(l.run(0, 20000), 0);
+        EXPECT_EQ(l.runs_not_once(), 0);
+        EXPECT_LE(int(l.ids.size()), threads);
+        if (threads == 1) EXPECT_EQ(*l.ids.begin(), std::this_thread::get_id()) << "one thread: the caller's";
+    }
+    detail::thread_pool_set_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+}
+
+struct NestedLoop {
+    PoolLoop outer{64}, inner{64 * 50};
+    static int task(void *, int i, uint8_t *closure) {
+        auto *n = reinterpret_cast<NestedLoop *>(closure);
+        n->outer.runs[size_t(i)].fetch_add(1);
+        // a loop inside a task: the pool is busy with the outer one, so it runs on Halide's pool
+        return n->inner.run(i * 50, 50);
+    }
+};
+
+TEST(ThreadPool, LoopsFromSeveralCallersAndNestedLoopsAllRun) {
+    detail::thread_pool_set_threads(4);
+    constexpr int kCallers = 6;
+    std::vector<std::unique_ptr<NestedLoop>> loops;
+    for (int t = 0; t < kCallers; ++t) loops.push_back(std::make_unique<NestedLoop>());
+    std::vector<std::thread> callers;
+    std::vector<int> results(kCallers, -1);
+    for (int t = 0; t < kCallers; ++t) {
+        callers.emplace_back([&, t] {
+            results[size_t(t)] = detail::thread_pool_par_for(nullptr, &NestedLoop::task, 0, 64,
+                                                             reinterpret_cast<uint8_t *>(loops[size_t(t)].get()));
+        });
+    }
+    for (std::thread &c : callers) c.join();
+    for (int t = 0; t < kCallers; ++t) {
+        EXPECT_EQ(results[size_t(t)], 0);
+        EXPECT_EQ(loops[size_t(t)]->outer.runs_not_once(), 0) << "caller " << t;
+        EXPECT_EQ(loops[size_t(t)]->inner.runs_not_once(), 0) << "caller " << t;
+    }
+    detail::thread_pool_set_threads(int(std::max(1u, std::thread::hardware_concurrency())));
 }
 
 }  // namespace

@@ -393,7 +393,10 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
         if (!plan.v) return Status::error(std::string("no variant for device ") + to_string(device) + " in this library");
     }
 
-    if (device == Device::CPU && opt.cpu_threads > 0) halide_set_num_threads(opt.cpu_threads);
+    if (device == Device::CPU && opt.cpu_threads > 0) {
+        halide_set_num_threads(opt.cpu_threads);
+        thread_pool_set_threads(opt.cpu_threads);
+    }
     if (Status s = invoke(api, plan, x, w, bias, out, p, device, device_pointers, opt.cuda_stream); !s) return s;
     if (info) *info = RunInfo{plan.v->name, device, how, plan.per_group};
     return Status::success();
@@ -411,6 +414,10 @@ void install_halide_hooks() {
     static std::once_flag once;
     std::call_once(once, [] {
         halide_set_error_handler(on_halide_error);
+        // the CPU variants' parallel loops on the library's spinning pool (runtime/src/thread_pool.cpp)
+        if (const char *pool = std::getenv("CONVT1D_THREAD_POOL"); !pool || std::string(pool) != "halide") {
+            thread_pool_install();
+        }
 #if CONVT1D_HAS_CUDA
         if (const char *cap = std::getenv("HL_CUDA_JIT_MAX_REGISTERS")) {
             g_caller_jit_cap = std::max(0, std::atoi(cap));

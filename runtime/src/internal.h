@@ -3,6 +3,7 @@
 
 #include "convt1d/convt1d.h"
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -134,6 +135,15 @@ struct CallContext {
 // Installs the Halide runtime hooks (error handler; CUDA context and stream from CallContext)
 // once per process. Thread-safe.
 void install_halide_hooks();
+
+// The CPU variants' parallel loops (runtime/src/thread_pool.cpp): thread_pool_install makes Halide's
+// runtime run them on the library's pool, whose idle workers spin for a while before they sleep;
+// thread_pool_set_threads sets how many threads (the caller's included) a loop uses (default:
+// HL_NUM_THREADS, else the cores).
+void thread_pool_install();
+void thread_pool_set_threads(int n);
+// The pool's halide_do_par_for, for the tests: task(user_context, i, closure) for i in [min, min + size).
+int thread_pool_par_for(void *user_context, int (*task)(void *, int, uint8_t *), int min, int size, uint8_t *closure);
 
 // Halide's CUDA runtime JIT-compiles a pipeline's PTX on the pipeline's first call in a context,
 // with the register cap it reads from HL_CUDA_JIT_MAX_REGISTERS then (64 when unset). The cap a
