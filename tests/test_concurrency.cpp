@@ -39,7 +39,7 @@ TEST(Concurrency, EightThreadsGiveBitIdenticalResults) {
                 outs[k].assign(c.out.size(), std::numeric_limits<float>::quiet_NaN());
                 Tensor to = c.to;
                 to.data = outs[k].data();
-                // (on the CPU, threads resize Halide's pool to 1, 2 and 3 threads as they go)
+                // (on the CPU, threads resize the thread pools to 1, 2 and 3 threads as they go)
                 Options o;
                 o.cpu_threads = i % 4;
                 if (!conv_transpose1d(c.tx, c.tw, c.bias_ptr(), to, c.pr.p, o).ok) {
@@ -118,7 +118,7 @@ TEST(Concurrency, EightThreadsWithTheirOwnStreamsOnDevicePointers) {
     }
 }
 
-// Options::cpu_threads sizes Halide's pool: the same bits at 1, 2 and 5 threads as with the pool
+// Options::cpu_threads sizes the thread pools: the same bits at 1, 2 and 5 threads as with the pool
 // left alone, and a negative count refused with its rule before any work.
 TEST(Threads, CpuThreadsChangeTheSpeedNotTheResult) {
     std::mt19937_64 rng(test_seed() + 210);

@@ -353,7 +353,7 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
            const Params &p, const Options &opt, RunInfo *info, bool device_pointers) {
     if (Status s = validate(x, w, bias, out, p); !s) return s;
     if (opt.cpu_threads < 0) {
-        return Status::error(std::string(api) + ": Options::cpu_threads must be >= 0 (0: Halide's pool as it is), got " +
+        return Status::error(std::string(api) + ": Options::cpu_threads must be >= 0 (0: the thread pools as they are), got " +
                              std::to_string(opt.cpu_threads));
     }
 

@@ -72,8 +72,9 @@ struct Options {
     // computes groups == 1 only can run it). Applies to a named variant; the runtime's own choice
     // says itself whether it splits (RunInfo::per_group).
     bool per_group = false;
-    // CPU: the threads of Halide's pool (> 0), which the library's CPU calls share; 0 leaves the pool
-    // as it is (its size: HL_NUM_THREADS, else the machine's cores). Results do not depend on it.
+    // CPU: the threads a parallel loop uses (> 0, the calling thread included), on the library's pool
+    // (and Halide's, which it falls back to), which the library's CPU calls share; 0 leaves the pools
+    // as they are (their size: HL_NUM_THREADS, else the machine's cores). Results do not depend on it.
     int cpu_threads = 0;
 };
 
