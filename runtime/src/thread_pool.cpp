@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -106,10 +107,15 @@ private:
         }
     }
 
+    // Workers up to the loop's count; where the system refuses a thread, the loop runs on the ones there
+    // are (the caller claims whatever no worker does).
     void grow(int workers) {
-        for (; spawned_ < workers; ++spawned_) {
-            const int index = spawned_;
-            std::thread([this, index] { worker(index); }).detach();  // the pool lives as long as the process
+        try {
+            for (; spawned_ < workers; ++spawned_) {
+                const int index = spawned_;
+                std::thread([this, index] { worker(index); }).detach();  // the pool lives as long as the process
+            }
+        } catch (const std::system_error &) {
         }
     }
 
