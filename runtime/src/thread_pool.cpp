@@ -6,7 +6,10 @@
 // the calling thread "waiting for parallel tasks" 0.4-0.5 ms a call whatever the shape's size (26-45 %
 // of dac_up1_cpu, kb64_cpu and wide_cpu; NOTES 32 (e)), where oneDNN's OpenMP threads wait actively.
 // Here a worker spins for kSpin after its last task before it sleeps, so the loops of one call
-// find their workers awake.
+// find their workers awake (the gaps between them are microseconds; 0.5 ms also covers calls made
+// back to back). Measured against Halide's pool in one call (run 44, 16 threads): 5-30 % faster on
+// every CPU shape of the suite (kb74_cpu 0.63 -> 0.49 ms, wide_cpu 1.25 -> 0.96, dac_up1_cpu 1.77 ->
+// 1.45); at 2 threads level.
 //
 // One loop at a time runs on this pool; a loop that arrives while it is busy (another caller
 // thread's call, or a loop nested in a task) runs on Halide's pool instead, so that any number of
