@@ -41,8 +41,8 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     const int reg_co = k.reg_co;      // output channels per thread, in registers (4..32)
     const int unroll = k.unroll_ci;   // input channels unrolled: independent x loads in flight
     const int chunk = k.split_ci;     // input channels per block (0: all)
-    const int taps = k.phase_taps;    // taps a phase compiled in (0: any): then a thread's x is a window
-                                      // of aligned 16-byte vectors (the planes indexed by x's position)
+    const int window_taps = k.phase_taps;  // taps a phase compiled in (0: any): then a thread's x is a
+                                           // window of aligned 16-byte vectors (planes indexed by x's position)
     const int out_threads = 256;      // kernel 2's threads along l
     if (tile_l < 32 || tile_l > 1024 || reg_co < kVec || reg_co % kVec != 0 || reg_l < 1 || unroll < 1) {
         throw CompileError("cuda_phase schedule: tile_l 32..1024, reg_co a multiple of 4, reg_l and unroll_ci >= 1");
@@ -144,7 +144,7 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         Var lane("lane"), lo("lo");
         acc.split(s.q, lo, lane, 32).reorder(s.co, lo, lane).gpu_lanes(lane).unroll(lo).unroll(s.co);
         acc.update().split(s.q, lo, lane, 32).reorder(s.co, lo, ri, m, ro, rz, lane).gpu_lanes(lane).unroll(lo);
-    } else if (taps > 0) {
+    } else if (window_taps > 0) {
         acc.unroll(s.q).unroll(s.co);
         acc.update().reorder(s.co, s.q, m, ri, ro, rz).unroll(s.q).unroll(m);
     } else {
@@ -153,10 +153,10 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     }
     acc.update().unroll(s.co).unroll(ri).vectorize(s.co, kVec);
     acc.vectorize(s.co, kVec);
-    if (taps > 0) {
+    if (window_taps > 0) {
         // A thread's window of x per input channel, in registers as aligned 16-byte vectors: its reg_l
-        // positions i (a multiple of 4 from the plane's aligned first position) and the taps − 1
-        // before them, x[i − taps + 1 .. i + reg_l − 1] rounded out to whole vectors (8 floats for 4
+        // positions i (a multiple of 4 from the plane's aligned first position) and the window_taps − 1
+        // before them, x[i − window_taps + 1 .. i + reg_l − 1] rounded out to whole vectors (8 floats for 4
         // positions and 2 taps: one ld.global.v4 and the last float of the vector before it, 8 L1
         // wavefronts a warp, where the scalar loads of the thread-consecutive positions took 5 × 4).
         // Measured (ncu run 24, dac_up1's chunk kernel): L1 80.7 -> 62.1 %, 0.91 -> 0.84 ms a chunk, at

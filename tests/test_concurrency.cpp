@@ -149,6 +149,13 @@ TEST(Threads, CpuThreadsChangeTheSpeedNotTheResult) {
 }
 
 // The library's pool for the CPU variants' parallel loops (runtime/src/thread_pool.cpp).
+// Its thread count for one test, set back to the machine's cores however the test ends.
+struct PoolThreads {
+    explicit PoolThreads(int n) { set(n); }
+    ~PoolThreads() { set(int(std::max(1u, std::thread::hardware_concurrency()))); }
+    void set(int n) { detail::thread_pool_set_threads(n); }
+};
+
 struct PoolLoop {
     std::vector<std::atomic<int>> runs;
     int fail_at = -1;  // the task that returns an error
@@ -173,7 +180,7 @@ struct PoolLoop {
 };
 
 TEST(ThreadPool, EveryTaskRunsOnceLoopAfterLoopAndAnErrorComesBack) {
-    detail::thread_pool_set_threads(4);
+    PoolThreads threads(4);
     for (int loop = 0; loop < 300; ++loop) {  // loop after loop: workers still holding the last one
         const int n = 1 + loop % 97 * 11;
         PoolLoop l(n + 5);
@@ -185,19 +192,18 @@ TEST(ThreadPool, EveryTaskRunsOnceLoopAfterLoopAndAnErrorComesBack) {
     failing.fail_at = 123;
     EXPECT_EQ(failing.run(0, 1000), 7);
     EXPECT_EQ(failing.runs[123].load(), 1);
-    detail::thread_pool_set_threads(int(std::max(1u, std::thread::hardware_concurrency())));
 }
 
 TEST(ThreadPool, ALoopUsesAtMostItsThreadCount) {
+    PoolThreads pool(1);
     for (int threads : {1, 2}) {
-        detail::thread_pool_set_threads(threads);
+        pool.set(threads);
         PoolLoop l(20000);
         ASSERT_EQ(l.run(0, 20000), 0);
         EXPECT_EQ(l.runs_not_once(), 0);
         EXPECT_LE(int(l.ids.size()), threads);
         if (threads == 1) EXPECT_EQ(*l.ids.begin(), std::this_thread::get_id()) << "one thread: the caller's";
     }
-    detail::thread_pool_set_threads(int(std::max(1u, std::thread::hardware_concurrency())));
 }
 
 struct NestedLoop {
@@ -211,7 +217,7 @@ struct NestedLoop {
 };
 
 TEST(ThreadPool, LoopsFromSeveralCallersAndNestedLoopsAllRun) {
-    detail::thread_pool_set_threads(4);
+    PoolThreads threads(4);
     constexpr int kCallers = 6;
     std::vector<std::unique_ptr<NestedLoop>> loops;
     for (int t = 0; t < kCallers; ++t) loops.push_back(std::make_unique<NestedLoop>());
@@ -229,7 +235,6 @@ TEST(ThreadPool, LoopsFromSeveralCallersAndNestedLoopsAllRun) {
         EXPECT_EQ(loops[size_t(t)]->outer.runs_not_once(), 0) << "caller " << t;
         EXPECT_EQ(loops[size_t(t)]->inner.runs_not_once(), 0) << "caller " << t;
     }
-    detail::thread_pool_set_threads(int(std::max(1u, std::thread::hardware_concurrency())));
 }
 
 }  // namespace

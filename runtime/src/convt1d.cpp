@@ -393,10 +393,7 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
         if (!plan.v) return Status::error(std::string("no variant for device ") + to_string(device) + " in this library");
     }
 
-    if (device == Device::CPU && opt.cpu_threads > 0) {
-        halide_set_num_threads(opt.cpu_threads);
-        thread_pool_set_threads(opt.cpu_threads);
-    }
+    if (device == Device::CPU && opt.cpu_threads > 0) thread_pool_set_threads(opt.cpu_threads);
     if (Status s = invoke(api, plan, x, w, bias, out, p, device, device_pointers, opt.cuda_stream); !s) return s;
     if (info) *info = RunInfo{plan.v->name, device, how, plan.per_group};
     return Status::success();

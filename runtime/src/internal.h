@@ -138,8 +138,8 @@ void install_halide_hooks();
 
 // The CPU variants' parallel loops (runtime/src/thread_pool.cpp): thread_pool_install makes Halide's
 // runtime run them on the library's pool, whose idle workers spin for a while before they sleep;
-// thread_pool_set_threads sets how many threads (the caller's included) a loop uses (default:
-// HL_NUM_THREADS, else the cores).
+// thread_pool_set_threads sets how many threads (the caller's included) a loop uses, on this pool and
+// on Halide's (default: HL_NUM_THREADS, else the cores).
 void thread_pool_install();
 void thread_pool_set_threads(int n);
 // The pool's halide_do_par_for, for the tests: task(user_context, i, closure) for i in [min, min + size).

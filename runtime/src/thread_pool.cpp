@@ -177,7 +177,10 @@ extern "C" int convt1d_do_par_for(void *uc, halide_task_t f, int min, int size, 
 
 void thread_pool_install() { halide_set_custom_do_par_for(&convt1d_do_par_for); }
 
-void thread_pool_set_threads(int n) { pool().set_threads(n); }
+void thread_pool_set_threads(int n) {
+    pool().set_threads(n);
+    halide_set_num_threads(n);  // Halide's pool too: the loops this one hands over, and CONVT1D_THREAD_POOL=halide
+}
 
 int thread_pool_par_for(void *user_context, int (*task)(void *, int, uint8_t *), int min, int size, uint8_t *closure) {
     return convt1d_do_par_for(user_context, task, min, size, closure);
