@@ -35,6 +35,8 @@
 // dilation dividing the stride, so x's step between a phase's taps is 1): conv is then indexed by x's
 // position under the phase's first tap, i = q + base, tap m reads x[i − m] in every phase, and the
 // output reads the planes at l / stride + base(p), each phase's base a Func of its own (phase_base).
+// And its batch rows are folded into that index: conv(n, p, co) with n = b·pitch + i − first, x's
+// rows laid one after another (xrows), so that a schedule's tiles of n run across the rows.
 #include "Halide.h"
 #include "autoschedule.h"
 #include "schedule.h"
@@ -201,9 +203,6 @@ public:
             Var m("m");
             wphase(m, co, ci_v, p) = wz(k_p + m * step, co, ci_v);   // zero past tap K - 1
             Expr ci_c = g * cin_g + rc.y;
-            conv(q, p, co, b) = cast(acc_t, biasz(co));
-            Expr x_at = windowed ? q - rc.x : q + base - rc.x * dx;
-            conv(q, p, co, b) += cast(acc_t, wphase(rc.x, co_g, ci_c, p)) * cast(acc_t, xz(x_at, ci_c, b));
             // The phase as l % stride, clamped to what it is: Halide's bounds of a modulus by a
             // run-time value span [0, stride), which the clamp narrows to the phases the output has
             // (a stride of 2^31 - 1 over 9 outputs: 9 phase planes, not 2^31).
@@ -211,15 +210,56 @@ public:
             Expr pl = clamp(l % stride, 0, phases - 1);
             Expr ql = l / stride;
             if (windowed) {
+                // The batch rows folded into the planes' positions: x's rows of one input channel lie one
+                // after another, row b's slot s holding x[b, first + s] (first: the window's first tap
+                // under the lowest position a plane stands for), at a pitch of whole 16-byte vectors,
+                // and conv is indexed by n = b·pitch + s: a tile of positions runs over the rows'
+                // boundaries, so the planes of every row fill whole tiles together instead of each row
+                // rounding up to its own (dac_up1: 4 rows × 865 positions a phase in 7 tiles of 512,
+                // not 8). A window of x at n reads slots n − m ≥ b·pitch: its own row, whose halo
+                // slots hold the x before `first` + taps − 1.
+                const Expr pbase = padding / stride;  // phase_base(p) lies in [pbase − 1, pbase + 1] (below)
+                const Expr first = pbase - 1 - (int(phase_taps) - 1);
+                const Expr last = (out.dim(0).extent() - 1) / stride + pbase + 1;
+                // (the max states what holds, pitch > 0, for Halide's bounds of b·pitch: with its sign
+                // unknown the tiles' first slot was a select, and the thread's accumulators were indexed
+                // by a run-time term, in local memory: ptxas)
+                const Expr pitch = max((last - first + 4) / 4, 1) * 4;
+                Var n("n");
+                Func xrows("xrows");
+                // (row and slot by one unsigned division: Halide's signed floor division and modulus by
+                // a run-time value were two divisions with their sign corrections a value, which cost
+                // the copy 3-5 % of a long-row layer's call (H200 run 46); the slots before row 0,
+                // n < 0, are row 0's halo, read as x[0, first + n])
+                Expr row = clamp(cast<int>(cast<uint32_t>(max(n, 0)) / cast<uint32_t>(pitch)), 0, x.dim(2).extent() - 1);
+                xrows(n, ci_v) = xz(n - row * pitch + first, ci_v, row);
+                // The batch rows and channels counted from 0 (as the runtime passes them), so that row 0's
+                // first slot is a constant for the schedule's tiles (a run-time first row left the
+                // thread's accumulators indexed by a run-time term, in local memory: ptxas, 256-byte
+                // stack), and a block's first channel a multiple of its channels (a run-time first
+                // channel left its weights' 16-byte shared loads unproven aligned: 4 scalar loads each).
+                x.dim(2).set_min(0);
+                out.dim(2).set_min(0);
+                out.dim(1).set_min(0);
+                xz = xrows;
+                conv(q, p, co) = cast(acc_t, biasz(co));
+                conv(q, p, co) += cast(acc_t, wphase(rc.x, co_g, ci_c, p)) * cast(acc_t, xrows(q - rc.x, ci_c));
                 // Each phase's offset into x, for the output's read of the planes, as a Func a schedule
                 // can tabulate; the clamp states its range for Halide's bounds (a no-op: with the
                 // dilation dividing the stride, t − k_p·dilation lies in [padding − stride + 1,
                 // padding + stride − 1]).
                 phase_base(p) = base;
-                const Expr pbase = padding / stride;
-                ql += clamp(phase_base(pl), pbase - 1, pbase + 1);
+                // (the stride's max, as the pitch's: with the stride's sign unknown the tiles' first
+                // slot was again a select; the phase by the same divisor, one division for both)
+                const Expr s_pos = max(stride, 1);
+                pl = clamp(l % s_pos, 0, phases - 1);
+                ql = l / s_pos + clamp(phase_base(pl), pbase - 1, pbase + 1);
+                out(l, co, b) = cast(elem_type, conv(b * pitch + ql - first, pl, co));
+            } else {
+                conv(q, p, co, b) = cast(acc_t, biasz(co));
+                conv(q, p, co, b) += cast(acc_t, wphase(rc.x, co_g, ci_c, p)) * cast(acc_t, xz(q + base - rc.x * dx, ci_c, b));
+                out(l, co, b) = cast(elem_type, conv(ql, pl, co, b));
             }
-            out(l, co, b) = cast(elem_type, conv(ql, pl, co, b));
         } else if (indexes_by_phase(family, fixed_stride)) {
             // conv(q, p, ...) is output position l = q·stride + p: t = q·stride + tp, and the
             // congruence and the division see tp only.

@@ -66,9 +66,12 @@ void pad_x(Stages &s, const Knobs &k) {
         const int first = k.only ? ((x_window(k, k.reg_l).first % kVec) + kVec) % kVec : 0;
         s.xz.align_bounds(a[0], kVec, first).align_storage(a[0], kVec);
     }
-    s.xz.split(a[0], xl, xi, 256, TailStrategy::GuardWithIf)
-        .gpu_blocks(xl, a[1], a[2])
-        .gpu_threads(xi);
+    s.xz.split(a[0], xl, xi, 256, TailStrategy::GuardWithIf).gpu_threads(xi);
+    if (a.size() == 3) {
+        s.xz.gpu_blocks(xl, a[1], a[2]);
+    } else {
+        s.xz.gpu_blocks(xl, a[1]);  // x's batch rows folded into one (phase_taps, the generator)
+    }
 }
 
 Window x_window(const Knobs &k, int reg_l) {

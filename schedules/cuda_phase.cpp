@@ -16,7 +16,10 @@
 //      position order (coalesced stores), the chunks' partial sums added.
 // phase_taps (a class of problems, NOTES 29): at most that many taps a phase and the dilation
 // dividing the stride, so that x's index is i − m in every phase; conv is indexed by i, and a
-// thread's window of x is read as aligned vectors into registers.
+// thread's window of x is read as aligned vectors into registers. Its batch rows are folded into i
+// (the generator: planes(n, p, co[, u]), x's copy one row of B × pitch slots per input channel), so
+// that a block's tile runs across the rows' boundaries and only the last tile of a phase is partly
+// idle, not the last of every row (NOTES 33).
 // split_ci (split-K) bounds the staged weights for any C_in (dac_up1's 1,536 input channels × 2 taps
 // × 8 channels would be 96 KiB; chunks of 256 are 16 KiB) and multiplies the blocks of a small
 // grid; its cost is the partial planes' traffic, (C_in / split_ci) × the output's bytes twice.
@@ -44,6 +47,7 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     const int window_taps = k.phase_taps;  // taps a phase compiled in (0: any): then a thread's x is a
                                            // window of aligned 16-byte vectors (planes indexed by x's position)
     const int out_threads = 256;      // kernel 2's threads along l
+    const bool folded = window_taps > 0;  // conv(q, p, co): the batch rows folded into q (the generator)
     if (tile_l < 32 || tile_l > 1024 || reg_co < kVec || reg_co % kVec != 0 || reg_l < 1 || unroll < 1) {
         throw CompileError("cuda_phase schedule: tile_l 32..1024, reg_co a multiple of 4, reg_l and unroll_ci >= 1");
     }
@@ -86,17 +90,25 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         for (Stage st : {Stage(s.conv), s.conv.update()}) {
             st.split(s.q, mq, mt, out_threads * kVec, TailStrategy::RoundUp)
                 .split(mt, mt, mv, kVec, TailStrategy::GuardWithIf)  // exact: mt has out_threads·kVec
-                .reorder(mv, mt, s.p, mq, s.co, s.b)
                 .vectorize(mv)
-                .gpu_blocks(mq, s.co, s.b)
                 .gpu_threads(mt);
+            if (folded) {
+                st.reorder(mv, mt, s.p, mq, s.co).gpu_blocks(mq, s.co);
+            } else {
+                st.reorder(mv, mt, s.p, mq, s.co, s.b).gpu_blocks(mq, s.co, s.b);
+            }
         }
     } else {
         planes = s.conv.in(s.out);
     }
     // (the chunks u, where split, a serial loop of launches: fused into the grid, the accumulators'
     // index kept a run-time term and LLVM left them in local memory, 128-256 bytes of stack)
-    planes.compute_root().split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf).fuse(s.p, s.b, pb);
+    planes.compute_root().split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf);
+    if (folded) {
+        planes.rename(s.p, pb);  // a block's tile runs over the batch rows (the generator)
+    } else {
+        planes.fuse(s.p, s.b, pb);
+    }
     const Var thread = warp ? lt : tq;  // the loop the accumulators are computed at
     if (warp) {
         planes.split(s.q, qb, tq, tile_l * reg_l, TailStrategy::GuardWithIf)
@@ -133,9 +145,8 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         .bound_extent(s.q, warp ? 32 * reg_l : reg_l)
         .bound_extent(s.co, reg_co)
         .bound_extent(s.p, 1)
-        .bound_extent(s.b, 1)
-        .fold_storage(s.p, 1)
-        .fold_storage(s.b, 1);
+        .fold_storage(s.p, 1);
+    if (!folded) acc.bound_extent(s.b, 1).fold_storage(s.b, 1);
     if (chunk > 0) acc.bound_extent(u, 1).fold_storage(u, 1);
     acc.update().split(rci, ro, ri, unroll, TailStrategy::GuardWithIf);
     if (warp) {

@@ -15,14 +15,17 @@ struct Stages {
     Halide::Func out;    // (l, co, b): the output, cast to the element type; reads conv at l, or at its
                          // position l / stride and phase l % stride
     Halide::Func conv;   // float32 accumulator, pure = bias, update = the taps; indexed (l, co, b), or
-                         // (q, p, co, b) for position q·stride + p, phase p < stride (indexes_by_phase)
-    Halide::Func xz;     // (l, ci, b): x, zero outside its bounds
+                         // (q, p, co, b) for position q·stride + p, phase p < stride (indexes_by_phase),
+                         // or with phase_taps (q, p, co), q = x's folded position (b·pitch + slot)
+    Halide::Func xz;     // (l, ci, b): x, zero outside its bounds; with phase_taps (n, ci): x's batch rows
+                         // one after another at a pitch of whole vectors (generators/convt1d_generator.cpp)
     Halide::Func wz;     // (k, co_g, ci): w, zero outside its bounds
     Halide::Func wphase; // (m, co_g, ci, p): phase p's m-th landing tap of w (closed_form only)
     Halide::Func phase_base;  // (p): phase p's offset into x, where conv is indexed by x's position
                               // (closed form with phase_taps; else undefined)
     Halide::Var l, q, p, co, b;  // q, p: conv's first two dimensions where it is indexed by phase (q:
-                                 // x's position under the phase's first tap where phase_taps > 0)
+                                 // x's folded position under the phase's first tap where phase_taps > 0,
+                                 // and conv has no b)
     Halide::RDom r;      // r.x = tap j within the phase, r.y = input channel in the group, r.z = k_lo
                          // (one value where the generator computes the landing k_lo: odd_dilation)
     Halide::Expr stride, groups, K, dilation, padding;  // for the schedules' specialisations (stride as
