@@ -88,10 +88,14 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // on the H200 machine's 16 cores, run 39 against run 30's committed figures: kb74_cpu 0.680 ->
     // 0.554 ms, wide_cpu 1.34 -> 1.15, dac_up1_cpu 1.96 -> 1.77, encodec_up3_cpu 2.23 -> 1.84)
     const std::vector<Var> xa = s.xz.args();
-    s.xz.compute_root()
-        .vectorize(xa[0], vec, TailStrategy::GuardWithIf)
-        .reorder(xa[0], xa[2], xa[1])
-        .parallel(xa[1], 8);
+    s.xz.compute_root().vectorize(xa[0], vec, TailStrategy::GuardWithIf);
+    if (xa.size() == 3) s.xz.reorder(xa[0], xa[2], xa[1]);  // (with phase_taps x's rows are one: (n, ci))
+    s.xz.parallel(xa[1], 8);
+    if (k.phase_taps > 0) {
+        // The phases' offsets into x (phase_taps: conv indexed by x's position, the generator): a table
+        // of min(stride, L_out) values, not four divisions per output.
+        s.phase_base.compute_root();
+    }
     // Weights: every phase's taps gathered from w once per call (a pass over w), a task per input
     // channel, whose block of w (C_out × K floats: 16 KiB on dac_up1_cpu) stays in L1 while every
     // phase takes its taps from it; per phase its first tap k_p computed once, the channels in vectors

@@ -33,6 +33,10 @@ set(CONVT1D_SCHEDULE_POINTS
     # side, none faster on most shapes, NOTES 32)
     "cpu                                   cpu             16     1     4      0         0       0     1         0    0  0  0     0     -"
     "cpu_phase                             cpu_phase       2048   2     8      0         0       0     4         0    0  0  0     0     -"
+    # the same with the two-taps-a-phase class compiled in (pt 2): the batch rows folded into the planes'
+    # positions, as the GPU's *_w2 points (generators/convt1d_generator.cpp), so that a machine
+    # without a GPU (CI) checks that math on 500 random problems
+    "cpu_phase_w2                          cpu_phase       2048   2     8      0         0       0     4         0    0  0  0     2     -"
     # general CUDA, by position: any groups (kb74_small, and the concurrency tests' one kernel)
     "cuda_l128_c4_g                        cuda            128    1     4      0         0       0     1         64   0  0  0     0     -"
     # general CUDA, by position, staged weights: grouped's per-group calls, kb64_small

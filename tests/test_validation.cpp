@@ -606,7 +606,7 @@ TEST(Runtime, PhaseTapsVariantsComputeTheirClassOnly) {
             p.dilation = dilation;
             p.padding = padding;
             const ConstTensor x = contiguous(none, 1, 8, 64), w = contiguous(none, 8, 8, K);
-            return detail::can_run(*v, x, w, p, Device::CUDA, why);
+            return detail::can_run(*v, x, w, p, v->device, why);
         };
         std::string why;
         for (int64_t S : {1, 2, 3, 8}) {
