@@ -201,8 +201,8 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     constexpr double kCpuFmaPerSecond = 50e9, kCpuBytesPerSecond = 10e9, kCpuCallSeconds = 10e-6;
     constexpr double kCpuGatherSeconds = 1e-9;
     // With the taps a phase compiled in (phase_taps: the batch rows folded, the planes indexed by x's
-    // position) the output's pass reads each phase's plane through its offset into x, an element at a
-    // time like the weights' gather, where the plain closed form interleaves whole vectors (measured on
+    // position) the output's pass reads each phase's plane through its offset into x, counted as a
+    // gather like the weights', where the plain closed form interleaves whole vectors (measured on
     // this VM, cpu_phase against cpu_phase_w2: stride4_cpu 2.0 against 2.9 ms, bigvgan_up1_cpu 7.1-7.5
     // against 7.8-9.1; encodec_up1_cpu level)
     const double out_gather = v.phase_taps > 0 ? ob / 4 * kCpuGatherSeconds : 0;
