@@ -196,7 +196,7 @@ public:
                                 "stride", this->stride, "dilation", this->dilation);
             }
             Expr taps_max = windowed ? Expr(int(phase_taps)) : select(two_taps, 2, (K - 1) / step + 1);
-            dx = windowed ? Expr(1) : select(this->dilation == 1, 1, dx);
+            dx = select(this->dilation == 1, 1, dx);  // (read by the unwindowed form only)
             RDom rc(0, taps_max, 0, cin_g, 0, 1, "r");               // m, ci in group, (one k_p)
             rc.where(lands);
             r = rc;
@@ -207,8 +207,6 @@ public:
             // run-time value span [0, stride), which the clamp narrows to the phases the output has
             // (a stride of 2^31 - 1 over 9 outputs: 9 phase planes, not 2^31).
             const Expr phases = min(stride, out.dim(0).extent());
-            Expr pl = clamp(l % stride, 0, phases - 1);
-            Expr ql = l / stride;
             if (windowed) {
                 // The batch rows folded into the planes' positions: x's rows of one input channel lie one
                 // after another, row b's slot s holding x[b, first + s] (first: the window's first tap
@@ -218,13 +216,14 @@ public:
                 // rounding up to its own (dac_up1: 4 rows × 865 positions a phase in 7 tiles of 512,
                 // not 8). A window of x at n reads slots n − m ≥ b·pitch: its own row, whose halo
                 // slots hold the x before `first` + taps − 1.
-                const Expr pbase = padding / stride;  // phase_base(p) lies in [pbase − 1, pbase + 1] (below)
+                // Rows span the positions l / stride + phase_base(p), phase_base(p) in [pbase − 1, pbase + 1]
+                // (below), and taps − 1 slots of halo before them (schedules/geometry.h, folded_pitch).
+                const Expr pbase = padding / stride;
                 const Expr first = pbase - 1 - (int(phase_taps) - 1);
-                const Expr last = (out.dim(0).extent() - 1) / stride + pbase + 1;
                 // (the max states what holds, pitch > 0, for Halide's bounds of b·pitch: with its sign
                 // unknown the tiles' first slot was a select, and the thread's accumulators were indexed
                 // by a run-time term, in local memory: ptxas)
-                const Expr pitch = max((last - first + 4) / 4, 1) * 4;
+                const Expr pitch = max(folded_pitch((out.dim(0).extent() - 1) / stride, int(phase_taps)), 4);
                 Var n("n");
                 Func xrows("xrows");
                 // (row and slot by one unsigned division: Halide's signed floor division and modulus by
@@ -252,13 +251,13 @@ public:
                 // (the stride's max, as the pitch's: with the stride's sign unknown the tiles' first
                 // slot was again a select; the phase by the same divisor, one division for both)
                 const Expr s_pos = max(stride, 1);
-                pl = clamp(l % s_pos, 0, phases - 1);
-                ql = l / s_pos + clamp(phase_base(pl), pbase - 1, pbase + 1);
+                const Expr pl = clamp(l % s_pos, 0, phases - 1);
+                const Expr ql = l / s_pos + clamp(phase_base(pl), pbase - 1, pbase + 1);
                 out(l, co, b) = cast(elem_type, conv(b * pitch + ql - first, pl, co));
             } else {
                 conv(q, p, co, b) = cast(acc_t, biasz(co));
                 conv(q, p, co, b) += cast(acc_t, wphase(rc.x, co_g, ci_c, p)) * cast(acc_t, xz(q + base - rc.x * dx, ci_c, b));
-                out(l, co, b) = cast(elem_type, conv(ql, pl, co, b));
+                out(l, co, b) = cast(elem_type, conv(l / stride, clamp(l % stride, 0, phases - 1), co, b));
             }
         } else if (indexes_by_phase(family, fixed_stride)) {
             // conv(q, p, ...) is output position l = q·stride + p: t = q·stride + tp, and the

@@ -31,4 +31,13 @@ inline int tap_inverse(int stride, int dilation) {
     return int((t0 % m + m) % m);  // r0 = gcd(a, m) = 1
 }
 
+// The folded rows' pitch (phase_taps = taps, generators/convt1d_generator.cpp): a row's positions of a
+// phase, last_q + 1 with last_q = (L_out − 1) / stride, the phases' offsets into x (two more) and the
+// window's halo (taps − 1), in whole 16-byte vectors. A template so that the generator builds it as a
+// Halide Expr and the runtime's cost model (runtime/src/model.cpp) counts the same tiles.
+template <typename I>
+I folded_pitch(I last_q, int taps) {
+    return (last_q + taps + 5) / 4 * 4;
+}
+
 }  // namespace convt1d

@@ -110,9 +110,8 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     const int regs = std::max(v.max_regs, 32);
     const int64_t phase_blocks = phase ? std::min(S, f.L_out) : 1;  // the general family: a phase each
     // Tiles of a phase: each batch row's positions rounded up to whole tiles, or with phase_taps the
-    // rows folded into one run of B × pitch positions (generators/convt1d_generator.cpp: a row's pitch
-    // is its positions of a phase, plus its windows' halo and the phases' offsets, in whole vectors)
-    const int64_t tiles = v.phase_taps > 0 ? ceil_div(f.B * (((f.L_out - 1) / S + v.phase_taps + 5) / 4 * 4), block_tile)
+    // rows folded into one run of B × pitch positions (schedules/geometry.h)
+    const int64_t tiles = v.phase_taps > 0 ? ceil_div(f.B * folded_pitch((f.L_out - 1) / S, v.phase_taps), block_tile)
                                            : ceil_div(positions, block_tile) * f.B;
     const int64_t blocks = tiles * ceil_div(f.C_out, v.reg_co) * phase_blocks;
     int64_t chunks = 1;
