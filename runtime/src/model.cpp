@@ -202,8 +202,9 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // With the taps a phase compiled in (phase_taps: the batch rows folded, the planes indexed by x's
     // position) the output's pass reads each phase's plane through its offset into x, counted as a
     // gather like the weights', where the plain closed form interleaves whole vectors (measured on
-    // this VM, cpu_phase against cpu_phase_w2: stride4_cpu 2.0 against 2.9 ms, bigvgan_up1_cpu 7.1-7.5
-    // against 7.8-9.1; encodec_up1_cpu level)
+    // this VM, cpu_phase against cpu_phase_w2, bench/results/raw/cpu-vm-2026-12-03-cpu_phase_w2-ab.txt:
+    // stride4_cpu 1.6-1.9 against 2.2-2.5 ms, encodec_up3_cpu 6.0-8.9 against 7.3-10.9; the other
+    // vocoder layers level)
     const double out_gather = v.phase_taps > 0 ? ob / 4 * kCpuGatherSeconds : 0;
     return useful * taps * lanes_idle * (1 + loads_per_fma) / kCpuFmaPerSecond +
            (phase ? ob / kCpuBytesPerSecond + weights * kCpuGatherSeconds + out_gather : 0) + kCpuCallSeconds;
