@@ -196,7 +196,6 @@ public:
                                 "stride", this->stride, "dilation", this->dilation);
             }
             Expr taps_max = windowed ? Expr(int(phase_taps)) : select(two_taps, 2, (K - 1) / step + 1);
-            dx = select(this->dilation == 1, 1, dx);  // (read by the unwindowed form only)
             RDom rc(0, taps_max, 0, cin_g, 0, 1, "r");               // m, ci in group, (one k_p)
             rc.where(lands);
             r = rc;
@@ -256,7 +255,8 @@ public:
                 out(l, co, b) = cast(elem_type, conv(b * pitch + ql - first, pl, co));
             } else {
                 conv(q, p, co, b) = cast(acc_t, biasz(co));
-                conv(q, p, co, b) += cast(acc_t, wphase(rc.x, co_g, ci_c, p)) * cast(acc_t, xz(q + base - rc.x * dx, ci_c, b));
+                const Expr tap_dx = select(this->dilation == 1, 1, dx);  // x's step between a phase's taps, 1 stated where it is (Stages::two_taps)
+                conv(q, p, co, b) += cast(acc_t, wphase(rc.x, co_g, ci_c, p)) * cast(acc_t, xz(q + base - rc.x * tap_dx, ci_c, b));
                 out(l, co, b) = cast(elem_type, conv(l / stride, clamp(l % stride, 0, phases - 1), co, b));
             }
         } else if (indexes_by_phase(family, fixed_stride)) {
