@@ -37,6 +37,8 @@
 // output reads the planes at l / stride + base(p), each phase's base a Func of its own (phase_base).
 // And its batch rows are folded into that index: conv(n, p, co) with n = b·pitch + i − first, x's
 // rows laid one after another (xrows), so that a schedule's tiles of n run across the rows.
+// A variant may split the sum over input channels into chunks (split_ci, split-K): conv(.., u) is then
+// chunk u's sum, and the output reads merged = bias + Σ_u conv(.., u), the chunks added in order.
 #include "Halide.h"
 #include "autoschedule.h"
 #include "schedule.h"
@@ -160,6 +162,12 @@ public:
         Expr ci = g * cin_g + r.y;
 
         Func conv("conv");
+        Func merged("merged");  // closed form with split_ci: the bias and the chunks' sums (below)
+        Var u("u");             // conv's chunk, where split
+        RDom chunks;            // merged's sum over the chunks
+        if (split_ci > 0 && !closed_form(family)) {
+            throw CompileError("split_ci needs the closed form (cuda_phase, cpu_phase)");
+        }
         Func wphase("wphase");
         Func phase_base("phase_base");
         Expr two_taps = cast<bool>(false);  // closed form: every phase has exactly two taps (below)
@@ -196,12 +204,49 @@ public:
                                 "stride", this->stride, "dilation", this->dilation);
             }
             Expr taps_max = windowed ? Expr(int(phase_taps)) : select(two_taps, 2, (K - 1) / step + 1);
-            RDom rc(0, taps_max, 0, cin_g, 0, 1, "r");               // m, ci in group, (one k_p)
-            rc.where(lands);
+            // The sum over input channels, whole or in chunks of split_ci (a schedule's split-K): then
+            // conv(.., u) is chunk u's sum over input channels [u·split_ci, (u + 1)·split_ci) of the group,
+            // and merged(l, co, b) the bias plus the chunks' sums at l, added in order u = 0, 1, ... (the
+            // same sums; floating point adds them chunk by chunk).
+            const int chunk = split_ci;
+            RDom rc(0, taps_max, 0, chunk > 0 ? Expr(chunk) : cin_g, 0, 1, "r");  // m, ci (in group or chunk), (one k_p)
+            const Expr ci_in_group = chunk > 0 ? u * chunk + rc.y : Expr(rc.y);
+            if (chunk > 0) {
+                // The last chunk stops at the group's last channel. With one group its channels are tested
+                // in whole groups of unroll_ci (those past C_in read zeros from x and w, so the sums are the
+                // same): a schedule's unrolled channels then share one test, which Halide's loop trimming
+                // turns into the channel loop's bound. Tested channel by channel in the chained form of
+                // NOTES 34 (b), each unrolled channel's x loads and multiply-adds sat behind a branch of their
+                // own (a chunk kernel 0.84 -> 1.28 ms on encodec_up1, H200 run 51); in this form the channel
+                // loop's PTX is branch-free either way (checked), and the groups, as measured, stay.
+                const int group_of = std::max(int(unroll_ci), 1);
+                const Expr tested = select(groups == 1, u * chunk + rc.y / group_of * group_of, ci_in_group);
+                rc.where(lands && tested < cin_g);
+                chunks = RDom(0, (cin_g + chunk - 1) / chunk, "ru");
+            } else {
+                rc.where(lands);
+            }
             r = rc;
             Var m("m");
             wphase(m, co, ci_v, p) = wz(k_p + m * step, co, ci_v);   // zero past tap K - 1
-            Expr ci_c = g * cin_g + rc.y;
+            Expr ci_c = g * cin_g + ci_in_group;
+            // conv(args) = bias + Σ term over rc, read by the output at `at`; or split, conv(args.., u) = Σ
+            // term over chunk u, and the output reads merged = bias + Σ_u conv(at.., u)
+            auto accumulate = [&](std::vector<Var> args, const Expr &term, std::vector<Expr> at) {
+                if (chunk > 0) {
+                    args.push_back(u);
+                    at.push_back(chunks.x);
+                    conv(args) = cast(acc_t, 0);
+                    conv(args) += term;
+                    merged(l, co, b) = cast(acc_t, biasz(co));
+                    merged(l, co, b) += conv(at);
+                    out(l, co, b) = cast(elem_type, merged(l, co, b));
+                } else {
+                    conv(args) = cast(acc_t, biasz(co));
+                    conv(args) += term;
+                    out(l, co, b) = cast(elem_type, conv(at));
+                }
+            };
             // The phase as l % stride, clamped to what it is: Halide's bounds of a modulus by a
             // run-time value span [0, stride), which the clamp narrows to the phases the output has
             // (a stride of 2^31 - 1 over 9 outputs: 9 phase planes, not 2^31).
@@ -240,8 +285,6 @@ public:
                 out.dim(2).set_min(0);
                 out.dim(1).set_min(0);
                 xz = xrows;
-                conv(q, p, co) = cast(acc_t, biasz(co));
-                conv(q, p, co) += cast(acc_t, wphase(rc.x, co_g, ci_c, p)) * cast(acc_t, xrows(q - rc.x, ci_c));
                 // Each phase's offset into x, for the output's read of the planes, as a Func a schedule
                 // can tabulate; the clamp states its range for Halide's bounds (a no-op: with the
                 // dilation dividing the stride, t − k_p·dilation lies in [padding − stride + 1,
@@ -252,12 +295,12 @@ public:
                 const Expr s_pos = max(stride, 1);
                 const Expr pl = clamp(l % s_pos, 0, phases - 1);
                 const Expr ql = l / s_pos + clamp(phase_base(pl), pbase - 1, pbase + 1);
-                out(l, co, b) = cast(elem_type, conv(b * pitch + ql - first, pl, co));
+                accumulate({q, p, co}, cast(acc_t, wphase(rc.x, co_g, ci_c, p)) * cast(acc_t, xrows(q - rc.x, ci_c)),
+                           {b * pitch + ql - first, pl, co});
             } else {
-                conv(q, p, co, b) = cast(acc_t, biasz(co));
                 const Expr tap_dx = select(this->dilation == 1, 1, dx);  // x's step between a phase's taps, 1 stated where it is (Stages::two_taps)
-                conv(q, p, co, b) += cast(acc_t, wphase(rc.x, co_g, ci_c, p)) * cast(acc_t, xz(q + base - rc.x * tap_dx, ci_c, b));
-                out(l, co, b) = cast(elem_type, conv(l / stride, clamp(l % stride, 0, phases - 1), co, b));
+                accumulate({q, p, co, b}, cast(acc_t, wphase(rc.x, co_g, ci_c, p)) * cast(acc_t, xz(q + base - rc.x * tap_dx, ci_c, b)),
+                           {l / stride, clamp(l % stride, 0, phases - 1), co, b});
             }
         } else if (indexes_by_phase(family, fixed_stride)) {
             // conv(q, p, ...) is output position l = q·stride + p: t = q·stride + tp, and the
@@ -324,7 +367,8 @@ public:
             set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem
             return;
         }
-        Stages s{out, conv, xz, wz, wphase, phase_base, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps};
+        Stages s{out, conv, xz, wz, wphase, phase_base, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps,
+                 merged, u, chunks};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
                     fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps};
         apply_schedule(family, get_target(), s, knobs);

@@ -47,7 +47,11 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // (A task per channel block × phase swept whole rows: every task read all of x again, 32 times
     // on encodec_up3_cpu, from beyond L2.)
     Var lc("lc"), lr("lr"), cr("cr");
-    Func planes = s.conv.in(s.out);
+    // With split_ci (the generator's chunks: conv(.., u), and merged = bias + Σ_u conv(.., u), what out
+    // reads), a task computes each chunk's planes in turn and then adds them, as the GPU's split
+    // variants do (here only so that a machine without a GPU runs that math: schedules/variants.cmake).
+    const bool split = k.split_ci > 0;
+    Func planes = s.conv.in(split ? s.merged : s.out);
     auto task = [&](Stage st, int chunk) {
         st.split(s.l, lc, lr, chunk, TailStrategy::GuardWithIf)
             .split(s.co, coo, cr, tile_co, TailStrategy::GuardWithIf)
@@ -63,6 +67,10 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
         .reorder(qi, coi, qo, s.p, coo)
         .vectorize(qi, vec)
         .unroll(coi);
+    if (split) {
+        s.merged.compute_at(s.out, t).vectorize(s.l, vec, TailStrategy::GuardWithIf);
+        s.merged.update().vectorize(s.l, vec, TailStrategy::GuardWithIf);
+    }
     s.conv.compute_at(planes, qo)
         .bound_extent(s.q, tile_q)
         .bound_extent(s.co, tile_co)

@@ -2,7 +2,7 @@
 // padding) is a run-time value; the math is the closed form (generators/convt1d_generator.cpp):
 // each phase p a plain correlation over its ⌈K / step⌉ landing taps, no tap tested.
 //
-// Two kernels (three with pad_x; with split_ci a launch per chunk and the merge's two more):
+// Two kernels (three with pad_x; with split_ci a launch per chunk):
 //   1. planes(q, p, co, b[, u]): a block is one phase p, one batch row, reg_co channels and
 //      tile_l·reg_l positions q of that phase (and with split_ci one chunk u of the input
 //      channels). Its threads accumulate reg_l consecutive positions × reg_co channels in registers
@@ -12,8 +12,8 @@
 //      the phase's weights in shared memory: reg_co × ⌈K / step⌉ × (split_ci or C_in) floats, the
 //      phase's taps only (K = 2·stride: 2 taps, where all K taps would be stride times more).
 //      Results go to phase planes (q innermost), written densely.
-//   2. out(l, co, b) = bias + Σ_u planes(l / stride, l % stride, co, b, u): the planes back in
-//      position order (coalesced stores), the chunks' partial sums added.
+//   2. out(l, co, b) = planes(l / stride, l % stride, co, b), or where split bias + Σ_u planes(..,
+//      u): the planes back in position order (coalesced stores), the chunks' partial sums added.
 // phase_taps (a class of problems, NOTES 29): at most that many taps a phase and the dilation
 // dividing the stride, so that x's index is i − m in every phase; conv is indexed by i, and a
 // thread's window of x is read as aligned vectors into registers. Its batch rows are folded into i
@@ -22,7 +22,7 @@
 // idle, not the last of every row (NOTES 33).
 // split_ci (split-K) bounds the staged weights for any C_in (dac_up1's 1,536 input channels × 2 taps
 // × 8 channels would be 96 KiB; chunks of 256 are 16 KiB) and multiplies the blocks of a small
-// grid; its cost is the partial planes' traffic, (C_in / split_ci) × the output's bytes twice.
+// grid; its cost is the partial planes' traffic, (C_in / split_ci − 1) × the output's bytes twice.
 // Shared memory beyond the 48 KiB every kernel gets is opted in to by the runtime's launches
 // (runtime/src/cuda_driver.cpp): 227 KiB a block on the H200.
 #include "cuda_common.h"
@@ -47,6 +47,7 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     const int window_taps = k.phase_taps;  // taps a phase compiled in (0: any): then a thread's x is a
                                            // window of aligned 16-byte vectors (planes indexed by x's position)
     const int out_threads = 256;      // kernel 2's threads along l
+    const int out_l = 4;              // kernel 2's positions a thread where split: loads in flight
     const bool folded = window_taps > 0;  // conv(q, p, co): the batch rows folded into q (the generator)
     if (tile_l < 32 || tile_l > 1024 || reg_co < kVec || reg_co % kVec != 0 || reg_l < 1 || unroll < 1) {
         throw CompileError("cuda_phase schedule: tile_l 32..1024, reg_co a multiple of 4, reg_l and unroll_ci >= 1");
@@ -55,49 +56,39 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         throw CompileError("cuda_phase schedule: staged weights, one group, no compiled-in geometry, no stage_out");
     }
 
-    Var lb("lb"), tl("tl"), qb("qb"), tq("tq"), rq("rq"), cb("cb"), cr("cr"), pb("pb"), u("u"), lt("lt");
-    RVar m = s.r.x, rci = s.r.y, rz = s.r.z, ro("ro"), ri("ri"), cio("cio"), cii("cii");
+    Var lb("lb"), tl("tl"), qb("qb"), tq("tq"), rq("rq"), cb("cb"), cr("cr"), pb("pb"), lt("lt");
+    RVar m = s.r.x, rci = s.r.y, rz = s.r.z, ro("ro"), ri("ri");
 
-    // ---- kernel 2: the output in position order, the chunks added -------------------------------
+    // ---- kernel 2: the output in position order (the chunks added: below) -----------------------
+    // (where split, out_l consecutive positions a thread: below)
+    Var li("li");
     s.out.compute_root()
-        .split(s.l, lb, tl, out_threads, TailStrategy::GuardWithIf)
-        .gpu_blocks(lb, s.co, s.b)
-        .gpu_threads(tl);
+        .split(s.l, lb, tl, out_threads * (chunk > 0 ? out_l : 1), TailStrategy::GuardWithIf)
+        .gpu_blocks(lb, s.co, s.b);
+    if (chunk > 0) {
+        s.out.split(tl, tl, li, out_l, TailStrategy::GuardWithIf).unroll(li);
+    }
+    s.out.gpu_threads(tl);
 
     // ---- kernel 1: the phase planes -------------------------------------------------------------
-    // acc: the thread's accumulators (registers); planes: the kernel's output in global memory.
+    // acc: the thread's accumulators (registers); planes: the kernel's output in global memory, one
+    // plane per phase (and per chunk u where split).
     Func acc = s.conv, planes;
     if (chunk > 0) {
-        s.conv.update().split(rci, cio, cii, chunk, TailStrategy::GuardWithIf);
-        acc = s.conv.update().rfactor(cio, u);  // acc(q, p, co, b, u): chunk u's partial sums
-        rci = cii;
-        planes = acc.in(s.conv);
-        // The merge, bias + Σ_u, as kernels of its own over the phase planes (the bias, then the
-        // chunks added): computed per thread of the output's kernel, Halide realised its update
-        // over the phases [0, stride) from the update's global bounds, not the thread's one phase
-        // (stmt: the phase's region [0, 0], the planes read at phase 0), and stating the extent
-        // read the wrong phase (memcheck on the H200). Its cost: the output's bytes 3 times more.
-        // (Its phases a serial loop in each block: fused into the grid with the batch, Halide 21's loop
-        // partitioning failed on the update's predicate. Computed by each block of the output's kernel
-        // instead, over its region in shared memory, the chunks' adds were latency-bound: dac_up1 4.37
-        // -> 4.76 ms, NOTES 30.)
-        // kVec positions a thread as one vector: each chunk's loads for them issue together (one
-        // 16-byte load), where one position a thread waited on every chunk's add before its next load.
-        // Measured (H200 run 38, same call, scalar build beside it): dac_up1 4.18 -> 4.10/4.13 ms (the
-        // _k512 point), bigvgan_up1 2.16 -> 2.12, the _k256 point 4.36 -> 4.31/4.34.
-        Var mq("mq"), mt("mt"), mv("mv");
-        s.conv.compute_root();
-        for (Stage st : {Stage(s.conv), s.conv.update()}) {
-            st.split(s.q, mq, mt, out_threads * kVec, TailStrategy::RoundUp)
-                .split(mt, mt, mv, kVec, TailStrategy::GuardWithIf)  // exact: mt has out_threads·kVec
-                .vectorize(mv)
-                .gpu_threads(mt);
-            if (folded) {
-                st.reorder(mv, mt, s.p, mq, s.co).gpu_blocks(mq, s.co);
-            } else {
-                st.reorder(mv, mt, s.p, mq, s.co, s.b).gpu_blocks(mq, s.co, s.b);
-            }
-        }
+        planes = s.conv.in(s.merged);
+        // The merge, bias + Σ_u planes(.., u) (the generator's merged), computed by each thread of the
+        // output's kernel for its outputs: the chunks' planes read where the output's kernel read one,
+        // and no kernels of its own. Before (NOTES 33 (e), 35), Halide's rfactor made the chunks, and its
+        // merge, which carries the reduction's predicate on the phase, had to be kernels over the planes
+        // (the bias, then the chunks added): 0.037 + 0.141 ms of dac_up1's call (ncu, H200 run 49) beside
+        // the output's 0.111, where this output's kernel takes 0.117 (run 57). With the x loads below,
+        // dac_up1 3.66 -> 3.59 ms, bigvgan_up1 2.11 -> 2.05, encodec_up1 0.817 -> 0.720 (run 59).
+        // A thread adds the chunks for out_l consecutive positions, unrolled inside the chunks' loop:
+        // out_l independent loads a chunk, where one position a thread waited on each add before the
+        // next chunk's load (the loop's length is a run-time value; unrolled by a constant, Halide
+        // guards each chunk of its tail with a branch, and the loads still wait on the adds: PTX).
+        s.merged.compute_at(s.out, tl).bound_extent(s.l, out_l).unroll(s.l);
+        s.merged.update().reorder(s.l, s.chunks.x).unroll(s.l);
     } else {
         planes = s.conv.in(s.out);
     }
@@ -147,7 +138,7 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         .bound_extent(s.p, 1)
         .fold_storage(s.p, 1);
     if (!folded) acc.bound_extent(s.b, 1).fold_storage(s.b, 1);
-    if (chunk > 0) acc.bound_extent(u, 1).fold_storage(u, 1);
+    if (chunk > 0) acc.bound_extent(s.u, 1).fold_storage(s.u, 1);
     acc.update().split(rci, ro, ri, unroll, TailStrategy::GuardWithIf);
     if (warp) {
         // (the lane loop outermost in each stage: inside the unrolled loops, Halide closes and
@@ -175,9 +166,17 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         if (warp || !k.pad_x || reg_l % kVec != 0) {
             throw CompileError("cuda_phase schedule: phase_taps needs the thread form, pad_x and reg_l a multiple of 4");
         }
+        // Where split (the list's 168-register points), the windows of all unroll_ci channels are loaded
+        // first, at the unrolled group (ro), then their multiply-adds: every x load of the group in
+        // flight together. Loaded channel by channel (at ri), ptxas issued 4 of the 16 loads at the
+        // group's start and the rest among the multiply-adds, each waiting there (SASS), and a chunk of
+        // dac_up1 took 1.49 ms (ncu, H200 run 57) against 1.44 when Halide's rfactor guarded each channel's
+        // loads, which ptxas made predicated loads and issued all first (run 49; NOTES 35). At the
+        // whole-C_in points' 128 registers the 8 windows spill (ptxas: 348 bytes), so they load at ri.
         Func xw = s.xz.in(acc);
         const Var wl = xw.args()[0];
-        xw.compute_at(acc, ri).store_in(MemoryType::Register).align_bounds(wl, kVec).vectorize(wl, kVec).unroll(wl);
+        xw.compute_at(acc, chunk > 0 ? ro : ri).store_in(MemoryType::Register).align_bounds(wl, kVec).vectorize(wl, kVec).unroll(wl);
+        if (chunk > 0) xw.unroll(xw.args()[1]);
         planes.align_bounds(s.q, kVec);
         // Each phase's offset into x, read by the output's kernel for every position: a table of
         // min(stride, L_out) values made by a kernel of its own. Computed per position (its four

@@ -31,6 +31,12 @@ struct Stages {
     Halide::Expr stride, groups, K, dilation, padding;  // for the schedules' specialisations (stride as
                                                         // the math uses it: a constant where compiled in)
     Halide::Expr two_taps;  // closed form: K == 2·step, each phase's tap loop then of extent 2 (else false)
+    // Closed form with split_ci (split-K): conv has a last dimension u, chunk u's sums over r (r.y the
+    // input channel within the chunk, from 0 where unsplit), and merged(l, co, b) = bias + Σ_u conv(.., u)
+    // over `chunks` (one dimension) is what out reads; else merged is undefined and out reads conv.
+    Halide::Func merged;
+    Halide::Var u;
+    Halide::RDom chunks;
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant
@@ -71,9 +77,10 @@ struct Knobs {
     // while it is in L2, instead of positions innermost, where a tile's channel blocks are a row of
     // tiles apart and the output stream in between evicts its x.
     bool co_first;
-    // Input channels per block (cuda_phase): the reduction over input channels split across the grid
-    // in chunks of split_ci, each block's partial sums written out and added by the output's kernel
-    // (0: all input channels in one block).
+    // Input channels per block (closed form): the reduction over input channels written as chunks of
+    // split_ci (the generator's conv(.., u), added in order with the bias by merged; cuda_phase computes
+    // each chunk in a launch of its own, and the output's kernel adds them) (0: all input channels in
+    // one block).
     int split_ci;
     // Taps a phase compiled in (cuda_phase; 0 = any): conv is then indexed by x's position under the
     // phase's first tap (generators/convt1d_generator.cpp), and a thread's window of x is read as

@@ -37,6 +37,10 @@ set(CONVT1D_SCHEDULE_POINTS
     # positions, as the GPU's *_w2 points (generators/convt1d_generator.cpp), so that a machine
     # without a GPU (CI) checks that math on 500 random problems
     "cpu_phase_w2                          cpu_phase       2048   2     8      0         0       0     4         0    0  0  0     2     -"
+    # and with the input channels in chunks of 16 besides: the chunks' sums added to the bias where
+    # the output reads them, as the GPU's split points (`_k512_cf_w2`) do, so that CI checks that math
+    # on 500 random problems (one in five over two chunks and a few channels more, grouped or not)
+    "cpu_phase_w2_k16                      cpu_phase       2048   2     8      0         0       0     4         0    0  0  16    2     -"
     # general CUDA, by position: any groups (kb74_small, and the concurrency tests' one kernel)
     "cuda_l128_c4_g                        cuda            128    1     4      0         0       0     1         64   0  0  0     0     -"
     # general CUDA, by position, staged weights: grouped's per-group calls, kb64_small

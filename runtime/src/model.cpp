@@ -15,8 +15,8 @@
 //       work) ÷ (reg_l · reg_co), or the L1 wavefronts of those loads × 4 ÷ (reg_l · reg_co) where
 //       more (L1 serves one wavefront a clock while four FMA warp instructions issue);
 //   memory = bytes moved ÷ the copy rate: x (three times with pad_x: read, written padded, read),
-//     w, out, and the general family's phase planes (written and read once per input-channel chunk),
-//     whose output kernel's pass (the planes read, out written) is added after, not overlapped;
+//     w, out, and the general family's phase planes (written once per input-channel chunk), whose
+//     output kernel's pass (the planes read, out written) is added after, not overlapped;
 //   launches = kernels × a launch's cost.
 #include "internal.h"
 
@@ -40,6 +40,7 @@ constexpr int kThreadsPerSM = 2048;
 constexpr int kRegistersPerSM = 65536;
 constexpr int64_t kSharedPerSM = 228 * 1024;
 constexpr double kWarpsToHideLatency = 8;  // 4 schedulers × 2 warps
+constexpr double kPhaseUnrollHidingLatency = 8;  // ... the general family's with 8 input channels' loads in flight (below)
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -138,7 +139,14 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     // its loads (a shared or L1 load's 30 clocks and more; a thread's accumulators cover the FFMA's
     // own 4): at least 2 warps a scheduler, 8 an SM; fewer resident warps issue proportionally less
     // (a block of 128 KiB of staged weights of 128 threads: one block, 4 warps an SM).
-    const double resident_warps = double(per_sm) * ceil_div(threads, 32);
+    // The general family's warps count by their loads in flight: its thread's only independent
+    // loads are its unrolled input channels' (unroll_ci), so a warp of 4 hides half what a warp of
+    // the list's 8 does (bigvgan_up1's whole 4 × 8 block of 4 unrolled channels, two 96 KiB blocks
+    // an SM, 8 warps: 3.41 ms against 2.11 for 12 warps of 8 and 2.18 for 20 warps of 8, H200 runs 47
+    // and 48; NOTES 31 (c), 33 (f), 35). (The other families' threads hold several positions' or
+    // taps' loads in flight, counted as the warps.)
+    const double resident_warps = double(per_sm) * ceil_div(threads, 32) *
+                                  (phase ? std::max(v.unroll_ci, 1) / kPhaseUnrollHidingLatency : 1.0);
     const double latency = std::max(1.0, kWarpsToHideLatency / resident_warps);
     const double arithmetic =
         double(ceil_div(blocks * chunks, slots)) * block_seconds * std::max(issue, l1) * latency;
@@ -153,11 +161,11 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     // output: 1.4 ms of a 14 ms call).
     double serial_bytes = 0;
     if (phase && v.split_ci > 0) {
-        // the chunks' planes written and read; the merge's bias written, read and written again
-        // with the sums; the output's kernel reads it and writes out: 5 passes beside the chunks'
-        bytes += ob * (2 * chunks + 2);
-        serial_bytes = 2 * ob;
-        kernels += int(chunks) + 3;  // a launch per chunk, the merge's two, the output's
+        // the chunks' planes written; the output's kernel reads them all, adds them to the bias and
+        // writes out
+        bytes += ob * chunks;
+        serial_bytes = (chunks + 1) * ob;
+        kernels += int(chunks) + 1;  // a launch per chunk, the output's
     } else if (phase) {
         bytes += ob;  // the planes written
         serial_bytes = 2 * ob;  // read by the output's kernel, out written
@@ -205,7 +213,9 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // this VM, cpu_phase against cpu_phase_w2, bench/results/raw/cpu-vm-2026-12-03-cpu_phase_w2-ab.txt:
     // stride4_cpu 1.6-1.9 against 2.2-2.5 ms, encodec_up3_cpu 6.0-8.9 against 7.3-10.9; the other
     // vocoder layers level)
-    const double out_gather = v.phase_taps > 0 ? ob / 4 * kCpuGatherSeconds : 0;
+    // (split into chunks of input channels, split_ci: each chunk's planes so read, and added)
+    const double chunks = v.split_ci > 0 ? double(ceil_div(f.cin_g, v.split_ci)) : 1;
+    const double out_gather = v.phase_taps > 0 ? chunks * ob / 4 * kCpuGatherSeconds : 0;
     return useful * taps * lanes_idle * (1 + loads_per_fma) / kCpuFmaPerSecond +
            (phase ? ob / kCpuBytesPerSecond + weights * kCpuGatherSeconds + out_gather : 0) + kCpuCallSeconds;
 }

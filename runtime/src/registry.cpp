@@ -160,17 +160,6 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         }
         return false;
     }
-    if (const int64_t L_out = output_length(x.shape[2], w.shape[2], p);
-        general_gpu(v) && v.split_ci > 0 && p.stride > L_out) {
-        // the merge of its chunks is realised over every phase of the stride (Halide's bounds of the
-        // merge's update), not the L_out phases the output has (schedules/cuda_phase.cpp)
-        if (why) {
-            *why = "splits its input channels, and its partial sums take one plane per phase of the stride: "
-                   "computes stride <= L_out only, got stride = " + std::to_string(p.stride) + ", L_out = " +
-                   std::to_string(L_out);
-        }
-        return false;
-    }
     if (v.phase_taps > 0) {
         // at most phase_taps taps a phase (⌈K / step⌉, step = stride / gcd(stride, dilation)), and x's
         // step between a phase's taps 1 (dilation / gcd == 1: the dilation divides the stride)
