@@ -47,7 +47,8 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     const int window_taps = k.phase_taps;  // taps a phase compiled in (0: any): then a thread's x is a
                                            // window of aligned 16-byte vectors (planes indexed by x's position)
     const int out_threads = 256;      // kernel 2's threads along l
-    const int out_l = 4;              // kernel 2's positions a thread where split: loads in flight
+    const int out_l = 4;              // kernel 2's positions a thread where split: loads in flight (8 measured
+                                      // slower: ncu, bigvgan_up1 81 against 68 us, H200 run 62)
     const bool folded = window_taps > 0;  // conv(q, p, co): the batch rows folded into q (the generator)
     if (tile_l < 32 || tile_l > 1024 || reg_co < kVec || reg_co % kVec != 0 || reg_l < 1 || unroll < 1) {
         throw CompileError("cuda_phase schedule: tile_l 32..1024, reg_co a multiple of 4, reg_l and unroll_ci >= 1");
