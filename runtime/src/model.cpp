@@ -58,6 +58,12 @@ struct Figures {
     Params p;
 };
 
+// The chunks a variant splits its input channels into (split_ci, the closed form: the generator's
+// conv(.., u)); 1 where it does not split.
+int64_t input_chunks(const VariantEntry &v, const Figures &f) {
+    return v.split_ci > 0 ? ceil_div(f.cin_g, v.split_ci) : 1;
+}
+
 double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &x, const ConstTensor &w) {
     const int64_t S = f.p.stride, d = f.p.dilation;
     const std::string family = v.family;
@@ -115,8 +121,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     const int64_t tiles = v.phase_taps > 0 ? ceil_div(f.B * folded_pitch((f.L_out - 1) / S, v.phase_taps), block_tile)
                                            : ceil_div(positions, block_tile) * f.B;
     const int64_t blocks = tiles * ceil_div(f.C_out, v.reg_co) * phase_blocks;
-    int64_t chunks = 1;
-    if (phase && v.split_ci > 0) chunks = ceil_div(f.cin_g, v.split_ci);  // one launch each
+    const int64_t chunks = input_chunks(v, f);  // one launch each
     const int64_t shared = std::max<int64_t>(shared_bytes(v, x, w, f.p), 1);
     const int64_t per_sm = std::max<int64_t>(
         1, std::min({int64_t(kThreadsPerSM / threads), int64_t(kRegistersPerSM / (regs * threads)),
@@ -214,8 +219,7 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // stride4_cpu 1.6-1.9 against 2.2-2.5 ms, encodec_up3_cpu 6.0-8.9 against 7.3-10.9; the other
     // vocoder layers level)
     // (split into chunks of input channels, split_ci: each chunk's planes so read, and added)
-    const double chunks = v.split_ci > 0 ? double(ceil_div(f.cin_g, v.split_ci)) : 1;
-    const double out_gather = v.phase_taps > 0 ? chunks * ob / 4 * kCpuGatherSeconds : 0;
+    const double out_gather = v.phase_taps > 0 ? double(input_chunks(v, f)) * ob / 4 * kCpuGatherSeconds : 0;
     return useful * taps * lanes_idle * (1 + loads_per_fma) / kCpuFmaPerSecond +
            (phase ? ob / kCpuBytesPerSecond + weights * kCpuGatherSeconds + out_gather : 0) + kCpuCallSeconds;
 }
