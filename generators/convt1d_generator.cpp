@@ -159,6 +159,23 @@ public:
         // specialisation on groups == 1 sees the plain indices.
         Expr g = select(groups == 1, 0, co / cout_g);
         Expr co_g = select(groups == 1, co, co % cout_g);
+        // cpu_phase's group where its block of A output channels (schedules/schedule.h,
+        // cpu_phase_channels: 8 with AVX-512, 4 below) divides C_out / groups: (co / A) / (cout_g / A),
+        // the same group, written so that the schedule's block, from a multiple of A, sees one group
+        // for all of its channels (Halide simplifies (A·c + j) / A to c for a constant j < A), and so
+        // one row of x for all of them (specialised on Stages::groups_in_blocks); co_g as co − g·cout_g,
+        // the block's channels then consecutive within the group. (The block's first channel a
+        // multiple of A: the output's channels counted from 0, as the runtime passes them.) The GPU's
+        // closed-form variants compute one group a call (ungrouped) and keep the plain form.
+        Expr groups_in_blocks = cast<bool>(false);
+        if (family.value() == "cpu_phase") {
+            const int A = cpu_phase_channels(get_target(), reg_co);
+            groups_in_blocks = cout_g % A == 0;
+            g = select(groups == 1, 0, groups_in_blocks, co / A / (cout_g / A), co / cout_g);
+            // (its range promised: Halide's bounds of co − g·cout_g do not see that g is co's own group)
+            co_g = select(groups == 1, co, unsafe_promise_clamped(co - g * cout_g, 0, cout_g - 1));
+            out.dim(1).set_min(0);
+        }
         Expr ci = g * cin_g + r.y;
 
         Func conv("conv");
@@ -368,7 +385,7 @@ public:
             return;
         }
         Stages s{out, conv, xz, wz, wphase, phase_base, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps,
-                 merged, u, chunks};
+                 groups_in_blocks, merged, u, chunks};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
                     fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps};
         apply_schedule(family, get_target(), s, knobs);

@@ -16,10 +16,9 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // AVX2: the channels halved below AVX-512), leaving the rest for a tap's x vectors and its
     // broadcast weights: per input channel and tap vecs_q loads and tile_co broadcasts for
     // vecs_q·tile_co FMAs.
-    const bool avx512 = target.has_feature(Target::AVX512);
     const int vec = target.natural_vector_size<float>();  // 16 floats in a zmm, 8 in a ymm, 4 in an xmm
     const int vecs_q = k.reg_l;                                     // vectors along q
-    const int tile_co = avx512 ? k.reg_co : std::max(1, k.reg_co / 2);  // channels
+    const int tile_co = cpu_phase_channels(target, k.reg_co);  // channels
     const int chunk_l = k.tile_l;   // a task's output positions at strides 1 and 2 (chunk_l / 8 a phase above)
     const int unroll = k.unroll_ci;  // input channels unrolled
     if (vecs_q < 1 || tile_co < 1 || chunk_l < 8 * vec || unroll < 1) {
@@ -89,6 +88,11 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // 2, unrolled inside the channels' (schedules/cuda_phase.cpp does the same).
     s.conv.update().specialize(s.groups == 1 && s.dilation == 1 && s.two_taps).reorder(s.q, s.co, m, cii, cio, rz).unroll(m);
     s.conv.update().specialize(s.groups == 1);
+    // Grouped, with C_out / groups a multiple of the tile's channels (the generator then writes their
+    // group as one value): the tile lies in one group, so that one x vector again meets the tile's
+    // broadcast weights, instead of a load of x per channel (the grouped loop nest below).
+    s.conv.update().specialize(s.groups_in_blocks && s.dilation == 1 && s.two_taps).reorder(s.q, s.co, m, cii, cio, rz).unroll(m);
+    s.conv.update().specialize(s.groups_in_blocks);
 
     // ---- x zero-extended once (a pass over x), so that the inner loop's loads carry no boundary
     // select

@@ -6,6 +6,7 @@
 #include "Halide.h"
 #include "geometry.h"
 
+#include <algorithm>
 #include <string>
 
 namespace convt1d {
@@ -31,6 +32,8 @@ struct Stages {
     Halide::Expr stride, groups, K, dilation, padding;  // for the schedules' specialisations (stride as
                                                         // the math uses it: a constant where compiled in)
     Halide::Expr two_taps;  // closed form: K == 2·step, each phase's tap loop then of extent 2 (else false)
+    Halide::Expr groups_in_blocks;  // cpu_phase: C_out / groups a multiple of its channel block, whose
+                                    // group the generator then writes as one value (else false)
     // Closed form with split_ci (split-K): conv has a last dimension u, chunk u's sums over r (r.y the
     // input channel within the chunk, from 0 where unsplit), and merged(l, co, b) = bias + Σ_u conv(.., u)
     // over `chunks` (one dimension) is what out reads; else merged is undefined and out reads conv.
@@ -103,6 +106,13 @@ inline bool indexes_by_phase(const std::string &family, int fixed_stride) {
 // twin (cpu_phase, which runs the same math in the CPU tests) take it.
 inline bool closed_form(const std::string &family) {
     return family == "cuda_phase" || family == "cuda_phase_warp" || family == "cpu_phase";
+}
+
+// cpu_phase's block of output channels in registers: reg_co with AVX-512 (32 vector registers), half
+// of it below (16). The generator writes the group of a block's channels as one value (Stages::
+// groups_in_blocks).
+inline int cpu_phase_channels(const Halide::Target &target, int reg_co) {
+    return target.has_feature(Halide::Target::AVX512) ? reg_co : std::max(1, reg_co / 2);
 }
 
 void schedule_cpu(const Halide::Target &target, Stages &s, const Knobs &k);

@@ -194,10 +194,12 @@ TEST(TuningCache, TrustsValidLinesAndDropsCorruptOnes) {
 }
 
 TEST(Runtime, TheModelSplitsAFewWideGroupsOfALongRow) {
-    // No device needed: the choice reads shapes only. 4 groups of 16 output channels on long rows:
+    // No device needed: the choice reads shapes only. 4 groups of 32 output channels on long rows:
     // once per group, with a variant that computes one group (the grouped loop nest loads x per
-    // channel); depthwise (1 channel per group) and 32 groups of 8 on short rows: one call with a
-    // grouped variant (a call per group would cost more launches than the work).
+    // channel) — on the CPU in one call, whose tiles of channels lie in one group each (cpu_phase:
+    // C_out / groups a multiple of 8), and once per group at 12 channels a group; depthwise (1 channel
+    // per group) and 32 groups of 8 on short rows: one call with a grouped variant (a call per group
+    // would cost more launches than the work).
     const NothingTuned untuned;
     ASSERT_TRUE(untuned.ok());
     const float *none = nullptr;
@@ -207,10 +209,12 @@ TEST(Runtime, TheModelSplitsAFewWideGroupsOfALongRow) {
         p.groups = 4;
         Choice c = choose_variant(contiguous(none, 16, 128, 32768), contiguous(none, 128, 32, 3), p, d);
         EXPECT_EQ(c.reason, "heuristic");
-        EXPECT_TRUE(c.per_group) << c.variant;
+        EXPECT_EQ(c.per_group, d == Device::CUDA) << c.variant;
         const VariantInfo *v = variant_info(c.variant);
         ASSERT_NE(v, nullptr) << c.variant;
         EXPECT_EQ(v->device, d);
+        c = choose_variant(contiguous(none, 16, 128, 32768), contiguous(none, 128, 12, 3), p, d);
+        EXPECT_TRUE(c.per_group) << c.variant;
         p.groups = 64;  // depthwise
         c = choose_variant(contiguous(none, 2, 64, 100), contiguous(none, 64, 1, 3), p, d);
         EXPECT_FALSE(c.per_group) << c.variant;
@@ -600,6 +604,44 @@ TEST(Runtime, SplitVariantsComputeAStrideLongerThanTheOutput) {
         ++ran;
     }
     if (default_variant("cpu_phase_w2_k16")) EXPECT_GT(ran, 0);
+}
+
+TEST(Runtime, CpuPhaseComputesGroupsInOneCall) {
+    // cpu_phase computes a grouped problem in one call, with its tile's channels in one group where the
+    // tile divides C_out / groups (8 channels with AVX-512, 4 below: the generator writes their group as
+    // one value) and through the grouped loop nest elsewhere: groups 2-4 over tile-sized, half-tile and
+    // odd group widths, whose groups' edges fall inside and between tiles, at two taps a phase (the
+    // vocoders' class, its own specialisation) and at three taps with a dilation, against float64.
+    std::mt19937_64 rng(test_seed() + 41);
+    int ran = 0;
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        if (std::string(v->family) != "cpu_phase") continue;
+        for (const int64_t groups : {2, 3, 4}) {
+            for (const int64_t cout_g : {4, 8, 12, 16, 24, 40, 7}) {
+                for (const bool two_taps : {true, false}) {
+                    Params p;
+                    p.groups = groups;
+                    p.stride = two_taps ? 4 : 1;
+                    p.padding = two_taps ? 2 : 1;
+                    p.dilation = two_taps ? 1 : 2;
+                    const int64_t cin_g = 3 + cout_g % 5 + (v->split_ci > 0 ? v->split_ci : 0);  // two chunks where split
+                    Problem pr{2, groups * cin_g, groups * cout_g, two_taps ? 8 : 3, 37, p, true};
+                    Case c(pr, rng);
+                    if (!detail::can_run(*v, c.tx, c.tw, c.pr.p, Device::CPU, nullptr)) continue;
+                    Options o;
+                    o.device = Device::CPU;
+                    o.variant = v->name;
+                    RunInfo info;
+                    const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o, &info);
+                    ASSERT_TRUE(st.ok) << v->name << ": " << st.message;
+                    EXPECT_FALSE(info.per_group);
+                    EXPECT_TRUE(c.check(c.out)) << v->name << " " << c.pr.str();
+                    ++ran;
+                }
+            }
+        }
+    }
+    if (default_variant("cpu_phase")) EXPECT_GE(ran, 3 * 7 * 2);
 }
 
 // A variant with the taps a phase compiled in (phase_taps) runs any K, stride and padding with at most
