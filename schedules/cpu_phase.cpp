@@ -75,24 +75,36 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
         .bound_extent(s.co, tile_co)
         .vectorize(s.q, vec)
         .unroll(s.co);
-    // input channels innermost (the long loop), then taps: one x vector meets tile_co broadcast weights
-    RVar cio("cio"), cii("cii");
-    s.conv.update()
-        .split(ci, cio, cii, unroll, TailStrategy::GuardWithIf)
-        .reorder(s.q, s.co, cii, cio, m, rz)
-        .unroll(cii)
-        .vectorize(s.q, vec)
-        .unroll(s.q)
-        .unroll(s.co);
+    // Input channels innermost (the long loop), unroll_ci of them unrolled, then taps: one x vector
+    // meets tile_co broadcast weights.
     // Two taps a phase at dilation 1 (K = 2·stride: the vocoders' layers): the tap loop the constant
-    // 2, unrolled inside the channels' (schedules/cuda_phase.cpp does the same).
-    s.conv.update().specialize(s.groups == 1 && s.dilation == 1 && s.two_taps).reorder(s.q, s.co, m, cii, cio, rz).unroll(m);
-    s.conv.update().specialize(s.groups == 1);
+    // 2, unrolled inside the channels' (schedules/cuda_phase.cpp does the same), over half as many
+    // unrolled channels, so that the loop's body stays 4 · tile FMAs a tap (measured on the H200
+    // machine's 16 cores, run 64, medians at 16 threads, 4 → 2 channels with the weights per task
+    // below: wide_cpu 0.778 → 0.756 ms, bigvgan_up1_cpu 1.40 → 1.34, dac_up1_cpu 1.43 → 1.36,
+    // encodec_up3_cpu 1.58 → 1.44; with 2 everywhere kb64_cpu lost 0.661 → 0.751. Both changes together
+    // against the previous form in one call, run 66: wide_cpu 1.15 → 0.90, dac_up1_cpu 1.78 → 1.55,
+    // bigvgan_up1_cpu 1.90 → 1.64, encodec_up1_cpu 1.83 → 1.57, grouped_cpu 0.259 → 0.217; stride4_cpu
+    // 0.584 → 0.634, its 32 tasks a channel block each gathering again; the rest within 4 %.)
     // Grouped, with C_out / groups a multiple of the tile's channels (the generator then writes their
     // group as one value): the tile lies in one group, so that one x vector again meets the tile's
-    // broadcast weights, instead of a load of x per channel (the grouped loop nest below).
-    s.conv.update().specialize(s.groups_in_blocks && s.dilation == 1 && s.two_taps).reorder(s.q, s.co, m, cii, cio, rz).unroll(m);
-    s.conv.update().specialize(s.groups_in_blocks);
+    // broadcast weights, instead of a load of x per channel (the grouped loop nest, the last below).
+    RVar cio("cio"), cii("cii");
+    auto channels = [&](Stage st, bool two_taps) {
+        st.split(ci, cio, cii, two_taps ? std::max(1, unroll / 2) : unroll, TailStrategy::GuardWithIf);
+        if (two_taps) {
+            st.reorder(s.q, s.co, m, cii, cio, rz).unroll(m);
+        } else {
+            st.reorder(s.q, s.co, cii, cio, m, rz);
+        }
+        st.unroll(cii).vectorize(s.q, vec).unroll(s.q).unroll(s.co);
+    };
+    Stage update = s.conv.update();
+    channels(update.specialize(s.groups == 1 && s.dilation == 1 && s.two_taps), true);
+    channels(update.specialize(s.groups == 1), false);
+    channels(update.specialize(s.groups_in_blocks && s.dilation == 1 && s.two_taps), true);
+    channels(update.specialize(s.groups_in_blocks), false);
+    channels(update, false);
 
     // ---- x zero-extended once (a pass over x), so that the inner loop's loads carry no boundary
     // select
@@ -108,21 +120,29 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
         // of min(stride, L_out) values, not four divisions per output.
         s.phase_base.compute_root();
     }
-    // Weights: every phase's taps gathered from w once per call (a pass over w), a task per input
-    // channel, whose block of w (C_out × K floats: 16 KiB on dac_up1_cpu) stays in L1 while every
-    // phase takes its taps from it; per phase its first tap k_p computed once, the channels in vectors
-    // (gathers K floats apart).
-    // Stored channels innermost, so that a tap's tile_co weights are consecutive floats, broadcast
-    // from one address register with constant offsets. Measured in perf on dac_up1_cpu: gathered per
-    // task instead, 35 % of the time (2 floats used per cache line read); the phases innermost, k_p's
-    // divisions per element, twice as slow; one channel at a time with its boundary selects, 25 %;
-    // stored taps first, each broadcast took an address register and the loop spilled.
+    // Weights: each task gathers its tile_co channels' taps of every phase from w (its slice of w,
+    // C_in × tile_co × K floats: 256 KiB on dac_up1_cpu), phase by phase (its first tap k_p computed
+    // once a phase: with the phases inside the input channels, k_p's divisions per input channel cost
+    // stride4_cpu 17 %, run 65: raw/h200-host-2026-12-04-run65-ab.txt), the channels in vectors
+    // (gathers K floats apart). Stored channels innermost, then
+    // taps, input channels, phases: one input channel's weights of the tile are 2 · tile_co consecutive
+    // floats (two taps), broadcast from one address register with constant offsets, and the next input
+    // channel's follow them: one stream, read in order. Gathered once per call for every channel and
+    // stored so, the tile's weights lay 2 · C_out floats apart per input channel, its two taps C_out
+    // apart (H200 machine's 16 cores, run 64, raw/h200-host-2026-12-04-run64-weights-per-task-ab.txt,
+    // medians at 16 threads, per call → per task: wide_cpu 0.988 →
+    // 0.778, bigvgan_up1_cpu 1.64 → 1.40, dac_up1_cpu 1.55 → 1.43, kb74_cpu 0.494 → 0.422, encodec_up1_cpu
+    // 1.51 → 1.38, stride4_cpu 0.494 → 0.451; kb64_cpu, kb79_cpu and encodec_up3_cpu within 7 % either
+    // way). A channel block with several tasks (batch rows, chunks of positions) gathers once per task:
+    // 4 times 3 KiB on kb64_cpu. (Tried before, per call: the phases innermost, k_p's divisions per
+    // element, twice as slow; one channel at a time with its boundary selects, 25 % of dac_up1_cpu;
+    // stored taps first, each broadcast took an address register and the loop spilled. And an earlier
+    // per-task gather that read w phase by phase used 2 floats of each cache line it read: 35 %.)
     const std::vector<Var> wa = s.wphase.args();  // m, co, ci, p
-    s.wphase.compute_root()
+    s.wphase.compute_at(s.out, t)
         .reorder_storage(wa[1], wa[0], wa[2], wa[3])
-        .reorder(wa[1], wa[0], wa[3], wa[2])
-        .vectorize(wa[1], vec, TailStrategy::GuardWithIf)
-        .parallel(wa[2]);
+        .reorder(wa[1], wa[0], wa[2], wa[3])
+        .vectorize(wa[1], tile_co, TailStrategy::GuardWithIf);
 
     // ---- kernel 2: the output in position order ---------------------------------------------------
     // Strides 1, 2, 4 and 8 as constants: a tile of vec positions q of each phase, read as one vector
