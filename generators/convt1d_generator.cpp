@@ -167,13 +167,21 @@ public:
         // the block's channels then consecutive within the group. (The block's first channel a
         // multiple of A: the output's channels counted from 0, as the runtime passes them.) The GPU's
         // closed-form variants compute one group a call (ungrouped) and keep the plain form.
+        // And its weights by block: wtile(j, m, ci, cb, p) is channel cb·A + j of the group (below), so
+        // that a block's weights can lie together, one input channel's taps after the previous one's;
+        // a block's lane j = co % A and block (co / A) % (cout_g / A) where A divides cout_g (the same
+        // channel; Halide simplifies them for the schedule's block), co_g's elsewhere.
         Expr groups_in_blocks = cast<bool>(false);
-        if (family.value() == "cpu_phase") {
+        const bool by_block = family.value() == "cpu_phase";
+        Expr lane, block;
+        if (by_block) {
             const int A = cpu_phase_channels(get_target(), reg_co);
             groups_in_blocks = cout_g % A == 0;
             g = select(groups == 1, 0, groups_in_blocks, co / A / (cout_g / A), co / cout_g);
             // (its range promised: Halide's bounds of co − g·cout_g do not see that g is co's own group)
             co_g = select(groups == 1, co, unsafe_promise_clamped(co - g * cout_g, 0, cout_g - 1));
+            lane = select(groups == 1 || groups_in_blocks, co % A, co_g % A);
+            block = select(groups == 1, co / A, groups_in_blocks, co / A % (cout_g / A), co_g / A);
             out.dim(1).set_min(0);
         }
         Expr ci = g * cin_g + r.y;
@@ -186,6 +194,7 @@ public:
             throw CompileError("split_ci needs the closed form (cuda_phase, cpu_phase)");
         }
         Func wphase("wphase");
+        Func wtile("wtile");  // cpu_phase: wphase by blocks of its channels (below)
         Func phase_base("phase_base");
         Expr two_taps = cast<bool>(false);  // closed form: every phase has exactly two taps (below)
         if (closed_form(family)) {
@@ -246,6 +255,14 @@ public:
             r = rc;
             Var m("m");
             wphase(m, co, ci_v, p) = wz(k_p + m * step, co, ci_v);   // zero past tap K - 1
+            Var j("j"), cb("cb");
+            auto weight = [&](const Expr &tap, const Expr &channel) {
+                return by_block ? wtile(lane, tap, channel, block, p) : wphase(tap, co_g, channel, p);
+            };
+            if (by_block) {
+                const int A = cpu_phase_channels(get_target(), reg_co);
+                wtile(j, m, ci_v, cb, p) = wphase(m, cb * A + j, ci_v, p);
+            }
             Expr ci_c = g * cin_g + ci_in_group;
             // conv(args) = bias + Σ term over rc, read by the output at `at`; or split, conv(args.., u) = Σ
             // term over chunk u, and the output reads merged = bias + Σ_u conv(at.., u)
@@ -312,11 +329,11 @@ public:
                 const Expr s_pos = max(stride, 1);
                 const Expr pl = clamp(l % s_pos, 0, phases - 1);
                 const Expr ql = l / s_pos + clamp(phase_base(pl), pbase - 1, pbase + 1);
-                accumulate({q, p, co}, cast(acc_t, wphase(rc.x, co_g, ci_c, p)) * cast(acc_t, xrows(q - rc.x, ci_c)),
+                accumulate({q, p, co}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xrows(q - rc.x, ci_c)),
                            {b * pitch + ql - first, pl, co});
             } else {
                 const Expr tap_dx = select(this->dilation == 1, 1, dx);  // x's step between a phase's taps, 1 stated where it is (Stages::two_taps)
-                accumulate({q, p, co, b}, cast(acc_t, wphase(rc.x, co_g, ci_c, p)) * cast(acc_t, xz(q + base - rc.x * tap_dx, ci_c, b)),
+                accumulate({q, p, co, b}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xz(q + base - rc.x * tap_dx, ci_c, b)),
                            {l / stride, clamp(l % stride, 0, phases - 1), co, b});
             }
         } else if (indexes_by_phase(family, fixed_stride)) {
@@ -384,7 +401,7 @@ public:
             set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem
             return;
         }
-        Stages s{out, conv, xz, wz, wphase, phase_base, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps,
+        Stages s{out, conv, xz, wz, wphase, wtile, phase_base, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps,
                  groups_in_blocks, merged, u, chunks};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
                     fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps};

@@ -120,29 +120,34 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
         // of min(stride, L_out) values, not four divisions per output.
         s.phase_base.compute_root();
     }
-    // Weights: each task gathers its tile_co channels' taps of every phase from w (its slice of w,
-    // C_in × tile_co × K floats: 256 KiB on dac_up1_cpu), phase by phase (its first tap k_p computed
-    // once a phase: with the phases inside the input channels, k_p's divisions per input channel cost
-    // stride4_cpu 17 %, run 65: raw/h200-host-2026-12-04-run65-ab.txt), the channels in vectors
-    // (gathers K floats apart). Stored channels innermost, then
-    // taps, input channels, phases: one input channel's weights of the tile are 2 · tile_co consecutive
-    // floats (two taps), broadcast from one address register with constant offsets, and the next input
-    // channel's follow them: one stream, read in order. Gathered once per call for every channel and
-    // stored so, the tile's weights lay 2 · C_out floats apart per input channel, its two taps C_out
-    // apart (H200 machine's 16 cores, run 64, raw/h200-host-2026-12-04-run64-weights-per-task-ab.txt,
-    // medians at 16 threads, per call → per task: wide_cpu 0.988 →
-    // 0.778, bigvgan_up1_cpu 1.64 → 1.40, dac_up1_cpu 1.55 → 1.43, kb74_cpu 0.494 → 0.422, encodec_up1_cpu
-    // 1.51 → 1.38, stride4_cpu 0.494 → 0.451; kb64_cpu, kb79_cpu and encodec_up3_cpu within 7 % either
-    // way). A channel block with several tasks (batch rows, chunks of positions) gathers once per task:
-    // 4 times 3 KiB on kb64_cpu. (Tried before, per call: the phases innermost, k_p's divisions per
-    // element, twice as slow; one channel at a time with its boundary selects, 25 % of dac_up1_cpu;
-    // stored taps first, each broadcast took an address register and the loop spilled. And an earlier
-    // per-task gather that read w phase by phase used 2 floats of each cache line it read: 35 %.)
-    const std::vector<Var> wa = s.wphase.args();  // m, co, ci, p
-    s.wphase.compute_at(s.out, t)
-        .reorder_storage(wa[1], wa[0], wa[2], wa[3])
-        .reorder(wa[1], wa[0], wa[2], wa[3])
-        .vectorize(wa[1], tile_co, TailStrategy::GuardWithIf);
+    // Weights: every block of tile_co channels' taps of every phase gathered from w once per call (a
+    // pass over w) into wtile (j, m, ci, cb, p): a block's weights for one input channel are its
+    // 2 · tile_co consecutive floats (two taps), broadcast from one address register with constant
+    // offsets, and the next input channel's follow them: one stream, read in order. Phase by phase (its
+    // first tap k_p computed once a phase), the channels in vectors (gathers K floats apart). Measured on the H200 machine's 16 cores (medians at 16 threads): wphase (m, co, ci, p)
+    // gathered once per call left a block's weights 2 · C_out floats apart per input channel and its two
+    // taps C_out apart; gathered per task into that order instead (run 64, raw/h200-host-2026-12-04-
+    // run64-weights-per-task-ab.txt): wide_cpu 0.988 → 0.778 ms, bigvgan_up1_cpu 1.64 → 1.40,
+    // dac_up1_cpu 1.55 → 1.43, kb74_cpu 0.494 → 0.422, encodec_up1_cpu 1.51 → 1.38; but a block of many
+    // tasks (batch rows, chunks of positions) gathered again in each: stride4_cpu 0.584 → 0.634 (run 66,
+    // 32 tasks a block) — hence the blocks, gathered once: against the gather of before both changes
+    // (run 69, raw/h200-host-2026-12-04-run69-weights-by-block-ab.txt, with the unroll above):
+    // dac_up1_cpu 1.53 → 1.13, bigvgan_up1_cpu 1.67 → 1.23, encodec_up1_cpu 1.62 → 1.19, wide_cpu 1.21
+    // → 0.86, encodec_up3_cpu 1.71 → 1.47, grouped_cpu 0.270 → 0.228, kb64_cpu 0.692 → 0.620,
+    // stride4_cpu, kb74_cpu and kb79_cpu level. (Tried before: the phases innermost, k_p's
+    // divisions per element, twice as slow — per input channel, stride4_cpu 17 %, run 65; one channel at
+    // a time with its boundary selects, 25 % of dac_up1_cpu; stored taps first, each broadcast took an
+    // address register and the loop spilled.)
+    // A task per block and 64 input channels (a group's blocks are few: 4 on grouped_cpu).
+    s.wphase.compute_inline();
+    const std::vector<Var> wa = s.wtile.args();  // j, m, ci, cb, p
+    Var wco("wco"), wci("wci"), wt("wt");
+    s.wtile.compute_root()
+        .split(wa[2], wco, wci, 64, TailStrategy::GuardWithIf)
+        .reorder(wa[0], wa[1], wci, wa[4], wa[3], wco)
+        .fuse(wa[3], wco, wt)
+        .vectorize(wa[0], tile_co, TailStrategy::GuardWithIf)
+        .parallel(wt);
 
     // ---- kernel 2: the output in position order ---------------------------------------------------
     // Strides 1, 2, 4 and 8 as constants: a tile of vec positions q of each phase, read as one vector

@@ -22,6 +22,8 @@ struct Stages {
                          // one after another at a pitch of whole vectors (generators/convt1d_generator.cpp)
     Halide::Func wz;     // (k, co_g, ci): w, zero outside its bounds
     Halide::Func wphase; // (m, co_g, ci, p): phase p's m-th landing tap of w (closed_form only)
+    Halide::Func wtile;  // (j, m, ci, cb, p) = wphase(m, cb·A + j, ci, p), A cpu_phase_channels: what
+                         // cpu_phase's sums read (else undefined)
     Halide::Func phase_base;  // (p): phase p's offset into x, where conv is indexed by x's position
                               // (closed form with phase_taps; else undefined)
     Halide::Var l, q, p, co, b;  // q, p: conv's first two dimensions where it is indexed by phase (q:

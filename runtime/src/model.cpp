@@ -211,11 +211,7 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     const double loads_per_fma = phase ? (!tiles_in_groups ? 1 + v.reg_co / tile_fmas : (v.reg_l + v.reg_co) / tile_fmas)
                                        : (f.p.groups != 1 ? 1 + 12.0 / 8 : 14.0 / 8);
     const double ob = 4.0 * f.B * f.C_out * f.L_out;
-    // cpu_phase's gather, ~1 ns an element: each task gathers its channels' weights (schedules/
-    // cpu_phase.cpp), so every channel's once per batch row and chunk of positions (tile_l positions at
-    // strides 1 and 2, tile_l / 8 a phase above)
-    const int64_t chunk = S <= 2 ? v.tile_l : std::max<int64_t>(1, v.tile_l / 8) * S;
-    const double weights = double(f.C_out) * f.cin_g * f.K * double(f.B) * double(ceil_div(f.L_out, chunk));
+    const double weights = double(f.C_out) * f.cin_g * f.K;  // cpu_phase's gather: ~1 ns an element
     // the 2-core development machine's order: FMA rate, copy rate, a call's fixed cost (thread pool)
     constexpr double kCpuFmaPerSecond = 50e9, kCpuBytesPerSecond = 10e9, kCpuCallSeconds = 10e-6;
     constexpr double kCpuGatherSeconds = 1e-9;
