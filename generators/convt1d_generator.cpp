@@ -173,9 +173,9 @@ public:
         // channel; Halide simplifies them for the schedule's block), co_g's elsewhere.
         Expr groups_in_blocks = cast<bool>(false);
         const bool by_block = family.value() == "cpu_phase";
+        const int A = by_block ? cpu_phase_channels(get_target(), reg_co) : 0;
         Expr lane, block;
         if (by_block) {
-            const int A = cpu_phase_channels(get_target(), reg_co);
             groups_in_blocks = cout_g % A == 0;
             g = select(groups == 1, 0, groups_in_blocks, co / A / (cout_g / A), co / cout_g);
             // (its range promised: Halide's bounds of co − g·cout_g do not see that g is co's own group)
@@ -260,7 +260,6 @@ public:
                 return by_block ? wtile(lane, tap, channel, block, p) : wphase(tap, co_g, channel, p);
             };
             if (by_block) {
-                const int A = cpu_phase_channels(get_target(), reg_co);
                 wtile(j, m, ci_v, cb, p) = wphase(m, cb * A + j, ci_v, p);
             }
             Expr ci_c = g * cin_g + ci_in_group;

@@ -80,12 +80,10 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // Two taps a phase at dilation 1 (K = 2·stride: the vocoders' layers): the tap loop the constant
     // 2, unrolled inside the channels' (schedules/cuda_phase.cpp does the same), over half as many
     // unrolled channels, so that the loop's body stays 4 · tile FMAs a tap (measured on the H200
-    // machine's 16 cores, run 64, medians at 16 threads, 4 → 2 channels with the weights per task
-    // below: wide_cpu 0.778 → 0.756 ms, bigvgan_up1_cpu 1.40 → 1.34, dac_up1_cpu 1.43 → 1.36,
-    // encodec_up3_cpu 1.58 → 1.44; with 2 everywhere kb64_cpu lost 0.661 → 0.751. Both changes together
-    // against the previous form in one call, run 66: wide_cpu 1.15 → 0.90, dac_up1_cpu 1.78 → 1.55,
-    // bigvgan_up1_cpu 1.90 → 1.64, encodec_up1_cpu 1.83 → 1.57, grouped_cpu 0.259 → 0.217; stride4_cpu
-    // 0.584 → 0.634, its 32 tasks a channel block each gathering again; the rest within 4 %.)
+    // machine's 16 cores, run 64, medians at 16 threads, 4 → 2 channels, the weights then gathered per
+    // task in the order wtile has them below: wide_cpu 0.778 → 0.756 ms, bigvgan_up1_cpu 1.40 → 1.34,
+    // dac_up1_cpu 1.43 → 1.36, encodec_up3_cpu 1.58 → 1.44; with 2 everywhere kb64_cpu lost 0.661 →
+    // 0.751. With wtile, both against the form before them: run 69, below.)
     // Grouped, with C_out / groups a multiple of the tile's channels (the generator then writes their
     // group as one value): the tile lies in one group, so that one x vector again meets the tile's
     // broadcast weights, instead of a load of x per channel (the grouped loop nest, the last below).
@@ -124,8 +122,9 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // pass over w) into wtile (j, m, ci, cb, p): a block's weights for one input channel are its
     // 2 · tile_co consecutive floats (two taps), broadcast from one address register with constant
     // offsets, and the next input channel's follow them: one stream, read in order. Phase by phase (its
-    // first tap k_p computed once a phase), the channels in vectors (gathers K floats apart). Measured on the H200 machine's 16 cores (medians at 16 threads): wphase (m, co, ci, p)
-    // gathered once per call left a block's weights 2 · C_out floats apart per input channel and its two
+    // first tap k_p computed once a phase), the channels in vectors (gathers K floats apart). Measured
+    // on the H200 machine's 16 cores (medians at 16 threads): wphase (m, co, ci, p) gathered once per
+    // call left a block's weights 2 · C_out floats apart per input channel and its two
     // taps C_out apart; gathered per task into that order instead (run 64, raw/h200-host-2026-12-04-
     // run64-weights-per-task-ab.txt): wide_cpu 0.988 → 0.778 ms, bigvgan_up1_cpu 1.64 → 1.40,
     // dac_up1_cpu 1.55 → 1.43, kb74_cpu 0.494 → 0.422, encodec_up1_cpu 1.51 → 1.38; but a block of many

@@ -135,6 +135,13 @@ struct Case {
         ref_abs = reference::conv_transpose1d(atx, atw, pr.bias ? ab.data() : nullptr, pr.p);
     }
     const float *bias_ptr() const { return pr.bias ? bias.data() : nullptr; }
+    // This case through the library on host pointers, with the named variant on that device.
+    Status run(const std::string &variant, Device device, RunInfo *info = nullptr) {
+        Options o;
+        o.device = device;
+        o.variant = variant;
+        return conv_transpose1d(tx, tw, bias_ptr(), to, pr.p, o, info);
+    }
 
     // Every element written and within 1e-5 relative (L2) of float64; row gaps left as they were.
     ::testing::AssertionResult check(const std::vector<float> &got) const {

@@ -564,10 +564,7 @@ TEST(Runtime, BlocksBeyond48KiBOfSharedMemoryRunWhereTheDeviceAllowsThem) {
         while (need(C_in) <= detail::kSharedDefault && C_in < 4096) C_in *= 2;
         if (need(C_in) <= detail::kSharedDefault || need(C_in) > detail::shared_limit()) continue;  // (a split variant)
         Case c(Problem{1, C_in, 2 * v->reg_co, K, 256, p, true}, rng);
-        Options o;
-        o.device = Device::CUDA;
-        o.variant = v->name;
-        const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o);
+        const Status st = c.run(v->name, Device::CUDA);
         ASSERT_TRUE(st.ok) << v->name << " needing " << need(C_in) << " bytes: " << st.message;
         ASSERT_TRUE(c.check(c.out)) << v->name << " " << c.pr.str();
         ++ran;
@@ -594,10 +591,7 @@ TEST(Runtime, SplitVariantsComputeAStrideLongerThanTheOutput) {
             Case d(pr, rng);
             std::string why;
             EXPECT_TRUE(detail::can_run(*v, d.tx, d.tw, d.pr.p, v->device, &why)) << v->name << ": " << why;
-            Options o;
-            o.device = v->device;
-            o.variant = v->name;
-            const Status st = conv_transpose1d(d.tx, d.tw, d.bias_ptr(), d.to, d.pr.p, o);
+            const Status st = d.run(v->name, v->device);
             ASSERT_TRUE(st.ok) << v->name << ": " << st.message;
             EXPECT_TRUE(d.check(d.out)) << v->name << " " << d.pr.str();
         }
@@ -629,11 +623,8 @@ TEST(Runtime, CpuPhaseComputesGroupsInOneCall) {
                     Problem pr{2, groups * cin_g, groups * cout_g, taps == 2 ? 8 : 3, 37, p, true};
                     Case c(pr, rng);
                     if (!detail::can_run(*v, c.tx, c.tw, c.pr.p, Device::CPU, nullptr)) continue;
-                    Options o;
-                    o.device = Device::CPU;
-                    o.variant = v->name;
                     RunInfo info;
-                    const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o, &info);
+                    const Status st = c.run(v->name, Device::CPU, &info);
                     ASSERT_TRUE(st.ok) << v->name << ": " << st.message;
                     EXPECT_FALSE(info.per_group);
                     EXPECT_TRUE(c.check(c.out)) << v->name << " " << c.pr.str();

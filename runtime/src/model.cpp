@@ -197,9 +197,9 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // (2 + 8 for 16 at the list's 2 × 8); the cpu family's 2 × 4 tile reads each
     // weight through its boundary select (a masked load and two mask moves: 3 instructions), so
     // 2 + 4·3 for 8 FMAs. Grouped, each channel loads its own x (the grouped loop nest): one x load
-    // per FMA beside the weights'; except in cpu_phase where its tile's channels (8 with AVX-512, 4
-    // below) divide C_out / groups, counted here where 8 do (every target's tile then lies in one
-    // group, and shares its x loads as with one group).
+    // per FMA beside the weights'; except in cpu_phase where its tile's channels (reg_co with AVX-512,
+    // half below) divide C_out / groups, counted here where reg_co does (every target's tile then lies
+    // in one group, and shares its x loads as with one group).
     const double useful = double(f.B) * f.C_out * f.cin_g * f.K * f.L_in;
     const int64_t S = f.p.stride;
     const bool phase = std::string(v.family) == "cpu_phase";
@@ -207,7 +207,7 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     const int64_t step = phase ? tap_step(int(S), int(f.p.dilation)) : S;
     const double taps = taps_executed(f.K, S, step, !phase);
     const double tile_fmas = phase ? double(v.reg_l) * v.reg_co : 8.0;
-    const bool tiles_in_groups = f.p.groups == 1 || (phase && f.cout_g % 8 == 0);
+    const bool tiles_in_groups = f.p.groups == 1 || (phase && f.cout_g % v.reg_co == 0);
     const double loads_per_fma = phase ? (!tiles_in_groups ? 1 + v.reg_co / tile_fmas : (v.reg_l + v.reg_co) / tile_fmas)
                                        : (f.p.groups != 1 ? 1 + 12.0 / 8 : 14.0 / 8);
     const double ob = 4.0 * f.B * f.C_out * f.L_out;
