@@ -1,5 +1,6 @@
-// CPU benchmark: the library's CPU variants beside oneDNN's deconvolution (forward, direct) on the
-// "cpu" shapes of shapes.csv, scaled to a 2-core machine. Outputs are checked against float64
+// CPU benchmark: the library's CPU variants, its runtime's choice by conv_transpose1d and through a
+// Layer (weights prepared once), beside oneDNN's deconvolution (forward, direct) on the "cpu" shapes of
+// shapes.csv, scaled to a 2-core machine. Outputs are checked against float64
 // before timing; a contender that disagrees is reported as wrong and not timed.
 // Timing: wall clock around each call, 2 warm-up calls, the median of the timed calls.
 #include "common.h"
@@ -129,6 +130,24 @@ Call halide_cpu(const tools::Shape &s, const Inputs &in, const std::string &vari
     };
 }
 
+// The runtime through a convt1d::Layer: the weights held and prepared once, outside the timed calls
+// (as oneDNN's are reordered below, and as a framework holds a layer's parameters); each call is
+// Layer::forward. (`plan` receives the plan that ran, with "/prepared" where it read the prepared weights)
+Call halide_layer(const tools::Shape &s, const Inputs &in, std::string *plan) {
+    Options o;
+    o.device = Device::CPU;
+    auto layer = std::make_shared<Layer>();
+    const Status made = Layer::create(contiguous(in.w.data(), s.C_in, s.C_out / s.p.groups, s.K), nullptr, s.p, o, layer.get());
+    return [&s, &in, layer, made, plan](std::vector<float> &out) -> std::string {
+        if (!made.ok) return made.message;
+        RunInfo info;
+        const Status st = layer->forward(contiguous(in.x.data(), s.B, s.C_in, s.L_in),
+                                         contiguous(out.data(), s.B, s.C_out, s.L_out()), &info);
+        if (st.ok) *plan = info.variant + (info.per_group ? "/per_group" : "") + (info.prepared_weights ? "/prepared" : "");
+        return st.ok ? "" : st.message;
+    };
+}
+
 #ifdef CONVT1D_HAVE_ONEDNN
 // oneDNN deconvolution_forward, direct algorithm. The user's data stays in PyTorch's layouts
 // (ncw activations, (C_in, C_out/groups, K) weights, described by strides); the weights are
@@ -197,6 +216,11 @@ int main(int argc, char **argv) {
             static std::string plan;
             run_contender(st, s, in, halide_cpu(s, in, "", &plan));
             st.SetLabel(plan);  // the summary's runtime_variant
+        });
+        register_contender(s.name, "halide_layer", [&s, &in](benchmark::State &st) {
+            static std::string plan;
+            run_contender(st, s, in, halide_layer(s, in, &plan));
+            st.SetLabel(plan);
         });
         for (const VariantInfo &v : variants()) {
             if (v.device == Device::CPU) reg("halide_" + v.name, [&s, &in, n = v.name] { return halide_cpu(s, in, n); });

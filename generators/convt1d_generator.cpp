@@ -47,6 +47,42 @@ namespace convt1d {
 
 using namespace Halide;
 
+// The closed form's phase p (top of the file), given step = tap_step and inverse = tap_inverse: its
+// first landing tap k_p, whether any tap lands on it, and x's index under its first tap (exact where
+// it lands). Shared by both generators below, so that the weights prepared by the second are the
+// ones the first reads.
+struct ClosedFormPhase {
+    Expr k_p, lands, base;
+};
+ClosedFormPhase closed_form_phase(const Expr &p, const Expr &K, const Expr &stride, const Expr &padding,
+                                  const Expr &dilation, const Expr &step, const Expr &inverse) {
+    const Expr gcd = stride / step;
+    const Expr tp = p + padding;  // >= 0
+    const Expr k_p = cast<int>(cast<int64_t>(tp / gcd % step) * inverse % step);
+    return {k_p, tp % gcd == 0 && k_p < K, (tp - min(k_p, K - 1) * dilation) / stride};
+}
+// What the run-time inputs tap_step and tap_inverse must satisfy (schedules/geometry.h computes them).
+Expr tap_inputs_fit(const Expr &stride, const Expr &dilation, const Expr &step, const Expr &inverse) {
+    const Expr gcd = stride / step, dx = dilation / gcd;
+    return step >= 1 && stride % step == 0 && dilation % gcd == 0 &&
+           cast<int64_t>(dx % step) * inverse % step == 1 % step;
+}
+// cpu_phase's weights by blocks of A output channels: wtile(j, m, ci, cb, p) is phase p's m-th landing
+// tap of channel cb·A + j of the group (zero past tap K − 1 and past the group's last channel), from wz
+// (k, co_g, ci), w zero outside its bounds. Stored in that order, a block's weights for one input
+// channel are its A·taps consecutive floats, and the next input channel's follow.
+Expr weight_block(const Func &wz, const ClosedFormPhase &phase, const Expr &step, const Var &j, const Var &m,
+                  const Var &ci, const Var &cb, int A) {
+    return wz(phase.k_p + m * step, cb * A + j, ci);
+}
+// The layout of prepared weights (wpacked: the second generator's output, the first's input where
+// packed_w = 1): (j, m, ci, cb, p), lanes j dense and A of them, every dimension from 0.
+template <typename Buffer5>
+void pin_weight_blocks(Buffer5 &wpacked, int A) {
+    wpacked.dim(0).set_bounds(0, A).set_stride(1);
+    for (int d = 1; d < 5; ++d) wpacked.dim(d).set_min(0);
+}
+
 class ConvTranspose1d : public Generator<ConvTranspose1d> {
 public:
     // Element type of x, w, bias and out. float32 is built now; the accumulator type below is
@@ -71,6 +107,9 @@ public:
     GeneratorParam<int> co_first{"co_first", 0};    // 1: channel blocks first in the grid (schedules)
     GeneratorParam<int> split_ci{"split_ci", 0};    // input channels per block (split-K; schedules); 0 = all
     GeneratorParam<int> phase_taps{"phase_taps", 0};  // closed form: at most this many taps a phase, x's tap step 1 (below); 0 = any
+    // cpu_phase: 1 = its weights by blocks (wtile, below) are an input, wpacked, prepared once per layer
+    // by the convt1d_pack_weights generator (convt1d::Layer), instead of gathered from w in every call
+    GeneratorParam<int> packed_w{"packed_w", 0};
 
     Input<Buffer<void, 3>> x{"x"};        // (l, ci, b)       = PyTorch (B, C_in, L_in)
     Input<Buffer<void, 3>> w{"w"};        // (k, co_g, ci)    = PyTorch (C_in, C_out/groups, K)
@@ -83,11 +122,20 @@ public:
     Input<int> tap_inverse_in{"tap_inverse"};  // (dilation / gcd)⁻¹ mod tap_step (closed form only)
     Output<Buffer<void, 3>> out{"out"};   // (l, co, b)       = PyTorch (B, C_out, L_out)
 
+    // (packed_w = 1: w is still passed, for its shape — K, C_out / groups — and is not read)
+    Input<Buffer<>> *wpacked = nullptr;  // (j, m, ci, cb, p): wtile, prepared
+
     void configure() {
         x.set_type(elem_type);
         w.set_type(elem_type);
         bias.set_type(elem_type);
         out.set_type(elem_type);
+        if (packed_w) {
+            if (family.value() != "cpu_phase" || split_ci > 0 || phase_taps > 0) {
+                throw CompileError("packed_w needs family cpu_phase without split_ci or phase_taps");
+            }
+            wpacked = add_input<Buffer<>>("wpacked", elem_type, 5);
+        }
     }
 
     void generate() {
@@ -177,11 +225,14 @@ public:
         Expr lane, block;
         if (by_block) {
             groups_in_blocks = cout_g % A == 0;
-            g = select(groups == 1, 0, groups_in_blocks, co / A / (cout_g / A), co / cout_g);
-            // (its range promised: Halide's bounds of co − g·cout_g do not see that g is co's own group)
-            co_g = select(groups == 1, co, unsafe_promise_clamped(co - g * cout_g, 0, cout_g - 1));
+            // (A schedule's tile rounded up past C_out takes the last group's channels, clamped, so that
+            // every index stays inside the weights, prepared ones included; those sums are not stored)
+            g = select(groups == 1, 0, groups_in_blocks, co / A / (cout_g / A), min(co / cout_g, groups - 1));
+            co_g = select(groups == 1, co, clamp(co - g * cout_g, 0, cout_g - 1));
             lane = select(groups == 1 || groups_in_blocks, co % A, co_g % A);
-            block = select(groups == 1, co / A, groups_in_blocks, co / A % (cout_g / A), co_g / A);
+            // (the block's range promised: Halide's bounds of the select span the blocks of every group)
+            block = unsafe_promise_clamped(select(groups == 1, co / A, groups_in_blocks, co / A % (cout_g / A), co_g / A),
+                                           0, (cout_g + A - 1) / A - 1);
             out.dim(1).set_min(0);
         }
         Expr ci = g * cin_g + r.y;
@@ -204,14 +255,11 @@ public:
             }
             const Expr step = tap_step_in, gcd = this->stride / step;
             Expr dx = this->dilation / gcd;
-            add_requirement(step >= 1 && this->stride % step == 0 && this->dilation % gcd == 0 &&
-                                cast<int64_t>(dx % step) * tap_inverse_in % step == 1 % step,
+            add_requirement(tap_inputs_fit(this->stride, this->dilation, step, tap_inverse_in),
                             "tap_step", step, "and tap_inverse", tap_inverse_in, "do not fit stride",
                             this->stride, "and dilation", this->dilation);
-            Expr tp = p + padding;  // >= 0
-            Expr k_p = cast<int>(cast<int64_t>(tp / gcd % step) * tap_inverse_in % step);
-            Expr lands = tp % gcd == 0 && k_p < K;
-            Expr base = (tp - min(k_p, K - 1) * dilation) / stride;  // exact where it lands
+            const ClosedFormPhase phase = closed_form_phase(p, K, stride, padding, dilation, step, tap_inverse_in);
+            const Expr k_p = phase.k_p, lands = phase.lands, base = phase.base;
             // ceil(K / step), any phase's most taps; 2 where K = 2·step (the vocoders' K = 2·stride),
             // and dx 1 at dilation 1: written so that a schedule's specialisation on those (Stages::
             // two_taps) sees the constants, which lets a thread's two taps share their x loads.
@@ -256,12 +304,22 @@ public:
             Var m("m");
             wphase(m, co, ci_v, p) = wz(k_p + m * step, co, ci_v);   // zero past tap K - 1
             Var j("j"), cb("cb");
-            auto weight = [&](const Expr &tap, const Expr &channel) {
-                return by_block ? wtile(lane, tap, channel, block, p) : wphase(tap, co_g, channel, p);
+            // By blocks (cpu_phase): wtile, or the same prepared once per layer (packed_w), its taps' and
+            // input channels' ranges promised (a no-op: the taps the sum runs over, at most ceil(K / step)
+            // or phase_taps, and, unsplit, the channels of x; split, the last chunk's unrolled groups
+            // read a few past them, zeros), so that Halide asks of the prepared weights only what they
+            // hold.
+            const Expr taps_run = windowed ? Expr(int(phase_taps)) : (K - 1) / step + 1;
+            auto weight = [&](const Expr &tap, const Expr &channel) -> Expr {
+                if (!by_block) return wphase(tap, co_g, channel, p);
+                const Expr t = unsafe_promise_clamped(tap, 0, taps_run - 1);
+                const Expr c = chunk > 0 ? channel : unsafe_promise_clamped(channel, 0, x.dim(1).extent() - 1);
+                return packed_w ? (*wpacked)(lane, t, c, block, p) : wtile(lane, t, c, block, p);
             };
-            if (by_block) {
-                wtile(j, m, ci_v, cb, p) = wphase(m, cb * A + j, ci_v, p);
+            if (by_block && !packed_w) {
+                wtile(j, m, ci_v, cb, p) = weight_block(wz, phase, step, j, m, ci_v, cb, A);
             }
+            if (packed_w) pin_weight_blocks(*wpacked, A);
             Expr ci_c = g * cin_g + ci_in_group;
             // conv(args) = bias + Σ term over rc, read by the output at `at`; or split, conv(args.., u) = Σ
             // term over chunk u, and the output reads merged = bias + Σ_u conv(at.., u)
@@ -408,6 +466,45 @@ public:
     }
 };
 
+// cpu_phase's weights by blocks (wtile above) as a pipeline of their own: prepared once per layer
+// (convt1d::Layer) and read by the cpu_phase variant built with packed_w = 1, instead of gathered from
+// w in every call. wpacked(j, m, ci, cb, p): lane j < A of block cb (A = cpu_phase_channels(target,
+// reg_co), the variant's), tap m < ceil(K / step), input channel ci < C_in, phase p < stride.
+class PackWeights : public Generator<PackWeights> {
+public:
+    GeneratorParam<Type> elem_type{"elem_type", Float(32)};
+    GeneratorParam<int> reg_co{"reg_co", 8};  // the cpu_phase point's, for its block A
+
+    Input<Buffer<void, 3>> w{"w"};  // (k, co_g, ci) = PyTorch (C_in, C_out/groups, K)
+    Input<int> stride{"stride"};
+    Input<int> padding{"padding"};
+    Input<int> dilation{"dilation"};
+    Input<int> tap_step{"tap_step"};
+    Input<int> tap_inverse{"tap_inverse"};
+    Output<Buffer<void, 5>> wpacked{"wpacked"};
+
+    void configure() {
+        w.set_type(elem_type);
+        wpacked.set_type(elem_type);
+    }
+
+    void generate() {
+        Var j("j"), m("m"), ci("ci"), cb("cb"), p("p");
+        const int A = cpu_phase_channels(get_target(), reg_co);
+        const Expr K = w.dim(0).extent();
+        add_requirement(tap_inputs_fit(stride, dilation, tap_step, tap_inverse), "tap_step", tap_step,
+                        "and tap_inverse", tap_inverse, "do not fit stride", stride, "and dilation", dilation);
+        Func wz = BoundaryConditions::constant_exterior(w, make_zero(elem_type),
+                                                        {{0, K}, {0, w.dim(1).extent()}, {0, w.dim(2).extent()}});
+        const ClosedFormPhase phase = closed_form_phase(p, K, stride, padding, dilation, tap_step, tap_inverse);
+        wpacked(j, m, ci, cb, p) = weight_block(wz, phase, tap_step, j, m, ci, cb, A);
+        w.dim(0).set_stride(1);
+        pin_weight_blocks(wpacked, A);
+        schedule_cpu_phase_weights(get_target(), wpacked, A);
+    }
+};
+
 }  // namespace convt1d
 
 HALIDE_REGISTER_GENERATOR(convt1d::ConvTranspose1d, convt1d)
+HALIDE_REGISTER_GENERATOR(convt1d::PackWeights, convt1d_pack_weights)

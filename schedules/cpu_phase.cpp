@@ -137,16 +137,11 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // divisions per element, twice as slow — per input channel, stride4_cpu 17 %, run 65; one channel at
     // a time with its boundary selects, 25 % of dac_up1_cpu; stored taps first, each broadcast took an
     // address register and the loop spilled.)
-    // A task per block and 64 input channels (a group's blocks are few: 4 on grouped_cpu).
-    s.wphase.compute_inline();
-    const std::vector<Var> wa = s.wtile.args();  // j, m, ci, cb, p
-    Var wco("wco"), wci("wci"), wt("wt");
-    s.wtile.compute_root()
-        .split(wa[2], wco, wci, 64, TailStrategy::GuardWithIf)
-        .reorder(wa[0], wa[1], wci, wa[4], wa[3], wco)
-        .fuse(wa[3], wco, wt)
-        .vectorize(wa[0], tile_co, TailStrategy::GuardWithIf)
-        .parallel(wt);
+    // (Prepared once per layer instead, packed_w: the convt1d_pack_weights generator, the same schedule.)
+    if (s.wtile.defined()) {
+        s.wtile.compute_root();
+        schedule_cpu_phase_weights(target, s.wtile, tile_co);
+    }
 
     // ---- kernel 2: the output in position order ---------------------------------------------------
     // Strides 1, 2, 4 and 8 as constants: a tile of vec positions q of each phase, read as one vector
@@ -167,6 +162,18 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     }
     task(s.out, chunk_l);
     s.out.split(lr, lo, li, vec, TailStrategy::GuardWithIf).vectorize(li);
+}
+
+void schedule_cpu_phase_weights(const Target &, Func wtile, int tile_co) {
+    // A task per block and 64 input channels (a group's blocks are few: 4 on grouped_cpu); phase by
+    // phase (k_p computed once a phase), the channels in vectors (gathers K floats apart).
+    const std::vector<Var> wa = wtile.args();  // j, m, ci, cb, p
+    Var wco("wco"), wci("wci"), wt("wt");
+    wtile.split(wa[2], wco, wci, 64, TailStrategy::GuardWithIf)
+        .reorder(wa[0], wa[1], wci, wa[4], wa[3], wco)
+        .fuse(wa[3], wco, wt)
+        .vectorize(wa[0], tile_co, TailStrategy::GuardWithIf)
+        .parallel(wt);
 }
 
 }  // namespace convt1d

@@ -23,7 +23,8 @@ struct Stages {
     Halide::Func wz;     // (k, co_g, ci): w, zero outside its bounds
     Halide::Func wphase; // (m, co_g, ci, p): phase p's m-th landing tap of w (closed_form only)
     Halide::Func wtile;  // (j, m, ci, cb, p) = wphase(m, cb·A + j, ci, p), A cpu_phase_channels: what
-                         // cpu_phase's sums read (else undefined)
+                         // cpu_phase's sums read (else undefined: also where the generator takes them
+                         // prepared, packed_w)
     Halide::Func phase_base;  // (p): phase p's offset into x, where conv is indexed by x's position
                               // (closed form with phase_taps; else undefined)
     Halide::Var l, q, p, co, b;  // q, p: conv's first two dimensions where it is indexed by phase (q:
@@ -123,6 +124,9 @@ void schedule_cuda_warp(const Halide::Target &target, Stages &s, const Knobs &k)
 // warp: one-warp blocks, the tile's positions striped over the lanes (schedules/cuda_phase.cpp)
 void schedule_cuda_phase(const Halide::Target &target, Stages &s, const Knobs &k, bool warp);
 void schedule_cpu_phase(const Halide::Target &target, Stages &s, const Knobs &k);
+// cpu_phase's weights by blocks of tile_co channels (Stages::wtile, or the convt1d_pack_weights
+// generator's output: the same Func, args j, m, ci, cb, p), computed at the root by the caller.
+void schedule_cpu_phase_weights(const Halide::Target &target, Halide::Func wtile, int tile_co);
 
 inline void apply_schedule(const std::string &family, const Halide::Target &target, Stages &s,
                            const Knobs &k) {

@@ -30,7 +30,9 @@ set(CONVT1D_SCHEDULE_POINTS
     # CPU (every geometry): the tested form, and the closed form by phase (cpu_phase's knobs: tile_l
     # positions a task at strides 1-2, reg_l vectors along q × reg_co channels, halved below AVX-512;
     # H200 host run 39: 4 × 4, 1 × 16, 512-position tasks and 8 channels unrolled measured side by
-    # side, none faster on most shapes, NOTES 32)
+    # side, none faster on most shapes, NOTES 32). A cpu_phase point without split or pt also builds
+    # its twin that reads weights prepared once per layer (convt1d::Layer: `<point>_packed`) and the
+    # pipeline that prepares them (`<point>_pack`, generator convt1d_pack_weights): schedules/CMakeLists.txt
     "cpu                                   cpu             16     1     4      0         0       0     1         0    0  0  0     0     -"
     "cpu_phase                             cpu_phase       2048   2     8      0         0       0     4         0    0  0  0     0     -"
     # the same with the two-taps-a-phase class compiled in (pt 2): the batch rows folded into the planes'

@@ -40,7 +40,7 @@ def summarize(bench_json):
         if not m:
             continue
         shape, who = m.groups()
-        who = who[len("halide_"):] if who.startswith("halide_") and who != "halide_runtime" else who
+        who = who[len("halide_"):] if who.startswith("halide_") and who not in ("halide_runtime", "halide_layer") else who
         entry = summary["shapes"].setdefault(shape, {"floor_ms": None, "ms": {}, "rel_error": {}, "not_run": {}})
         if b.get("error_occurred"):
             entry["not_run"][who] = b.get("error_message", "")
@@ -52,6 +52,8 @@ def summarize(bench_json):
         entry["ms"][who] = round(b["ms"], 5)
         if who == "halide_runtime" and b.get("label"):
             entry["runtime_variant"] = b["label"]
+        if who == "halide_layer" and b.get("label"):  # bench_cpu.cpp: the plan, "/prepared" where it read them
+            entry["layer_variant"] = b["label"]
         entry["rel_error"][who] = b["rel_error"]
         entry["floor_ms"] = round(b["floor_ms"], 5)
         entry.setdefault("GBps", {})[who] = round(b["GBps"], 1)
@@ -75,7 +77,7 @@ def plot(summary, out_dir, stem):
         base = e["ms"].get("cudnn_fp32") or e["ms"].get("onednn") or max(e["ms"].values())
         names = list(e["ms"].keys())
         rel = [e["ms"][k] / base for k in names]
-        colors = ["#d62728" if k.startswith(("cudnn", "onednn", "torch")) else "#2ca02c" if k == "halide_runtime" else "#1f77b4"
+        colors = ["#d62728" if k.startswith(("cudnn", "onednn", "torch")) else "#2ca02c" if k in ("halide_runtime", "halide_layer") else "#1f77b4"
                   for k in names]
         ax.bar(range(len(names)), rel, color=colors)
         if e["floor_ms"]:
@@ -113,9 +115,11 @@ def table(summaries):
                         "| general (nothing compiled in) | general vs cuDNN fp32 | best Halide variant |")
             rows.append("|---|---|---|---|---|---|---|---|---|" + ("---|" if torch else ""))
         else:
+            layer = any("halide_layer" in e["ms"] for e in s["shapes"].values())
             rows.append("| shape | floor | oneDNN | PyTorch | Halide (runtime's choice) | Halide vs the faster of them "
-                        "| % of floor | each CPU variant |")
-            rows.append("|---|---|---|---|---|---|---|---|")
+                        + ("| Halide, Layer (weights prepared once) | Layer vs the faster of them " if layer else "")
+                        + "| % of floor | each CPU variant |")
+            rows.append("|---|---|---|---|---|---|---|---|" + ("---|---|" if layer else ""))
         for name, e in s["shapes"].items():
             ms = e["ms"]
             f = lambda k: f"{ms[k]:.3g} ms" if k in ms else "—"
@@ -132,11 +136,14 @@ def table(summaries):
                 # the runtime's choice (older summaries: the one CPU variant, cpu_avx2, was it)
                 rt = "halide_runtime" if "halide_runtime" in ms else "cpu_avx2"
                 rivals = [ms[k] for k in ("onednn", "torch") if k in ms]
-                ratio = f"{min(rivals) / ms[rt]:.2f}×" if rivals and rt in ms else "—"
-                pct = f"{100 * e['floor_ms'] / ms[rt]:.0f} %" if rt in ms and e["floor_ms"] else "—"
+                vs = lambda k: f"{min(rivals) / ms[k]:.2f}×" if rivals and k in ms else "—"
+                # % of floor: the faster of the two calls (the Layer's where it ran)
+                own = min((k for k in (rt, "halide_layer") if k in ms), key=ms.get, default=None)
+                pct = f"{100 * e['floor_ms'] / ms[own]:.0f} %" if own and e["floor_ms"] else "—"
                 each = ", ".join(f"{k} {ms[k]:.3g} ms" for k in ms if k == "cpu" or k.startswith("cpu_")) or "—"
-                rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('onednn')} | {f('torch')} | {f(rt)} | {ratio} "
-                            f"| {pct} | {each} |")
+                lay = f"| {f('halide_layer')} | {vs('halide_layer')} " if layer else ""
+                rows.append(f"| {name} | {e['floor_ms']:.3g} ms | {f('onednn')} | {f('torch')} | {f(rt)} | {vs(rt)} "
+                            f"{lay}| {pct} | {each} |")
         host = [(name, who, h) for name, e in s["shapes"].items() for who, h in e.get("host_us", {}).items()]
         if host:
             rows.append("\nThe host side of a call on the launch-bound shapes, µs (median; `host`: entry to return "

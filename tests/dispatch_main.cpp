@@ -85,6 +85,27 @@ int main(int argc, char **argv) {
                     matched ? "matches" : ("does NOT match: " + st.message).c_str());
         failures += !ok;
     }
+    // A Layer's prepared weights at this level: its preparing pipeline and the variant that reads them
+    // are two libraries, each dispatching on its own, and must agree on the block of channels (8 lanes
+    // with AVX-512, 4 below).
+    {
+        Problem pr{2, 16, 24, 16, 100, Params{}, true};
+        pr.p.stride = 8;
+        pr.p.padding = 4;
+        Case c(pr, rng);
+        Layer layer;
+        Options opt;
+        opt.device = Device::CPU;
+        Status st = Layer::create(c.tw, c.bias_ptr(), c.pr.p, opt, &layer);
+        RunInfo info;
+        if (st.ok) st = layer.forward(c.tx, c.to, &info);
+        const bool matched = st.ok && bool(c.check(c.out));
+        const bool ok = matched && layer.prepared() && info.prepared_weights;
+        std::printf("dispatch: Layer refusing level %d: prepared %d, read by %s %d, %s float64\n", g_refuse,
+                    int(layer.prepared()), info.variant.c_str(), int(info.prepared_weights),
+                    matched ? "matches" : ("does NOT match: " + st.message).c_str());
+        failures += !ok;
+    }
     std::printf(failures ? "dispatch: FAILED\n" : "dispatch: ok\n");
     return failures ? 1 : 0;
 }

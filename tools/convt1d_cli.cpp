@@ -31,7 +31,9 @@ int usage() {
                  "usage: convt1d run [--shape NAME] [--batch N] [--cin N] [--cout N] [--kernel N] [--length N]\n"
                  "                   [--stride N] [--padding N] [--output-padding N] [--dilation N] [--groups N]\n"
                  "                   [--bias] [--device auto|cpu|cuda] [--variant NAME [--per-group]] [--reps N]\n"
-                 "                   [--samples N] [--threads N]\n"
+                 "                   [--samples N] [--threads N] [--layer]\n"
+                 "                   --layer: through a convt1d::Layer (weights held, on the CPU prepared once\n"
+                 "                   before the timed calls; host pointers)\n"
                  "       convt1d tune [--shape NAME]   measure the variants on the suite's GPU shapes\n"
                  "       convt1d rank [--shape NAME] [--device cpu|cuda] [problem flags as for run]\n"
                  "                   the cost model's ranking of the plans (what an untuned call runs)\n"
@@ -283,6 +285,15 @@ int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const s
             }
             if (st) st = dout.download(out.data(), out.size());
         }
+    } else if (a.count("layer")) {
+        Layer layer;
+        st = Layer::create(tw, b, s.p, opt, &layer);
+        for (int64_t r = 0; r <= reps && st; ++r) {
+            auto t0 = std::chrono::steady_clock::now();
+            st = layer.forward(tx, to, &info);
+            auto t1 = std::chrono::steady_clock::now();
+            if (r > 0) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        }
     } else {
         for (int64_t r = 0; r <= reps && st; ++r) {
             auto t0 = std::chrono::steady_clock::now();
@@ -313,9 +324,10 @@ int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const s
     const double med = ms.empty() ? 0 : ms[ms.size() / 2];
     const double gbs = s.bytes_once(with_bias) / (med * 1e-3) * 1e-9;
     const double gflops = s.useful_flops() / (med * 1e-3) * 1e-9;
-    std::printf("device %s%s%s, variant %s (%s choice)\n", to_string(info.device),
+    std::printf("device %s%s%s, variant %s (%s choice)%s\n", to_string(info.device),
                 info.device == Device::CUDA ? " " : "", info.device == Device::CUDA ? cuda_device_name().c_str() : "",
-                plan_text(info.variant, info.per_group).c_str(), info.choice.c_str());
+                plan_text(info.variant, info.per_group).c_str(), info.choice.c_str(),
+                info.prepared_weights ? ", weights prepared by the Layer" : "");
     std::printf("time %.4f ms (median of %lld%s), %.1f GB/s moved once, %.1f GFLOP/s useful\n", med, (long long)reps,
                 cuda ? ", device-resident data, host clock around call + sync" : "", gbs, gflops);
     std::printf("check: %zu unwritten elements, relative error %.2e over %lld sampled outputs vs float64 -> %s\n",
@@ -338,7 +350,7 @@ int main(int argc, char **argv) {
             with_bias = true;
             continue;
         }
-        if (k == "per-group") {  // a flag, like --bias
+        if (k == "per-group" || k == "layer") {  // flags, like --bias
             a[k] = "1";
             continue;
         }

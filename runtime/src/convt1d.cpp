@@ -178,7 +178,7 @@ bool pieces(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, c
 // One Halide call of variant v. The first call of a variant in a CUDA context JIT-compiles its
 // kernels under the variant's register cap, holding the lock of the first calls meanwhile.
 int call_variant(const VariantEntry &v, CallContext *ctx, void *cu_ctx, halide_buffer_t *x, halide_buffer_t *w,
-                 halide_buffer_t *bias, const Params &p, halide_buffer_t *out) {
+                 halide_buffer_t *bias, const Params &p, halide_buffer_t *out, const PreparedWeights *prepared) {
     std::unique_lock<std::mutex> first_call;
     if (cu_ctx) {
         JitFirstCalls &j = jit_first_calls();
@@ -190,8 +190,26 @@ int call_variant(const VariantEntry &v, CallContext *ctx, void *cu_ctx, halide_b
     }
     // the closed form's phase taps (schedules/geometry.h); the other variants ignore them
     const int32_t step = tap_step(int(p.stride), int(p.dilation)), inverse = tap_inverse(int(p.stride), int(p.dilation));
-    const int rc = v.fn(ctx, x, w, bias, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation),
-                        int32_t(p.groups), step, inverse, out);
+    int rc = 0;
+    if (prepared && prepared->v == &v) {
+        // its twin, reading the prepared weights (a fresh buffer a call: concurrent calls share none)
+        halide_dimension_t dims[5];
+        int32_t stride = 1;
+        for (int d = 0; d < 5; ++d) {
+            dims[d] = {0, prepared->extent[d], stride, 0};
+            stride *= prepared->extent[d];
+        }
+        halide_buffer_t wp = {};
+        wp.host = reinterpret_cast<uint8_t *>(const_cast<float *>(prepared->data));
+        wp.type = halide_type_t(halide_type_float, 32);
+        wp.dimensions = 5;
+        wp.dim = dims;
+        rc = v.packed_fn(ctx, x, w, bias, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation),
+                         int32_t(p.groups), step, inverse, &wp, out);
+    } else {
+        rc = v.fn(ctx, x, w, bias, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation), int32_t(p.groups),
+                  step, inverse, out);
+    }
     if (first_call.owns_lock()) {
         if (rc == 0) jit_first_calls().compiled.insert({v.fn, cu_ctx});
         setenv("HL_CUDA_JIT_MAX_REGISTERS", g_jit_cap_outside.c_str(), 1);
@@ -202,7 +220,8 @@ int call_variant(const VariantEntry &v, CallContext *ctx, void *cu_ctx, halide_b
 // The Halide calls of one variant on the caller's tensors (validated already): x, w and bias are
 // viewed once, so that a host tensor is copied to the device once for all the pieces.
 Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const float *bias,
-              const Tensor &out, const Params &p, Device device, bool device_pointers, void *stream) {
+              const Tensor &out, const Params &p, Device device, bool device_pointers, void *stream,
+              const PreparedWeights *prepared = nullptr) {
     install_halide_hooks();
     std::vector<Piece> calls;
     if (std::string why; !pieces(v, x, w, out, p, device, &calls, &why)) return Status::error(std::string(api) + ": " + why);
@@ -276,7 +295,7 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
             if (ho.wrap_device(&cc) != 0) return Status::error(std::string(api) + ": " + cc.error);
             ho.get()->flags |= halide_buffer_flag_device_dirty;
         }
-        if (const int rc = call_variant(*c.v, &cc, cu_ctx, hx.get(), hw.get(), hb.get(), c.p, ho.get()); rc != 0) {
+        if (const int rc = call_variant(*c.v, &cc, cu_ctx, hx.get(), hw.get(), hb.get(), c.p, ho.get(), prepared); rc != 0) {
             return Status::error(std::string(api) + ": variant " + c.v->name + " failed (Halide error " +
                                  std::to_string(rc) + "): " + cc.error);
         }
@@ -308,8 +327,11 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
 
 // A plan's call: the variant once, or once per group on each group's slices.
 Status invoke(const char *api, const Plan &plan, const ConstTensor &x, const ConstTensor &w, const float *bias,
-              const Tensor &out, const Params &p, Device device, bool device_pointers, void *stream) {
-    if (!plan.per_group || p.groups == 1) return invoke(api, *plan.v, x, w, bias, out, p, device, device_pointers, stream);
+              const Tensor &out, const Params &p, Device device, bool device_pointers, void *stream,
+              const PreparedWeights *prepared = nullptr) {
+    if (!plan.per_group || p.groups == 1) {
+        return invoke(api, *plan.v, x, w, bias, out, p, device, device_pointers, stream, prepared);
+    }
     for (int64_t g = 0; g < p.groups; ++g) {
         const GroupSlice s = group_slice(x, w, bias, out, p, g);
         if (Status st = invoke(api, *plan.v, s.x, s.w, s.bias, s.out, s.p, device, device_pointers, stream); !st) {
@@ -349,8 +371,10 @@ Plan autotune(const ConstTensor &x, const ConstTensor &w, const float *bias, con
     return best;
 }
 
+}  // namespace
+
 Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
-           const Params &p, const Options &opt, RunInfo *info, bool device_pointers) {
+           const Params &p, const Options &opt, RunInfo *info, bool device_pointers, const PreparedWeights *prepared) {
     if (Status s = validate(x, w, bias, out, p); !s) return s;
     if (opt.cpu_threads < 0) {
         return Status::error(std::string(api) + ": Options::cpu_threads must be >= 0 (0: the thread pools as they are), got " +
@@ -394,12 +418,14 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
     }
 
     if (device == Device::CPU && opt.cpu_threads > 0) thread_pool_set_threads(opt.cpu_threads);
-    if (Status s = invoke(api, plan, x, w, bias, out, p, device, device_pointers, opt.cuda_stream); !s) return s;
-    if (info) *info = RunInfo{plan.v->name, device, how, plan.per_group};
+    // (a Layer's weights, where they were prepared for this plan: its variant over all groups at once)
+    if (prepared && (prepared->v != plan.v || (plan.per_group && p.groups > 1))) prepared = nullptr;
+    if (Status s = invoke(api, plan, x, w, bias, out, p, device, device_pointers, opt.cuda_stream, prepared); !s) {
+        return s;
+    }
+    if (info) *info = RunInfo{plan.v->name, device, how, plan.per_group, prepared != nullptr};
     return Status::success();
 }
-
-}  // namespace
 
 int jit_register_cap(const VariantEntry &v) {
     install_halide_hooks();

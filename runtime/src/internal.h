@@ -17,6 +17,16 @@ using PipelineFn = int (*)(void const *user_context, halide_buffer_t *x, halide_
                            halide_buffer_t *bias, int32_t stride, int32_t padding, int32_t dilation,
                            int32_t groups, int32_t tap_step, int32_t tap_inverse, halide_buffer_t *out);
 
+// A plain cpu_phase point's twin that reads its weights prepared (generator param packed_w = 1): the
+// same arguments, then wpacked, the prepared weights, before out.
+using PackedPipelineFn = int (*)(void const *user_context, halide_buffer_t *x, halide_buffer_t *w,
+                                 halide_buffer_t *bias, int32_t stride, int32_t padding, int32_t dilation,
+                                 int32_t groups, int32_t tap_step, int32_t tap_inverse,
+                                 halide_buffer_t *wpacked, halide_buffer_t *out);
+// The pipeline that prepares them (the convt1d_pack_weights generator) from w.
+using PackFn = int (*)(void const *user_context, halide_buffer_t *w, int32_t stride, int32_t padding,
+                       int32_t dilation, int32_t tap_step, int32_t tap_inverse, halide_buffer_t *wpacked);
+
 struct VariantEntry {
     const char *name;
     Device device;
@@ -39,7 +49,26 @@ struct VariantEntry {
     const char *family; // the schedule family (schedules/schedule.h): cpu, cpu_phase, cuda, cuda_warp,
                         // cuda_phase, auto
     PipelineFn fn;
+    PackedPipelineFn packed_fn;  // its twin with prepared weights (convt1d::Layer), or nullptr
+    PackFn pack_fn;              // the pipeline that prepares them, or nullptr
 };
+
+// Weights a Layer prepared for variant v (v->pack_fn's output, what v->packed_fn reads): lanes j of
+// a block, taps m, input channels ci, blocks cb, phases p, dense in that order (j innermost).
+struct PreparedWeights {
+    const VariantEntry *v = nullptr;
+    const float *data = nullptr;
+    int32_t extent[5] = {};
+};
+
+// Layer::create's checks (validate.cpp): p and w by the rules of validate_shapes that concern them.
+Status validate_layer(const ConstTensor &w, const Params &p);
+
+// The library's one call path (convt1d.cpp): validate, choose the plan, run it; `prepared` (a Layer's
+// weights, or nullptr) is used where the plan is its variant over all groups at once.
+Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
+           const Params &p, const Options &opt, RunInfo *info, bool device_pointers,
+           const PreparedWeights *prepared = nullptr);
 
 // The general GPU family (cuda_phase, cuda_phase_warp: the closed form, schedules/cuda_phase.cpp):
 // one phase's taps staged per block, its input channels split over blocks where split_ci > 0.

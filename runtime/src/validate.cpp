@@ -90,8 +90,9 @@ struct Spans {
     int64_t x = 0, w = 0, out = 0;
 };
 
-Status validate_shapes(const ConstTensor &x, const ConstTensor &w, const Tensor &out, const Params &p, Spans *spans) {
-    // hyper-parameters
+namespace {
+
+Status check_params(const Params &p) {
     if (p.stride < 1) return fail("stride must be >= 1, got ", p.stride);
     if (p.dilation < 1) return fail("dilation must be >= 1, got ", p.dilation);
     if (p.padding < 0) return fail("padding must be >= 0, got ", p.padding);
@@ -104,11 +105,18 @@ Status validate_shapes(const ConstTensor &x, const ConstTensor &w, const Tensor 
         return fail("output padding must be smaller than either stride or dilation, but got output_padding: ",
                     p.output_padding, ", stride: ", p.stride, ", dilation: ", p.dilation);
     }
+    return Status::success();
+}
 
+const char *const x_dims[3] = {"batch", "in_channels", "length"};
+const char *const w_dims[3] = {"in_channels", "out_channels / groups", "kernel_size"};
+const char *const o_dims[3] = {"batch", "out_channels", "length"};
+
+}  // namespace
+
+Status validate_shapes(const ConstTensor &x, const ConstTensor &w, const Tensor &out, const Params &p, Spans *spans) {
+    if (Status s = check_params(p); !s) return s;
     // each tensor on its own
-    static const char *const x_dims[3] = {"batch", "in_channels", "length"};
-    static const char *const w_dims[3] = {"in_channels", "out_channels / groups", "kernel_size"};
-    static const char *const o_dims[3] = {"batch", "out_channels", "length"};
     if (Status s = check_tensor("x", x, x_dims, &spans->x); !s) return s;
     if (Status s = check_tensor("w", w, w_dims, &spans->w); !s) return s;
     if (Status s = check_tensor("out", out, o_dims, &spans->out); !s) return s;
@@ -152,6 +160,28 @@ Status validate_shapes(const ConstTensor &x, const ConstTensor &w, const Tensor 
     Spans spans;
     return validate_shapes(x, w, out, p, &spans);
 }
+
+namespace detail {
+
+Status validate_layer(const ConstTensor &w, const Params &p) {
+    if (Status s = check_params(p); !s) return s;
+    int64_t span = 0;
+    if (Status s = check_tensor("w", w, w_dims, &span); !s) return s;
+    if (w.shape[0] % p.groups != 0) {
+        return fail("in_channels (w.shape[0] = ", w.shape[0], ") must be divisible by groups = ", p.groups);
+    }
+    int64_t C_out = 0;
+    if (__builtin_mul_overflow(w.shape[1], p.groups, &C_out) || C_out > kMaxIndex) {
+        return fail("out_channels = w.shape[1] * groups overflows 2^31-1");
+    }
+    if ((w.shape[2] - 1) * p.dilation > kMaxIndex) {
+        return fail("dilation*(K-1) = ", (w.shape[2] - 1) * p.dilation, " must be <= 2^31-1 (32-bit indexing)");
+    }
+    if (w.data == nullptr) return fail("w: data is a null pointer");
+    return Status::success();
+}
+
+}  // namespace detail
 
 Status validate(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
                 const Params &p) {

@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,7 @@ struct RunInfo {
     Device device = Device::CPU;
     std::string choice;        // "explicit", "heuristic" or "tuned"
     bool per_group = false;    // the variant ran once per group (see Options::per_group)
+    bool prepared_weights = false;  // Layer::forward: it read the weights the Layer prepared (see Layer)
 };
 
 struct Status {
@@ -105,6 +107,34 @@ Status conv_transpose1d(const ConstTensor &x, const ConstTensor &w, const float 
 Status conv_transpose1d_device(const ConstTensor &x, const ConstTensor &w, const float *bias,
                                const Tensor &out, const Params &p, const Options &opt = {},
                                RunInfo *info = nullptr);
+
+// A layer's weights and bias held for many calls, as a framework holds a layer's parameters: a model's
+// inference calls one layer again and again with the same weights. On the CPU they are prepared once
+// for the general CPU variant (cpu_phase), gathered into the order its loop reads them, a pass over w
+// that every conv_transpose1d call otherwise makes (10–20 % of a vocoder layer's call). forward(x, out)
+// is conv_transpose1d(x, w, bias, out, p, opt) with the held weights (host pointers; the same choice
+// of variant and the same result, bit for bit); where the runtime runs another plan (a GPU, another
+// variant, the groups once each) it passes the held weights as they are. Copyable (the copies share
+// the held weights) and safe to call from several threads at once.
+class Layer {
+public:
+    Layer() = default;  // holds nothing: forward fails until create has filled it
+    // Copies w (C_in × C_out/groups × K, any strides) and bias (C_out floats, or nullptr), after
+    // checking them and p by the rules of validate_shapes that concern them; opt is kept for forward.
+    // The weights are prepared where opt's device is the CPU (or Auto on a machine without a GPU) and
+    // the prepared copy is at most 8 times the size of w (strides far beyond K have phases without
+    // taps: then forward gathers in every call, as conv_transpose1d does).
+    static Status create(const ConstTensor &w, const float *bias, const Params &p, const Options &opt, Layer *out);
+    Status forward(const ConstTensor &x, const Tensor &out, RunInfo *info = nullptr) const;
+
+    bool prepared() const;  // whether create prepared the weights (RunInfo::prepared_weights: whether a call read them)
+    ConstTensor weights() const;  // the held copy of w, contiguous
+    const Params &params() const;
+
+private:
+    struct Impl;
+    std::shared_ptr<const Impl> impl_;
+};
 
 // Checks every argument as both calls do, without running anything: first every rule of
 // validate_shapes, then the data's (pointers not null, out not overlapping an input).

@@ -1,0 +1,165 @@
+// convt1d::Layer: weights held, and on the CPU prepared once, for many calls. Its forward must be
+// conv_transpose1d with those weights: the same variant, the same result bit for bit, and float64's
+// within 1e-5.
+#include "test_util.h"
+
+#include <cstring>
+
+namespace convt1d::test {
+namespace {
+
+Options cpu() {
+    Options o;
+    o.device = Device::CPU;
+    return o;
+}
+
+// A layer made from a case's weights and bias, on the CPU.
+Layer layer_of(const Case &c, const Options &opt = cpu()) {
+    Layer layer;
+    const Status st = Layer::create(c.tw, c.bias_ptr(), c.pr.p, opt, &layer);
+    EXPECT_TRUE(st.ok) << st.message << " (" << c.pr.str() << ")";
+    return layer;
+}
+
+// The random problems of the property tests through a Layer: float64's within 1e-5, and bit for bit
+// what conv_transpose1d returns with the same weights (the same plan, the prepared weights read where
+// that plan is the general CPU variant over all groups).
+TEST(Layer, ForwardIsTheCallWithPreparedWeights) {
+    std::mt19937_64 rng(test_seed() + 70);
+    int prepared_calls = 0;
+    const int n = 300;
+    for (int i = 0; i < n; ++i) {
+        Case c(random_problem(rng), rng);
+        const Layer layer = layer_of(c);
+        RunInfo info;
+        const Status st = layer.forward(c.tx, c.to, &info);
+        ASSERT_TRUE(st.ok) << st.message << " (" << c.pr.str() << ")";
+        ASSERT_TRUE(c.check(c.out));
+        std::vector<float> got = c.out;
+        std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
+        RunInfo direct;
+        ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, cpu(), &direct).ok);
+        EXPECT_EQ(info.variant, direct.variant) << c.pr.str();
+        EXPECT_EQ(info.per_group, direct.per_group) << c.pr.str();
+        EXPECT_FALSE(direct.prepared_weights);
+        ASSERT_EQ(0, std::memcmp(got.data(), c.out.data(), got.size() * sizeof(float)))
+            << "forward and conv_transpose1d differ (" << info.variant << (info.prepared_weights ? ", prepared" : "")
+            << ") for " << c.pr.str();
+        // prepared where the layer holds them and the plan is their variant over all groups at once
+        EXPECT_EQ(info.prepared_weights,
+                  layer.prepared() && info.variant == "cpu_phase" && !(info.per_group && c.pr.p.groups > 1))
+            << c.pr.str();
+        prepared_calls += info.prepared_weights;
+    }
+    // about half of these problems run the general CPU variant over all groups (the rest: the other
+    // CPU family, or depthwise groups once each), so many calls read prepared weights
+    EXPECT_GE(prepared_calls, n / 4);
+}
+
+// One layer, many inputs: batches and lengths it was not made for, a grouped layer, two taps a phase
+// (K = 2·stride, the vocoders') and a dilation that leaves phases without taps.
+TEST(Layer, OneLayerServesEveryBatchAndLength) {
+    std::mt19937_64 rng(test_seed() + 71);
+    struct Geometry {
+        int64_t C_in, C_out, K, stride, padding, dilation, groups;
+    };
+    for (const Geometry g : {Geometry{64, 48, 16, 8, 4, 1, 1}, Geometry{32, 32, 3, 1, 1, 1, 4},
+                             Geometry{12, 20, 5, 2, 3, 2, 1}, Geometry{24, 36, 4, 2, 1, 1, 3}}) {
+        Problem base{1, g.C_in, g.C_out, g.K, 1, Params{}, true};
+        base.p.stride = g.stride, base.p.padding = g.padding, base.p.dilation = g.dilation, base.p.groups = g.groups;
+        Case first(base, rng);
+        const Layer layer = layer_of(first);
+        EXPECT_TRUE(layer.prepared()) << base.str();
+        for (const auto [B, L_in] : {std::pair<int64_t, int64_t>{1, 7}, {3, 130}, {2, 1000}}) {
+            Problem pr = base;
+            pr.B = B, pr.L_in = L_in;
+            if (pr.L_out() < 1) continue;
+            Case c(pr, rng);
+            c.w = first.w, c.bias = first.bias;  // the layer's weights, so that float64 is of them
+            c.tw.data = c.w.data();
+            c.ref = reference::conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.pr.p);
+            const std::vector<float> ax = abs_of(c.x.data(), c.x.size()), aw = abs_of(c.w.data(), c.w.size()),
+                                     ab = abs_of(c.bias.data(), c.bias.size());
+            ConstTensor atx = c.tx, atw = c.tw;
+            atx.data = ax.data(), atw.data = aw.data();
+            c.ref_abs = reference::conv_transpose1d(atx, atw, ab.data(), c.pr.p);
+            RunInfo info;
+            const Status st = layer.forward(c.tx, c.to, &info);
+            ASSERT_TRUE(st.ok) << st.message << " (" << pr.str() << ")";
+            EXPECT_TRUE(c.check(c.out)) << info.variant;
+            EXPECT_EQ(info.prepared_weights, info.variant == "cpu_phase" && !info.per_group) << pr.str();
+        }
+    }
+}
+
+// The layer keeps its own copy: the caller's weights may change or go after create.
+TEST(Layer, HoldsItsOwnCopyOfTheWeights) {
+    std::mt19937_64 rng(test_seed() + 72);
+    Problem pr{2, 16, 16, 4, 50, Params{}, true};
+    pr.p.stride = 2, pr.p.padding = 1;
+    Case c(pr, rng);
+    const Layer layer = layer_of(c);
+    const std::vector<float> w = c.w, bias = c.bias;
+    std::fill(c.w.begin(), c.w.end(), 7.0f);
+    std::fill(c.bias.begin(), c.bias.end(), -3.0f);
+    ASSERT_TRUE(layer.forward(c.tx, c.to).ok);
+    c.w = w, c.bias = bias;
+    EXPECT_TRUE(c.check(c.out));
+    EXPECT_EQ(0, std::memcmp(layer.weights().data, w.data(), w.size() * sizeof(float)));
+}
+
+// A stride far beyond K: phases without taps would make the prepared copy many times w, so the layer
+// does not prepare it and gathers in every call, as conv_transpose1d does; still correct.
+TEST(Layer, AStrideFarBeyondKIsNotPrepared) {
+    std::mt19937_64 rng(test_seed() + 73);
+    Problem pr{1, 8, 8, 2, 40, Params{}, false};
+    pr.p.stride = 64;
+    Case c(pr, rng);
+    const Layer layer = layer_of(c);
+    EXPECT_FALSE(layer.prepared());
+    RunInfo info;
+    ASSERT_TRUE(layer.forward(c.tx, c.to, &info).ok);
+    EXPECT_FALSE(info.prepared_weights);
+    EXPECT_TRUE(c.check(c.out));
+}
+
+// Bad arguments: create names the argument and the rule; forward checks x and out against the held
+// weights and leaves out untouched when it refuses.
+TEST(Layer, RefusesBadArgumentsWithTheRule) {
+    std::vector<float> w(4 * 6 * 3, 0.5f), x(2 * 4 * 10, 1.0f), out(2 * 6 * 21, -1.0f);
+    Params p;
+    p.stride = 2;
+    Layer layer;
+    auto create_fails = [&](const ConstTensor &tw, const Params &pp, const std::string &rule) {
+        Layer l;
+        const Status st = Layer::create(tw, nullptr, pp, cpu(), &l);
+        EXPECT_FALSE(st.ok) << rule;
+        EXPECT_NE(st.message.find(rule), std::string::npos) << st.message;
+    };
+    create_fails(contiguous(w.data(), 4, 6, 0), p, "w.shape[2] (kernel_size) must be >= 1");
+    Params bad = p;
+    bad.stride = 0;
+    create_fails(contiguous(w.data(), 4, 6, 3), bad, "stride must be >= 1");
+    bad = p;
+    bad.groups = 3;
+    create_fails(contiguous(w.data(), 4, 6, 3), bad, "must be divisible by groups = 3");
+    create_fails(contiguous(static_cast<const float *>(nullptr), 4, 6, 3), p, "w: data is a null pointer");
+
+    EXPECT_FALSE(layer.forward(contiguous(x.data(), 2, 4, 10), contiguous(out.data(), 2, 6, 21)).ok);  // empty
+    ASSERT_TRUE(Layer::create(contiguous(w.data(), 4, 6, 3), nullptr, p, cpu(), &layer).ok);
+    const Status wrong_cin = layer.forward(contiguous(x.data(), 2, 5, 8), contiguous(out.data(), 2, 6, 17));
+    EXPECT_FALSE(wrong_cin.ok);
+    EXPECT_NE(wrong_cin.message.find("w.shape[0] (in_channels) must equal x.shape[1] = 5"), std::string::npos)
+        << wrong_cin.message;
+    const Status wrong_out = layer.forward(contiguous(x.data(), 2, 4, 10), contiguous(out.data(), 2, 6, 20));
+    EXPECT_FALSE(wrong_out.ok);
+    EXPECT_NE(wrong_out.message.find("out.shape must be [batch, out_channels, L_out] = [2, 6, 21]"), std::string::npos)
+        << wrong_out.message;
+    for (float v : out) ASSERT_EQ(v, -1.0f);
+    ASSERT_TRUE(layer.forward(contiguous(x.data(), 2, 4, 10), contiguous(out.data(), 2, 6, 21)).ok);
+    EXPECT_EQ(out[5], 0.5f * 4);  // l = 5: one tap (k = 1, x position 2) of every input channel
+}
+
+}  // namespace
+}  // namespace convt1d::test
