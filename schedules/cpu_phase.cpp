@@ -84,16 +84,26 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // task in the order wtile has them below: wide_cpu 0.778 → 0.756 ms, bigvgan_up1_cpu 1.40 → 1.34,
     // dac_up1_cpu 1.43 → 1.36, encodec_up3_cpu 1.58 → 1.44; with 2 everywhere kb64_cpu lost 0.661 →
     // 0.751. With wtile, both against the form before them: run 69, below.)
+    // Other problems (the general nest: any taps a phase, at run time): the taps outside the input
+    // channels, over chunks of 32 input channels at a time, so that a tap's pass over a chunk reads
+    // 32 rows of x (32 × 34 floats a tile) while they are in L1, where a pass over all of kb64_cpu's 128
+    // rows, 8.2 KB apart, met them in 32 of the L1's 64 sets (NOTES 29 (f)) and read them from L2 for
+    // each of the three taps. Measured through a Layer: this VM, one thread (3 alternations, medians)
+    // kb64_cpu 3.77 -> 3.28 ms, kb74_cpu 3.05 -> 2.75, grouped_cpu and kb79_cpu level; the H200
+    // machine's 16 cores (run 75, raw/h200-host-2026-12-04-run75-general-nest-chunks-ab.txt, 4
+    // alternations) kb64_cpu 0.68 -> 0.64 ms, the others within that machine's spread.
     // Grouped, with C_out / groups a multiple of the tile's channels (the generator then writes their
     // group as one value): the tile lies in one group, so that one x vector again meets the tile's
     // broadcast weights, instead of a load of x per channel (the grouped loop nest, the last below).
-    RVar cio("cio"), cii("cii");
+    RVar cio("cio"), cii("cii"), cc("cc"), cic("cic");
     auto channels = [&](Stage st, bool two_taps) {
-        st.split(ci, cio, cii, two_taps ? std::max(1, unroll / 2) : unroll, TailStrategy::GuardWithIf);
         if (two_taps) {
+            st.split(ci, cio, cii, std::max(1, unroll / 2), TailStrategy::GuardWithIf);
             st.reorder(s.q, s.co, m, cii, cio, rz).unroll(m);
         } else {
-            st.reorder(s.q, s.co, cii, cio, m, rz);
+            st.split(ci, cc, cic, 32, TailStrategy::GuardWithIf);
+            st.split(cic, cio, cii, unroll, TailStrategy::GuardWithIf);
+            st.reorder(s.q, s.co, cii, cio, m, cc, rz);
         }
         st.unroll(cii).vectorize(s.q, vec).unroll(s.q).unroll(s.co);
     };
