@@ -17,8 +17,15 @@ fi
 OUT="${OUT:-/tmp/convt1d-cpu-bench}"
 mkdir -p "$OUT"
 if [ "$THREADS" != 0 ]; then export HL_NUM_THREADS="$THREADS" OMP_NUM_THREADS="$THREADS"; fi
-./build/bench/convt1d_bench_cpu --benchmark_out="$OUT/bench_cpu.json" --benchmark_out_format=json \
-  --benchmark_counters_tabular=true 2>&1 | tee "$OUT/bench_cpu.txt"
-.venv-bench/bin/python scripts/torch_bench.py --device cpu --threads "$THREADS" --out "$OUT/torch_cpu.json" | \
-  tee "$OUT/torch_cpu.txt"
-.venv/bin/python scripts/summarize_bench.py "$OUT/bench_cpu.json" --torch "$OUT/torch_cpu.json"
+# RUNS whole runs of the suite (default 3), one after another; the summary takes each contender's median
+# run, so that a slow spell of the machine during one contender's turn does not decide a comparison.
+RUNS="${RUNS:-3}"
+benches=() torches=()
+for r in $(seq 1 "$RUNS"); do
+  ./build/bench/convt1d_bench_cpu --benchmark_out="$OUT/bench_cpu_run$r.json" --benchmark_out_format=json \
+    --benchmark_counters_tabular=true 2>&1 | tee "$OUT/bench_cpu_run$r.txt"
+  .venv-bench/bin/python scripts/torch_bench.py --device cpu --threads "$THREADS" --out "$OUT/torch_cpu_run$r.json" | \
+    tee "$OUT/torch_cpu_run$r.txt"
+  benches+=("$OUT/bench_cpu_run$r.json") torches+=("$OUT/torch_cpu_run$r.json")
+done
+.venv/bin/python scripts/summarize_bench.py --runs "${benches[@]}" --torch "${torches[@]}"

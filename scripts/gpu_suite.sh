@@ -108,11 +108,16 @@ fi
 if [ "${CPU:-0}" = 1 ]; then
   # The GPU machine's CPU beside PyTorch there (its own CPU summary): carry build/bench/convt1d_bench_cpu
   # and build/cpu-libs (copies of libdnnl.so.2, libgomp.so.1 and libOpenCL.so.1 from the development machine).
+  # (RUNS whole runs, default 3, for scripts/summarize_bench.py --runs; packed into one file, cpu_runs.tar.gz)
   echo "== CPU benchmark on this machine's cores, and PyTorch's CPU conv_transpose1d"
-  LD_LIBRARY_PATH="$PWD/build/cpu-libs:${LD_LIBRARY_PATH:-}" ./build/bench/convt1d_bench_cpu \
-    --benchmark_out="$OUT/bench_cpu.json" --benchmark_out_format=json --benchmark_counters_tabular=true \
-    > "$OUT/bench_cpu.txt" 2>&1; echo "bench_cpu rc=$?"
-  python3 scripts/torch_bench.py --device cpu --out "$OUT/torch_cpu.json" 2>&1 | tee "$OUT/torch_cpu.txt"
+  mkdir -p "$OUT/cpu"
+  for r in $(seq 1 "${RUNS:-3}"); do
+    LD_LIBRARY_PATH="$PWD/build/cpu-libs:${LD_LIBRARY_PATH:-}" ./build/bench/convt1d_bench_cpu \
+      --benchmark_out="$OUT/cpu/bench_cpu_run$r.json" --benchmark_out_format=json --benchmark_counters_tabular=true \
+      > "$OUT/cpu/bench_cpu_run$r.txt" 2>&1; echo "bench_cpu run $r rc=$?"
+    python3 scripts/torch_bench.py --device cpu --out "$OUT/cpu/torch_cpu_run$r.json" > "$OUT/cpu/torch_cpu_run$r.txt" 2>&1
+  done
+  tar czf "$OUT/cpu_runs.tar.gz" -C "$OUT" cpu && rm -r "$OUT/cpu"
 fi
 [ "${BENCH:-1}" = 1 ] || exit 0
 export CONVT1D_TUNING_CACHE="$OUT/tuning.tsv"

@@ -4,13 +4,18 @@ bench/results/<device>-<date>.json, one PNG bar chart per shape, and (with --rea
 results table, which is generated from the summaries and never typed.
 
 usage: summarize_bench.py BENCH.json [--torch TORCH.json] [--out bench/results] [--readme README.md]
-(TORCH.json: scripts/torch_bench.py's PyTorch figures of the same run, merged in as "torch_fp32")
+       summarize_bench.py --runs BENCH1.json BENCH2.json ... [--torch TORCH1.json TORCH2.json ...] ...
+(TORCH.json: scripts/torch_bench.py's PyTorch figures of the same run, merged in as "torch_fp32", or
+"torch" on the CPU. --runs: the files are whole runs of one suite, one after another on one machine,
+and the summary takes each contender's median over them (the middle run's figure), so that a slow
+spell of a noisy machine during one contender's turn does not decide a comparison.)
 """
 import argparse
 import datetime
 import json
 import os
 import re
+import statistics
 import sys
 
 
@@ -58,12 +63,59 @@ def summarize(bench_json):
         entry["floor_ms"] = round(b["floor_ms"], 5)
         entry.setdefault("GBps", {})[who] = round(b["GBps"], 1)
         entry.setdefault("GFLOPs", {})[who] = round(b["GFLOPs"], 1)
-    for entry in summary["shapes"].values():  # the fastest general variant (once, or per group)
+    summary["general_variants"] = sorted(general)
+    add_general(summary)
+    return summary
+
+
+def add_general(summary):
+    """The fastest general variant (once, or per group) of each shape, as "general"."""
+    general = set(summary.get("general_variants", []))
+    for entry in summary["shapes"].values():
+        entry["ms"].pop("general", None)
         gen = {k: v for k, v in entry["ms"].items() if k in general or k.replace("_per_group", "") in general}
         if gen:
             entry["general_variant"] = min(gen, key=gen.get)
             entry["ms"]["general"] = gen[entry["general_variant"]]
-    return summary
+
+
+def merge_torch(s, t):
+    s["torch_version"] = t["torch"]
+    key = "torch" if t.get("device") == "cpu" else "torch_fp32"  # the CPU summary's "torch"
+    if key == "torch":
+        s["torch_threads"] = t.get("threads")
+    for name, te in t["shapes"].items():
+        if name in s["shapes"]:
+            s["shapes"][name]["ms"][key] = te["ms"]
+            s["shapes"][name]["rel_error"][key] = te["rel_error"]
+            if "back_to_back_us" in te:
+                s["shapes"][name].setdefault("host_us", {})["torch_fp32"] = {"back_to_back": te["back_to_back_us"]}
+
+
+def median_of_runs(runs):
+    """One summary from whole runs of one suite: each contender's median run (statistics.median_low, a
+    figure one run measured, with that run's rates), its largest error, the floors' medians."""
+    out = json.loads(json.dumps(runs[0]))
+    out["source"] = [r["source"] for r in runs]
+    out["runs"] = len(runs)
+    for k in ("copy_GBps", "fp32_peak_GFLOPs"):
+        out[k] = statistics.median_low([r[k] for r in runs])
+    for name, entry in out["shapes"].items():
+        entries = [r["shapes"][name] for r in runs if name in r["shapes"]]
+        for who in list(entry["ms"]):
+            if who == "general":
+                continue
+            got = [(e["ms"][who], e) for e in entries if who in e["ms"]]
+            ms, src = sorted(got, key=lambda g: g[0])[(len(got) - 1) // 2]
+            entry["ms"][who] = ms
+            entry["rel_error"][who] = max(e["rel_error"][who] for _, e in got)
+            for rate in ("GBps", "GFLOPs"):
+                if who in src.get(rate, {}):
+                    entry[rate][who] = src[rate][who]
+            entry.setdefault("ms_runs", {})[who] = [g[0] for g in got]
+        entry["floor_ms"] = statistics.median_low([e["floor_ms"] for e in entries if e["floor_ms"]] or [None])
+    add_general(out)
+    return out
 
 
 def plot(summary, out_dir, stem):
@@ -107,6 +159,7 @@ def table(summaries):
         rows.append(f"\n**{s['device']}, {s['date']}** ([summary]({path}), [plot]({path[:-5]}.png)); "
                     f"copy {s['copy_GBps']:.0f} GB/s, FP32 FMA peak {s['fp32_peak_GFLOPs'] / 1000:.1f} TFLOP/s"
                     + ("" if gpu else f" (measured; PyTorch {s.get('torch_version', '—')} on {s.get('torch_threads', '—')} threads)")
+                    + (f"; each figure the median of {s['runs']} whole runs of the suite" if s.get("runs") else "")
                     + "\n")
         if gpu:
             torch = any("torch_fp32" in e["ms"] for e in s["shapes"].values())
@@ -162,26 +215,31 @@ def main():
     ap.add_argument("bench_json", nargs="*")
     ap.add_argument("--out", default="bench/results")
     ap.add_argument("--readme")
-    ap.add_argument("--torch", help="scripts/torch_bench.py output of the same run")
+    ap.add_argument("--torch", nargs="*", default=[], help="scripts/torch_bench.py output of the same run(s)")
+    ap.add_argument("--runs", action="store_true", help="the BENCH files are runs of one suite: one summary of their medians")
     ap.add_argument("--device-name", help="the summary's device (default: the benchmark's, or CPU <host name>)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    for bj in a.bench_json:
-        s = summarize(bj)
+    if a.runs:
+        if a.torch and len(a.torch) != len(a.bench_json):
+            sys.exit("--runs: give one --torch file per run, in the same order")
+        runs = []
+        for i, bj in enumerate(a.bench_json):
+            r = summarize(bj)
+            if a.torch:
+                merge_torch(r, json.load(open(a.torch[i])))
+            runs.append(r)
+        summaries = [median_of_runs(runs)] if runs else []
+    else:
+        summaries = []
+        for bj in a.bench_json:
+            s = summarize(bj)
+            if a.torch:
+                merge_torch(s, json.load(open(a.torch[0])))
+            summaries.append(s)
+    for s in summaries:
         if a.device_name:
             s["device"] = a.device_name
-        if a.torch:
-            t = json.load(open(a.torch))
-            s["torch_version"] = t["torch"]
-            key = "torch" if t.get("device") == "cpu" else "torch_fp32"  # the CPU summary's "torch"
-            if key == "torch":
-                s["torch_threads"] = t.get("threads")
-            for name, te in t["shapes"].items():
-                if name in s["shapes"]:
-                    s["shapes"][name]["ms"][key] = te["ms"]
-                    s["shapes"][name]["rel_error"][key] = te["rel_error"]
-                    if "back_to_back_us" in te:
-                        s["shapes"][name].setdefault("host_us", {})["torch_fp32"] = {"back_to_back": te["back_to_back_us"]}
         stem = f"{slug(s['device'])}-{s['date']}"
         json.dump(s, open(os.path.join(a.out, stem + ".json"), "w"), indent=1)
         print("wrote", os.path.join(a.out, stem + ".json"), plot(s, a.out, stem))
