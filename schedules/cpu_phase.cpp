@@ -161,14 +161,25 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // Within a task (the splits above, common to every specialisation): its tile_co channels, each
     // over the chunk's positions.
     Var lq("lq"), lp("lp");
-    for (int S : {1, 2, 4, 8}) {
-        Stage st = s.out.specialize(s.stride == S);
-        task(st, S <= 2 ? chunk_l : chunk_l / 8 * S);
+    // Two taps a phase at strides above 1 (the vocoders' layers, wide_cpu): tasks of half as many
+    // positions, twice as many tasks. Measured on the H200 machine's 16 cores through a Layer (run 80,
+    // raw/h200-host-2026-12-04-run80-two-taps-half-tasks-ab.txt, the last 4 of 6 alternations; the
+    // first 2 met a contended machine): wide_cpu 0.84 -> 0.63 ms, dac_up1_cpu 1.01 -> 0.84,
+    // bigvgan_up1_cpu 1.01 -> 0.96, encodec_up3_cpu and stride4_cpu level. Halving every chunk (the list's
+    // tile_l 1024, run 79, raw/...-run79-tile-l-1024-ab.txt) cost the other loop nests 10-15 % (kb64_cpu
+    // 0.57 -> 0.65, kb79_cpu 0.41 -> 0.47, grouped_cpu 0.19 -> 0.22).
+    auto in_order = [&](Stage st, int S, int chunk) {
+        task(st, chunk);
         st.split(lr, lo, li, S * vec, TailStrategy::GuardWithIf)
             .split(li, lq, lp, S)
             .reorder(lp, lq, lo, cr)
             .unroll(lp)
             .vectorize(lq);
+    };
+    for (int S : {1, 2, 4, 8}) {
+        const int chunk = S <= 2 ? chunk_l : chunk_l / 8 * S;
+        if (S > 1) in_order(s.out.specialize(s.stride == S && s.dilation == 1 && s.two_taps), S, chunk / 2);
+        in_order(s.out.specialize(s.stride == S), S, chunk);
     }
     task(s.out, chunk_l);
     s.out.split(lr, lo, li, vec, TailStrategy::GuardWithIf).vectorize(li);
