@@ -4,6 +4,8 @@
 #include "test_util.h"
 
 #include <cstring>
+#include <memory>
+#include <thread>
 
 namespace convt1d::test {
 namespace {
@@ -122,6 +124,60 @@ TEST(Layer, AStrideFarBeyondKIsNotPrepared) {
     ASSERT_TRUE(layer.forward(c.tx, c.to, &info).ok);
     EXPECT_FALSE(info.prepared_weights);
     EXPECT_TRUE(c.check(c.out));
+}
+
+// Layers shared by 8 threads (forward is const, the prepared weights read-only): 8 × 200 calls over 6
+// layers, each result bit-identical to the layer's single-threaded one.
+TEST(Layer, SharedByEightThreads) {
+    constexpr int kThreads = 8, kCalls = 200, kLayers = 6;
+    std::mt19937_64 rng(test_seed() + 74);
+    std::vector<std::unique_ptr<Case>> cases;
+    std::vector<Layer> layers;
+    std::vector<std::vector<float>> expect;
+    int prepared = 0;
+    for (int i = 0; i < kLayers; ++i) {
+        Problem pr = random_problem(rng);
+        pr.L_in = std::min<int64_t>(pr.L_in, 64);
+        if (pr.L_out() < 1) pr.p.padding = 0;
+        if (i == 0) {  // one that surely reads prepared weights: two taps a phase, one group
+            pr = Problem{2, 16, 24, 4, 50, Params{}, true};
+            pr.p.stride = 2, pr.p.padding = 1;
+        }
+        cases.push_back(std::make_unique<Case>(pr, rng));
+        Case &c = *cases.back();
+        layers.push_back(layer_of(c));
+        RunInfo info;
+        ASSERT_TRUE(layers.back().forward(c.tx, c.to, &info).ok);
+        prepared += info.prepared_weights;
+        expect.push_back(c.out);
+    }
+    std::vector<int> mismatches(kThreads, 0), failures(kThreads, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            std::vector<float> out;
+            for (int i = 0; i < kCalls; ++i) {
+                const int k = (i * 5 + t) % kLayers;
+                const Case &c = *cases[size_t(k)];
+                out.assign(c.out.size(), std::numeric_limits<float>::quiet_NaN());
+                Tensor to = c.to;
+                to.data = out.data();
+                if (!layers[size_t(k)].forward(c.tx, to).ok) {
+                    ++failures[t];
+                } else if (std::memcmp(out.data(), expect[size_t(k)].data(), out.size() * sizeof(float)) != 0) {
+                    ++mismatches[t];
+                }
+            }
+        });
+    }
+    for (auto &th : threads) th.join();
+    EXPECT_GE(prepared, 1);
+    for (int t = 0; t < kThreads; ++t) {
+        EXPECT_EQ(failures[t], 0) << "thread " << t;
+        EXPECT_EQ(mismatches[t], 0) << "thread " << t;
+    }
+    std::printf("[ threads  ] %d threads x %d calls over %d layers (%d of them read prepared weights)\n", kThreads,
+                kCalls, kLayers, prepared);
 }
 
 // Bad arguments: create names the argument and the rule; forward checks x and out against the held
