@@ -67,13 +67,18 @@ Expr tap_inputs_fit(const Expr &stride, const Expr &dilation, const Expr &step, 
     return step >= 1 && stride % step == 0 && dilation % gcd == 0 &&
            cast<int64_t>(dx % step) * inverse % step == 1 % step;
 }
-// cpu_phase's weights by blocks of A output channels: wtile(j, m, ci, cb, p) is phase p's m-th landing
-// tap of channel cb·A + j of the group (zero past tap K − 1 and past the group's last channel), from wz
-// (k, co_g, ci), w zero outside its bounds. Stored in that order, a block's weights for one input
-// channel are its A·taps consecutive floats, and the next input channel's follow.
+// Phase p's m-th landing tap of channel co_g (k_p + m·step), from wz (k, co_g, ci): w, zero outside its
+// bounds (past tap K − 1 and past the group's last channel).
+Expr phase_tap(const Func &wz, const ClosedFormPhase &phase, const Expr &step, const Expr &m, const Expr &co_g,
+               const Expr &ci) {
+    return wz(phase.k_p + m * step, co_g, ci);
+}
+// cpu_phase's weights by blocks of A output channels: wtile(j, m, ci, cb, p) is phase_tap of channel
+// cb·A + j of the group. Stored in that order, a block's weights for one input channel are its A·taps
+// consecutive floats, and the next input channel's follow.
 Expr weight_block(const Func &wz, const ClosedFormPhase &phase, const Expr &step, const Var &j, const Var &m,
                   const Var &ci, const Var &cb, int A) {
-    return wz(phase.k_p + m * step, cb * A + j, ci);
+    return phase_tap(wz, phase, step, m, cb * A + j, ci);
 }
 // The layout of prepared weights (wpacked: the second generator's output, the first's input where
 // packed_w = 1): (j, m, ci, cb, p), lanes j dense and A of them, every dimension from 0.
@@ -259,7 +264,7 @@ public:
                             "tap_step", step, "and tap_inverse", tap_inverse_in, "do not fit stride",
                             this->stride, "and dilation", this->dilation);
             const ClosedFormPhase phase = closed_form_phase(p, K, stride, padding, dilation, step, tap_inverse_in);
-            const Expr k_p = phase.k_p, lands = phase.lands, base = phase.base;
+            const Expr lands = phase.lands, base = phase.base;
             // ceil(K / step), any phase's most taps; 2 where K = 2·step (the vocoders' K = 2·stride),
             // and dx 1 at dilation 1: written so that a schedule's specialisation on those (Stages::
             // two_taps) sees the constants, which lets a thread's two taps share their x loads.
@@ -302,7 +307,7 @@ public:
             }
             r = rc;
             Var m("m");
-            wphase(m, co, ci_v, p) = wz(k_p + m * step, co, ci_v);   // zero past tap K - 1
+            wphase(m, co, ci_v, p) = phase_tap(wz, phase, step, m, co, ci_v);
             Var j("j"), cb("cb");
             // By blocks (cpu_phase): wtile, or the same prepared once per layer (packed_w), its taps' and
             // input channels' ranges promised (a no-op: the taps the sum runs over, at most ceil(K / step)

@@ -79,13 +79,7 @@ TEST(Layer, OneLayerServesEveryBatchAndLength) {
             if (pr.L_out() < 1) continue;
             Case c(pr, rng);
             c.w = first.w, c.bias = first.bias;  // the layer's weights, so that float64 is of them
-            c.tw.data = c.w.data();
-            c.ref = reference::conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.pr.p);
-            const std::vector<float> ax = abs_of(c.x.data(), c.x.size()), aw = abs_of(c.w.data(), c.w.size()),
-                                     ab = abs_of(c.bias.data(), c.bias.size());
-            ConstTensor atx = c.tx, atw = c.tw;
-            atx.data = ax.data(), atw.data = aw.data();
-            c.ref_abs = reference::conv_transpose1d(atx, atw, ab.data(), c.pr.p);
+            c.compute_reference();
             RunInfo info;
             const Status st = layer.forward(c.tx, c.to, &info);
             ASSERT_TRUE(st.ok) << st.message << " (" << pr.str() << ")";

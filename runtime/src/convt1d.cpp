@@ -194,16 +194,7 @@ int call_variant(const VariantEntry &v, CallContext *ctx, void *cu_ctx, halide_b
     if (prepared && prepared->v == &v) {
         // its twin, reading the prepared weights (a fresh buffer a call: concurrent calls share none)
         halide_dimension_t dims[5];
-        int32_t stride = 1;
-        for (int d = 0; d < 5; ++d) {
-            dims[d] = {0, prepared->extent[d], stride, 0};
-            stride *= prepared->extent[d];
-        }
-        halide_buffer_t wp = {};
-        wp.host = reinterpret_cast<uint8_t *>(const_cast<float *>(prepared->data));
-        wp.type = halide_type_t(halide_type_float, 32);
-        wp.dimensions = 5;
-        wp.dim = dims;
+        halide_buffer_t wp = dense_buffer(prepared->data, 5, prepared->extent, dims);
         rc = v.packed_fn(ctx, x, w, bias, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation),
                          int32_t(p.groups), step, inverse, &wp, out);
     } else {
@@ -425,6 +416,20 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
     }
     if (info) *info = RunInfo{plan.v->name, device, how, plan.per_group, prepared != nullptr};
     return Status::success();
+}
+
+halide_buffer_t dense_buffer(const float *data, int n, const int32_t *extent, halide_dimension_t *dims) {
+    int32_t stride = 1;
+    for (int d = 0; d < n; ++d) {
+        dims[d] = {0, extent[d], stride, 0};
+        stride *= extent[d];
+    }
+    halide_buffer_t b = {};
+    b.host = reinterpret_cast<uint8_t *>(const_cast<float *>(data));
+    b.type = halide_type_t(halide_type_float, 32);
+    b.dimensions = n;
+    b.dim = dims;
+    return b;
 }
 
 int jit_register_cap(const VariantEntry &v) {

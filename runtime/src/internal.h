@@ -9,6 +9,7 @@
 #include <vector>
 
 struct halide_buffer_t;
+struct halide_dimension_t;
 
 namespace convt1d::detail {
 
@@ -60,6 +61,10 @@ struct PreparedWeights {
     const float *data = nullptr;
     int32_t extent[5] = {};
 };
+
+// A dense float buffer over data (nullptr: a bounds query, which fills in dims), n dimensions of the
+// given extents, dimension 0 innermost; dims (n of them) must outlive it (convt1d.cpp).
+halide_buffer_t dense_buffer(const float *data, int n, const int32_t *extent, halide_dimension_t *dims);
 
 // Layer::create's checks (validate.cpp): p and w by the rules of validate_shapes that concern them.
 Status validate_layer(const ConstTensor &w, const Params &p);

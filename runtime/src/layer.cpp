@@ -33,59 +33,38 @@ const detail::VariantEntry *preparing_variant() {
 
 // Prepares w (contiguous, checked) for v by its pack pipeline. Returns false, preparing nothing, where
 // the prepared copy would be more than 8 times the size of w (stride far beyond K) or where the
-// pipeline fails (then `why` says so).
+// pipeline fails: forward then gathers in every call, as conv_transpose1d does.
 bool prepare(const detail::VariantEntry &v, const std::vector<float> &w, const std::array<int64_t, 3> &w_shape,
-             const Params &p, std::vector<float> *packed, detail::PreparedWeights *prepared, std::string *why) {
+             const Params &p, std::vector<float> *packed, detail::PreparedWeights *prepared) {
     detail::install_halide_hooks();
     const int64_t C_in = w_shape[0], cout_g = w_shape[1], K = w_shape[2];
     const int32_t step = tap_step(int(p.stride), int(p.dilation)), inverse = tap_inverse(int(p.stride), int(p.dilation));
-    halide_dimension_t wd[3] = {{0, int32_t(K), 1, 0}, {0, int32_t(cout_g), int32_t(K), 0},
-                                {0, int32_t(C_in), int32_t(cout_g * K), 0}};
-    halide_buffer_t hw = {};
-    hw.host = reinterpret_cast<uint8_t *>(const_cast<float *>(w.data()));
-    hw.type = halide_type_t(halide_type_float, 32);
-    hw.dimensions = 3;
-    hw.dim = wd;
-
+    const int32_t w_extent[3] = {int32_t(K), int32_t(cout_g), int32_t(C_in)};
+    halide_dimension_t wd[3], pd[5];
+    halide_buffer_t hw = detail::dense_buffer(w.data(), 3, w_extent, wd);
+    auto pack = [&](const float *data, const int32_t *extent) {
+        halide_buffer_t hp = detail::dense_buffer(data, 5, extent, pd);
+        detail::CallContext ctx;
+        return v.pack_fn(&ctx, &hw, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation), step, inverse, &hp);
+    };
     // The lanes of a block, A, are the pipeline's target's (8 with AVX-512, 4 below: chosen when it
     // is first called); its output's constraint gives them, asked by a bounds query.
-    halide_dimension_t pd[5] = {};
-    halide_buffer_t hp = {};
-    hp.type = halide_type_t(halide_type_float, 32);
-    hp.dimensions = 5;
-    hp.dim = pd;
-    detail::CallContext ctx;
-    if (const int rc = v.pack_fn(&ctx, &hw, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation), step, inverse, &hp);
-        rc != 0 || pd[0].extent < 1) {
-        *why = "the bounds query of " + std::string(v.name) + "'s weights failed (Halide error " + std::to_string(rc) +
-               "): " + ctx.error;
-        return false;
-    }
+    const int32_t unknown[5] = {};
+    if (pack(nullptr, unknown) != 0 || pd[0].extent < 1) return false;
     const int64_t A = pd[0].extent;
     const int64_t taps = (K - 1) / step + 1, blocks = (cout_g + A - 1) / A;
     const int64_t extent[5] = {A, taps, C_in, blocks, p.stride};
     __int128 count = 1;
     for (int64_t e : extent) count *= e;
-    if (count > (__int128)8 * int64_t(w.size()) || count > std::numeric_limits<int32_t>::max()) {
-        *why = "the prepared weights would be more than 8 times the size of w";
-        return false;
-    }
+    if (count > (__int128)8 * int64_t(w.size()) || count > std::numeric_limits<int32_t>::max()) return false;
+    for (int d = 0; d < 5; ++d) prepared->extent[d] = int32_t(extent[d]);
     packed->assign(size_t(count), 0.0f);
-    int32_t stride = 1;
-    for (int d = 0; d < 5; ++d) {
-        pd[d] = {0, int32_t(extent[d]), stride, 0};
-        stride *= int32_t(extent[d]);
-    }
-    hp.host = reinterpret_cast<uint8_t *>(packed->data());
-    if (const int rc = v.pack_fn(&ctx, &hw, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation), step, inverse, &hp);
-        rc != 0) {
-        *why = "preparing " + std::string(v.name) + "'s weights failed (Halide error " + std::to_string(rc) + "): " + ctx.error;
+    if (pack(packed->data(), prepared->extent) != 0) {
         packed->clear();
         return false;
     }
     prepared->v = &v;
     prepared->data = packed->data();
-    for (int d = 0; d < 5; ++d) prepared->extent[d] = int32_t(extent[d]);
     return true;
 }
 
@@ -117,8 +96,7 @@ Status Layer::create(const ConstTensor &w, const float *bias, const Params &p, c
     const Device device = opt.device == Device::Auto ? (cuda_available() ? Device::CUDA : Device::CPU) : opt.device;
     if (device == Device::CPU) {
         if (const detail::VariantEntry *v = preparing_variant()) {
-            std::string why;
-            prepare(*v, impl->w, impl->w_shape, p, &impl->packed, &impl->prepared, &why);  // else: gathered in every call, as documented
+            prepare(*v, impl->w, impl->w_shape, p, &impl->packed, &impl->prepared);  // else gathered in every call
         }
     }
     out->impl_ = std::move(impl);

@@ -108,6 +108,14 @@ Status check_params(const Params &p) {
     return Status::success();
 }
 
+// C_out = w.shape[1] · groups, where it fits Halide's 32-bit indexing.
+Status check_out_channels(const ConstTensor &w, const Params &p, int64_t *C_out) {
+    if (__builtin_mul_overflow(w.shape[1], p.groups, C_out) || *C_out > kMaxIndex) {
+        return fail("out_channels = w.shape[1] * groups overflows 2^31-1");
+    }
+    return Status::success();
+}
+
 const char *const x_dims[3] = {"batch", "in_channels", "length"};
 const char *const w_dims[3] = {"in_channels", "out_channels / groups", "kernel_size"};
 const char *const o_dims[3] = {"batch", "out_channels", "length"};
@@ -130,9 +138,7 @@ Status validate_shapes(const ConstTensor &x, const ConstTensor &w, const Tensor 
         return fail("in_channels (x.shape[1] = ", C_in, ") must be divisible by groups = ", p.groups);
     }
     int64_t C_out = 0;
-    if (__builtin_mul_overflow(w.shape[1], p.groups, &C_out) || C_out > kMaxIndex) {
-        return fail("out_channels = w.shape[1] * groups overflows 2^31-1");
-    }
+    if (Status s = check_out_channels(w, p, &C_out); !s) return s;
     const int64_t L_out = output_length(L_in, K, p);
     if (L_out < 1) {
         return fail("output length (L_in-1)*stride - 2*padding + dilation*(K-1) + output_padding + 1 = ", L_out,
@@ -171,9 +177,7 @@ Status validate_layer(const ConstTensor &w, const Params &p) {
         return fail("in_channels (w.shape[0] = ", w.shape[0], ") must be divisible by groups = ", p.groups);
     }
     int64_t C_out = 0;
-    if (__builtin_mul_overflow(w.shape[1], p.groups, &C_out) || C_out > kMaxIndex) {
-        return fail("out_channels = w.shape[1] * groups overflows 2^31-1");
-    }
+    if (Status s = check_out_channels(w, p, &C_out); !s) return s;
     if ((w.shape[2] - 1) * p.dilation > kMaxIndex) {
         return fail("dilation*(K-1) = ", (w.shape[2] - 1) * p.dilation, " must be <= 2^31-1 (32-bit indexing)");
     }
