@@ -111,7 +111,7 @@ Status conv_transpose1d_device(const ConstTensor &x, const ConstTensor &w, const
 // A layer's weights and bias held for many calls, as a framework holds a layer's parameters: a model's
 // inference calls one layer again and again with the same weights. On the CPU they are prepared once
 // for the general CPU variant (cpu_phase), gathered into the order its loop reads them, a pass over w
-// that every conv_transpose1d call otherwise makes (7–25 % of a vocoder layer's call). forward(x, out)
+// that every conv_transpose1d call otherwise makes (up to a quarter of a vocoder layer's call). forward(x, out)
 // is conv_transpose1d(x, w, bias, out, p, opt) with the held weights (host pointers; the same choice
 // of variant and the same result, bit for bit); where the runtime runs another plan (a GPU, another
 // variant, the groups once each) it passes the held weights as they are. Copyable (the copies share
