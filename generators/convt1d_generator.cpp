@@ -125,6 +125,9 @@ public:
     Input<int> groups{"groups"};
     Input<int> tap_step_in{"tap_step"};        // stride / gcd(stride, dilation) (closed form only)
     Input<int> tap_inverse_in{"tap_inverse"};  // (dilation / gcd)⁻¹ mod tap_step (closed form only)
+    // The threads a CPU call's parallel loops run on (the runtime's pool): no math reads it; a CPU
+    // schedule may size its tasks by it (cpu_phase). GPU schedules ignore it.
+    Input<int> threads{"threads"};
     Output<Buffer<void, 3>> out{"out"};   // (l, co, b)       = PyTorch (B, C_out, L_out)
 
     // (packed_w = 1: w is still passed, for its shape — K, C_out / groups — and is not read)
@@ -464,7 +467,8 @@ public:
             return;
         }
         Stages s{out, conv, xz, wz, wphase, wtile, phase_base, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps,
-                 groups_in_blocks, merged, u, chunks};
+                 groups_in_blocks, merged, u, chunks, threads, out.dim(0).extent(), out.dim(1).extent(),
+                 out.dim(2).extent()};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
                     fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps};
         apply_schedule(family, get_target(), s, knobs);

@@ -36,7 +36,10 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // (kernel 2 below): its phase planes (the chunk's positions × tile_co channels, 64 KiB at 2,048)
     // are computed inside it and put in position order while in L2, instead of a pass of their own
     // whose planes went to memory and came back (twice the output's bytes). Channel blocks innermost
-    // in the task order, so that tasks running together read the same chunk of x. Chunks of 2,048
+    // in the task order, so that tasks running together read the same chunk of x; then the batch rows,
+    // the chunks outermost (with a chunk length of run time, below, and the rows outermost, Halide's
+    // bounds of a task's row, its index divided by the chunks' count, spanned negative rows: the
+    // output's bounds check failed; as they are, the row is a modulus by the rows). Chunks of 2,048
     // positions at strides 1 and 2, 256 per phase above (the chunk's x, C_in × 256 floats, in L2
     // while the phases read it). Measured here (5 alternations, min and median,
     // raw/history/cpu-vm-2026-12-03-cpu_phase-task-ab.txt): kb74_cpu 3.06/3.34 -> 2.32/2.71 ms,
@@ -51,12 +54,33 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // variants do (here only so that a machine without a GPU runs that math: schedules/variants.cmake).
     const bool split = k.split_ci > 0;
     Func planes = s.conv.in(split ? s.merged : s.out);
-    auto task = [&](Stage st, int chunk) {
+    // How long a task's chunk of positions is, at strides above 1 a run-time value: the cap its loop
+    // nest takes below (x's rows of a chunk in L2 while its channel blocks read them), shortened where
+    // the cap leaves fewer than tasks_per_thread tasks a thread of the call (s.threads, the runtime's
+    // pool), so that a layer of one batch row and few channel blocks keeps every core busy and the
+    // threads' dynamic claiming of tasks evens out to within an eighth of a thread's share; whole tiles
+    // of every phase (unit), two of them at least. Measured on the H200 machine's 16 cores through a
+    // Layer (run 85, raw/h200-host-2026-12-04-run85-task-length-ab.txt, medians of 5 alternations
+    // against the committed build, ms): wide_cpu 0.626 -> 0.571, dac_up1_cpu 0.784 -> 0.751,
+    // encodec_up1_cpu 0.818 -> 0.774, kb79_cpu 0.507 -> 0.485, and a layer outside the suite (B 1,
+    // C_in 256, C_out 64, K 16, stride 8, L_in 128: 8 tasks for 16 threads before) 0.160 -> 0.106; the
+    // others level (4 or 16 tasks a thread within that machine's spread of 8). At stride 1 the
+    // chunks keep their cap: shortened, the stride-1 loop nests lost (kb64_cpu 0.62 -> 0.89 ms, a
+    // layer of 4 channel blocks, K 7, L_in 4096: 0.106 -> 0.130; kb74_cpu alone gained, 0.54 -> 0.49).
+    const int tasks_per_thread = 8;
+    auto chunk_of = [&](int cap, const Expr &S) -> Expr {
+        const Expr blocks = s.batch * ((s.C_out + tile_co - 1) / tile_co);
+        const Expr want = max(1, (tasks_per_thread * s.threads + blocks - 1) / blocks);  // chunks a row
+        const Expr unit = min(S, cap) * tile_q;
+        const Expr len = min((max(s.L_out, 1) - 1) / want + 1, cap);  // ceil(L_out / want), at most the cap
+        return clamp((len + unit - 1) / unit * unit, min(2 * unit, cap), cap);
+    };
+    auto task = [&](Stage st, const Expr &chunk) {
         st.split(s.l, lc, lr, chunk, TailStrategy::GuardWithIf)
             .split(s.co, coo, cr, tile_co, TailStrategy::GuardWithIf)
-            .reorder(lr, cr, coo, lc, s.b)
-            .fuse(coo, lc, t)
-            .fuse(t, s.b, t)
+            .reorder(lr, cr, coo, s.b, lc)
+            .fuse(coo, s.b, t)
+            .fuse(t, lc, t)
             .parallel(t);
     };
     s.out.compute_root();
@@ -168,7 +192,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // bigvgan_up1_cpu 1.01 -> 0.96, encodec_up3_cpu and stride4_cpu level. Halving every chunk (the list's
     // tile_l 1024, run 79, raw/...-run79-tile-l-1024-ab.txt) cost the other loop nests 10-15 % (kb64_cpu
     // 0.57 -> 0.65, kb79_cpu 0.41 -> 0.47, grouped_cpu 0.19 -> 0.22).
-    auto in_order = [&](Stage st, int S, int chunk) {
+    auto in_order = [&](Stage st, int S, const Expr &chunk) {
         task(st, chunk);
         st.split(lr, lo, li, S * vec, TailStrategy::GuardWithIf)
             .split(li, lq, lp, S)
@@ -177,11 +201,11 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
             .vectorize(lq);
     };
     for (int S : {1, 2, 4, 8}) {
-        const int chunk = S <= 2 ? chunk_l : chunk_l / 8 * S;
-        if (S > 1) in_order(s.out.specialize(s.stride == S && s.dilation == 1 && s.two_taps), S, chunk / 2);
-        in_order(s.out.specialize(s.stride == S), S, chunk);
+        const int cap = S <= 2 ? chunk_l : chunk_l / 8 * S;
+        if (S > 1) in_order(s.out.specialize(s.stride == S && s.dilation == 1 && s.two_taps), S, chunk_of(cap / 2, S));
+        in_order(s.out.specialize(s.stride == S), S, S == 1 ? Expr(cap) : chunk_of(cap, S));
     }
-    task(s.out, chunk_l);
+    task(s.out, chunk_of(chunk_l, s.stride));
     s.out.split(lr, lo, li, vec, TailStrategy::GuardWithIf).vectorize(li);
 }
 

@@ -43,6 +43,8 @@ struct Stages {
     Halide::Func merged;
     Halide::Var u;
     Halide::RDom chunks;
+    Halide::Expr threads;  // the threads a CPU call runs on (the generator's input; no math reads it)
+    Halide::Expr L_out, C_out, batch;  // the output's extents (l, co, b)
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant

@@ -190,16 +190,18 @@ int call_variant(const VariantEntry &v, CallContext *ctx, void *cu_ctx, halide_b
     }
     // the closed form's phase taps (schedules/geometry.h); the other variants ignore them
     const int32_t step = tap_step(int(p.stride), int(p.dilation)), inverse = tap_inverse(int(p.stride), int(p.dilation));
+    // the threads the CPU variants size their tasks by (the pool's; the GPU's ignore it)
+    const int32_t threads = cu_ctx ? 1 : thread_pool_threads();
     int rc = 0;
     if (prepared && prepared->v == &v) {
         // its twin, reading the prepared weights (a fresh buffer a call: concurrent calls share none)
         halide_dimension_t dims[5];
         halide_buffer_t wp = dense_buffer(prepared->data, 5, prepared->extent, dims);
         rc = v.packed_fn(ctx, x, w, bias, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation),
-                         int32_t(p.groups), step, inverse, &wp, out);
+                         int32_t(p.groups), step, inverse, threads, &wp, out);
     } else {
         rc = v.fn(ctx, x, w, bias, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation), int32_t(p.groups),
-                  step, inverse, out);
+                  step, inverse, threads, out);
     }
     if (first_call.owns_lock()) {
         if (rc == 0) jit_first_calls().compiled.insert({v.fn, cu_ctx});

@@ -16,13 +16,14 @@ namespace convt1d::detail {
 // The signature every generated variant has (Halide AOT, -user_context).
 using PipelineFn = int (*)(void const *user_context, halide_buffer_t *x, halide_buffer_t *w,
                            halide_buffer_t *bias, int32_t stride, int32_t padding, int32_t dilation,
-                           int32_t groups, int32_t tap_step, int32_t tap_inverse, halide_buffer_t *out);
+                           int32_t groups, int32_t tap_step, int32_t tap_inverse, int32_t threads,
+                           halide_buffer_t *out);
 
 // A plain cpu_phase point's twin that reads its weights prepared (generator param packed_w = 1): the
 // same arguments, then wpacked, the prepared weights, before out.
 using PackedPipelineFn = int (*)(void const *user_context, halide_buffer_t *x, halide_buffer_t *w,
                                  halide_buffer_t *bias, int32_t stride, int32_t padding, int32_t dilation,
-                                 int32_t groups, int32_t tap_step, int32_t tap_inverse,
+                                 int32_t groups, int32_t tap_step, int32_t tap_inverse, int32_t threads,
                                  halide_buffer_t *wpacked, halide_buffer_t *out);
 // The pipeline that prepares them (the convt1d_pack_weights generator) from w.
 using PackFn = int (*)(void const *user_context, halide_buffer_t *w, int32_t stride, int32_t padding,
@@ -176,6 +177,8 @@ void install_halide_hooks();
 // on Halide's (default: HL_NUM_THREADS, else the cores).
 void thread_pool_install();
 void thread_pool_set_threads(int n);
+// How many threads a loop uses now (what the CPU variants size their tasks by).
+int thread_pool_threads();
 // The pool's halide_do_par_for, for the tests: task(user_context, i, closure) for i in [min, min + size).
 int thread_pool_par_for(void *user_context, int (*task)(void *, int, uint8_t *), int min, int size, uint8_t *closure);
 

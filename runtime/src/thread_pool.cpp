@@ -53,6 +53,7 @@ int default_threads() {
 class SpinPool {
 public:
     void set_threads(int n) { threads_.store(std::max(1, n)); }
+    int threads() const { return threads_.load(); }
 
     // halide_do_par_for's contract: run f(user_context, i, closure) for i in [min, min + size), return
     // the first non-zero result (or 0).
@@ -181,6 +182,8 @@ void thread_pool_set_threads(int n) {
     pool().set_threads(n);
     halide_set_num_threads(n);  // Halide's pool too: the loops this one hands over, and CONVT1D_THREAD_POOL=halide
 }
+
+int thread_pool_threads() { return pool().threads(); }
 
 int thread_pool_par_for(void *user_context, int (*task)(void *, int, uint8_t *), int min, int size, uint8_t *closure) {
     return convt1d_do_par_for(user_context, task, min, size, closure);
