@@ -47,8 +47,8 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     const int window_taps = k.phase_taps;  // taps a phase compiled in (0: any): then a thread's x is a
                                            // window of aligned 16-byte vectors (planes indexed by x's position)
     const int out_threads = 256;      // kernel 2's threads along l
-    const int out_l = 4;              // kernel 2's positions a thread where split: loads in flight (8 measured
-                                      // slower: ncu, bigvgan_up1 81 against 68 us, H200 run 62)
+    const int out_l = 4;              // kernel 2's positions a thread: loads in flight (8 measured slower where
+                                      // split: ncu, bigvgan_up1 81 against 68 us, H200 run 62)
     const bool folded = window_taps > 0;  // conv(q, p, co): the batch rows folded into q (the generator)
     if (tile_l < 32 || tile_l > 1024 || reg_co < kVec || reg_co % kVec != 0 || reg_l < 1 || unroll < 1) {
         throw CompileError("cuda_phase schedule: tile_l 32..1024, reg_co a multiple of 4, reg_l and unroll_ci >= 1");
@@ -61,15 +61,17 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     RVar m = s.r.x, rci = s.r.y, rz = s.r.z, ro("ro"), ri("ri");
 
     // ---- kernel 2: the output in position order (the chunks added: below) -----------------------
-    // (where split, out_l consecutive positions a thread: below)
+    // out_l consecutive positions a thread, unrolled: one position a thread, the kernel was bound by
+    // its index arithmetic (l / stride and l % stride by a run-time stride, the phase's offset), not by
+    // memory: 38-40 % of DRAM's rate on the long-row layers (ncu, H200 run 89: encodec_up3 0.26 ms,
+    // dac_up4 0.35, where the bytes take 0.12 and 0.16 at the copy rate; 77 instructions an element).
     Var li("li");
     s.out.compute_root()
-        .split(s.l, lb, tl, out_threads * (chunk > 0 ? out_l : 1), TailStrategy::GuardWithIf)
-        .gpu_blocks(lb, s.co, s.b);
-    if (chunk > 0) {
-        s.out.split(tl, tl, li, out_l, TailStrategy::GuardWithIf).unroll(li);
-    }
-    s.out.gpu_threads(tl);
+        .split(s.l, lb, tl, out_threads * out_l, TailStrategy::GuardWithIf)
+        .gpu_blocks(lb, s.co, s.b)
+        .split(tl, tl, li, out_l, TailStrategy::GuardWithIf)
+        .unroll(li)
+        .gpu_threads(tl);
 
     // ---- kernel 1: the phase planes -------------------------------------------------------------
     // acc: the thread's accumulators (registers); planes: the kernel's output in global memory, one
