@@ -70,7 +70,8 @@ void pad_x(Stages &s, const Knobs &k) {
         // x's folded rows (the generator's xrows: a slot's row by a division by the run-time pitch), 4
         // consecutive slots a thread, unrolled: one a thread, the pass ran at 38-41 % of DRAM's rate,
         // bound by that arithmetic (ncu, H200 run 89: dac_up4 0.34 ms where its bytes take 0.16, 77
-        // instructions a slot)
+        // instructions a slot; the whole calls with this and the output's kernel at 4 a thread:
+        // schedules/cuda_phase.cpp)
         Var xu("xu");
         s.xz.split(a[0], xl, xi, 256 * 4, TailStrategy::GuardWithIf)
             .split(xi, xi, xu, 4, TailStrategy::GuardWithIf)

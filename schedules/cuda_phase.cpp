@@ -65,6 +65,9 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     // its index arithmetic (l / stride and l % stride by a run-time stride, the phase's offset), not by
     // memory: 38-40 % of DRAM's rate on the long-row layers (ncu, H200 run 89: encodec_up3 0.26 ms,
     // dac_up4 0.35, where the bytes take 0.12 and 0.16 at the copy rate; 77 instructions an element).
+    // With this and x's rows below (run 90, raw/h200-2026-12-04-run90-out-and-rows-4-a-thread-ab.txt, whole
+    // calls): encodec_up3 1.260 -> 1.189 ms, dac_up4 2.359 -> 2.144, kb64's w3 point 13.88 -> 12.44, kb79's
+    // r1 × c32 2.67 -> 2.53, stride4's c8 0.983 -> 0.945; the split points level.
     Var li("li");
     s.out.compute_root()
         .split(s.l, lb, tl, out_threads * out_l, TailStrategy::GuardWithIf)
