@@ -372,8 +372,11 @@ public:
                 // (row and slot by one unsigned division: Halide's signed floor division and modulus by
                 // a run-time value are two divisions with their sign corrections a value; one unsigned
                 // division took 1-2 % off a long-row layer's call, dac_up4 2.39 -> 2.36 ms, H200 run 47.
-                // The slots before row 0, n < 0, are row 0's halo, read as x[0, first + n])
-                Expr row = clamp(cast<int>(cast<uint32_t>(max(n, 0)) / cast<uint32_t>(pitch)), 0, x.dim(2).extent() - 1);
+                // The slots before row 0, n < 0, are row 0's halo, read as x[0, first + n]. The row of n is
+                // its aligned group's, n / 4 · 4: the pitch is a multiple of 4, so a group's 4 slots lie in one
+                // row, and a schedule that gives a thread a group divides once, not 4 times)
+                Expr row = clamp(cast<int>(cast<uint32_t>(max(n / 4 * 4, 0)) / cast<uint32_t>(pitch)), 0,
+                                 x.dim(2).extent() - 1);
                 xrows(n, ci_v) = xz(n - row * pitch + first, ci_v, row);
                 // The batch rows and channels counted from 0 (as the runtime passes them), so that row 0's
                 // first slot is a constant for the schedule's tiles (a run-time first row left the
@@ -392,8 +395,14 @@ public:
                 // (the stride's max, as the pitch's: with the stride's sign unknown the tiles' first
                 // slot was again a select; the phase by the same divisor, one division for both)
                 const Expr s_pos = max(stride, 1);
-                const Expr pl = clamp(l % s_pos, 0, phases - 1);
-                const Expr ql = l / s_pos + clamp(phase_base(pl), pbase - 1, pbase + 1);
+                // At strides of 3 and more the same phase and plane position from l's aligned group of 4, l4
+                // = l / 4 · 4: with q4 = l4 / s_pos, l − q4 · s_pos < s_pos + 3 < 2 · s_pos, so it wraps past
+                // the stride at most once; a schedule that gives a thread a group (and specialises on
+                // stride >= 3) divides once, not 4 times. Below 3, l / s_pos and l % s_pos.
+                const Expr q4 = l / 4 * 4 / s_pos, r4 = l - q4 * s_pos, wrap = r4 >= s_pos;
+                const Expr pl = clamp(select(stride >= 3, select(wrap, r4 - s_pos, r4), l % s_pos), 0, phases - 1);
+                const Expr ql = select(stride >= 3, q4 + select(wrap, 1, 0), l / s_pos) +
+                                clamp(phase_base(pl), pbase - 1, pbase + 1);
                 accumulate({q, p, co}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xrows(q - rc.x, ci_c)),
                            {b * pitch + ql - first, pl, co});
             } else {

@@ -75,6 +75,11 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         .split(tl, tl, li, out_l, TailStrategy::GuardWithIf)
         .unroll(li)
         .gpu_threads(tl);
+    if (folded) {
+        // a thread's 4 positions' phases and plane positions from one division (the generator's form at
+        // strides of 3 and more)
+        s.out.specialize(s.stride >= 3);
+    }
 
     // ---- kernel 1: the phase planes -------------------------------------------------------------
     // acc: the thread's accumulators (registers); planes: the kernel's output in global memory, one
