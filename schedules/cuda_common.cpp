@@ -66,20 +66,16 @@ void pad_x(Stages &s, const Knobs &k) {
         const int first = k.only ? ((x_window(k, k.reg_l).first % kVec) + kVec) % kVec : 0;
         s.xz.align_bounds(a[0], kVec, first).align_storage(a[0], kVec);
     }
-    if (k.phase_taps > 0) {
-        // x's folded rows (the generator's xrows: a slot's row by a division by the run-time pitch), 4
-        // consecutive slots a thread, unrolled: one a thread, the pass ran at 38-41 % of DRAM's rate,
-        // bound by that arithmetic (ncu, H200 run 89: dac_up4 0.34 ms where its bytes take 0.16, 77
-        // instructions a slot; the whole calls with this and the output's kernel at 4 a thread:
-        // schedules/cuda_phase.cpp)
-        Var xu("xu");
-        s.xz.split(a[0], xl, xi, 256 * 4, TailStrategy::GuardWithIf)
-            .split(xi, xi, xu, 4, TailStrategy::GuardWithIf)
-            .unroll(xu)
-            .gpu_threads(xi);
-    } else {
-        s.xz.split(a[0], xl, xi, 256, TailStrategy::GuardWithIf).gpu_threads(xi);
-    }
+    // x's folded rows (phase_taps: the generator's xrows, a slot's row by a division by the run-time
+    // pitch) 4 consecutive slots a thread, unrolled: one a thread, the pass ran at 38-41 % of DRAM's
+    // rate, bound by that arithmetic (ncu, H200 run 89: dac_up4 0.34 ms where its bytes take 0.16, 77
+    // instructions a slot; the whole calls with this and the output's kernel at 4 a thread:
+    // schedules/cuda_phase.cpp). Other x copies one element a thread.
+    const int per_thread = k.phase_taps > 0 ? 4 : 1;
+    Var xu("xu");
+    s.xz.split(a[0], xl, xi, 256 * per_thread, TailStrategy::GuardWithIf);
+    if (per_thread > 1) s.xz.split(xi, xi, xu, per_thread, TailStrategy::GuardWithIf).unroll(xu);
+    s.xz.gpu_threads(xi);
     if (a.size() == 3) {
         s.xz.gpu_blocks(xl, a[1], a[2]);
     } else {
