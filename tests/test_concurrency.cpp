@@ -202,6 +202,23 @@ TEST(ThreadPool, EveryTaskRunsOnceLoopAfterLoopAndAnErrorComesBack) {
     EXPECT_EQ(failing.runs[123].load(), 1);
 }
 
+// Tiny loops back to back on many threads, each a task or two longer than the one before it: a worker
+// still holding the last ticket of a finished loop must not claim a task of the next one while its
+// caller is still writing it (H200 host run 94: a worker read the next loop's size before its ticket
+// was published and claimed a task past the finished loop's end, which then counted towards the next
+// loop's done; the caller returned with a task unfinished: cpu_phase_w2_k16 left an output unwritten,
+// once in a whole test binary at 16 threads). Every task of every loop runs once before its loop
+// returns.
+TEST(ThreadPool, ABackToBackLoopNeverCountsATaskOfTheLoopBefore) {
+    PoolThreads threads(int(std::max(16u, std::thread::hardware_concurrency())));
+    for (int loop = 0; loop < 200000; ++loop) {
+        const int n = 1 + loop % 3;
+        PoolLoop l(n);
+        ASSERT_EQ(l.run(0, n), 0);
+        for (int i = 0; i < n; ++i) ASSERT_EQ(l.runs[size_t(i)].load(), 1) << "loop " << loop << " task " << i;
+    }
+}
+
 TEST(ThreadPool, ALoopUsesAtMostItsThreadCount) {
     PoolThreads pool(1);
     for (int threads : {1, 2}) {

@@ -14,7 +14,8 @@
 // One loop at a time runs on this pool; a loop that arrives while it is busy (another caller
 // thread's call, or a loop nested in a task) runs on Halide's pool instead, so that any number of
 // callers stay correct. Each task index is claimed once through a ticket that carries the loop's
-// generation, so a worker still holding an older loop can never claim a task of a newer one.
+// generation, so a worker still holding an older loop can never claim a task of a newer one; and a
+// finished loop's ticket is closed before the next loop is written (run()).
 // CONVT1D_THREAD_POOL=halide in the environment keeps Halide's pool (runtime/src/convt1d.cpp).
 #include "internal.h"
 
@@ -42,6 +43,7 @@ namespace convt1d::detail {
 namespace {
 
 constexpr auto kSpin = std::chrono::microseconds(500);  // a worker's active wait after its last task
+constexpr uint32_t kClosed = 0x7fffffff;  // a finished loop's ticket index: past any loop's size
 
 int default_threads() {
     for (const char *name : {"HL_NUM_THREADS", "HL_NUMTHREADS"}) {
@@ -87,6 +89,13 @@ public:
             work(gen);
             while (done_.load(std::memory_order_acquire) < size) CONVT1D_PAUSE();
             result = error_.load();
+            // Closed before the next loop's fields are written: a worker still holding this loop's last
+            // ticket, (gen, size), checks it against size_, which the next loop rewrites before it
+            // publishes its own ticket; had the ticket stayed (gen, size), such a worker could read the
+            // next loop's larger size, claim (gen, size) and run a task of the next loop with its
+            // half-written fields, counted towards the next loop's done (its caller then returned with a
+            // task unfinished). Closed, that claim fails and the index is past any loop's size.
+            ticket_.store((uint64_t(gen) << 32) | kClosed, std::memory_order_seq_cst);
         }
         busy_.store(false, std::memory_order_release);
         return result;
