@@ -191,10 +191,12 @@ public:
         // The channel bounds make any tile a schedule rounds up past C_in / C_out read zeros
         // instead of memory it does not own.
         Expr zero = make_zero(elem_type);
-        // A variant compiled for one geometry may read x where it lies (only = 1, pad_x = 0): then it
-        // computes only outputs whose reads lie inside x (Halide's bounds check refuses the rest), and
-        // the runtime computes the ends of each row with another variant.
-        const bool in_place = exact && pad_x == 0;
+        // A variant compiled for one geometry may read x where it lies (only = 1, pad_x = 0), and so may
+        // a cuda_phase one with the taps a phase compiled in (phase_taps > 0, pad_x = 0: its windows of x,
+        // below; cpu_phase's reads of x need no pass either way):
+        // then it computes only outputs whose reads lie inside x (Halide's bounds check refuses the
+        // rest), and the runtime computes the ends of each row with another variant.
+        const bool in_place = (exact || (phase_taps > 0 && family.value() == "cuda_phase")) && pad_x == 0;
         Func xz = in_place ? Func(x)
                            : BoundaryConditions::constant_exterior(x, zero, {{0, L_in}, {0, x.dim(1).extent()}, {}});
         Func wz = BoundaryConditions::constant_exterior(w, zero, {{0, K}, {0, cout_g}, {0, w.dim(2).extent()}});
@@ -349,51 +351,19 @@ public:
             // The phase as l % stride, clamped to what it is: Halide's bounds of a modulus by a
             // run-time value span [0, stride), which the clamp narrows to the phases the output has
             // (a stride of 2^31 - 1 over 9 outputs: 9 phase planes, not 2^31).
-            const Expr phases = min(stride, out.dim(0).extent());
+            // In place, the output is a row's middle from position out.dim(0).min(): its phases are those
+            // of [min, min + extent), at most extent + min % stride of them counted from 0.
+            const Expr phases = in_place ? min(stride, out.dim(0).extent() + out.dim(0).min() % max(stride, 1))
+                                         : min(stride, out.dim(0).extent());
             if (windowed) {
-                // The batch rows folded into the planes' positions: x's rows of one input channel lie one
-                // after another, row b's slot s holding x[b, first + s] (first: the window's first tap
-                // under the lowest position a plane stands for), at a pitch of whole 16-byte vectors,
-                // and conv is indexed by n = b·pitch + s: a tile of positions runs over the rows'
-                // boundaries, so the planes of every row fill whole tiles together instead of each row
-                // rounding up to its own (dac_up1: 4 rows × 865 positions a phase in 7 tiles of 512,
-                // not 8). A window of x at n reads slots n − m ≥ b·pitch: its own row, whose halo
-                // slots hold the x before `first` + taps − 1.
-                // Rows span the positions l / stride + phase_base(p), phase_base(p) in [pbase − 1, pbase + 1]
-                // (below), and taps − 1 slots of halo before them (schedules/geometry.h, folded_pitch).
-                const Expr pbase = padding / stride;
-                const Expr first = pbase - 1 - (int(phase_taps) - 1);
-                // (the max states what holds, pitch > 0, for Halide's bounds of b·pitch: with its sign
-                // unknown the tiles' first slot was a select, and the thread's accumulators were indexed
-                // by a run-time term, in local memory: ptxas)
-                const Expr pitch = max(folded_pitch((out.dim(0).extent() - 1) / stride, int(phase_taps)), 4);
-                Var n("n");
-                Func xrows("xrows");
-                // (row and slot by one unsigned division: Halide's signed floor division and modulus by
-                // a run-time value are two divisions with their sign corrections a value; one unsigned
-                // division took 1-2 % off a long-row layer's call, dac_up4 2.39 -> 2.36 ms, H200 run 47.
-                // The slots before row 0, n < 0, are row 0's halo, read as x[0, first + n]. The row of n is
-                // its aligned group's, n / 4 · 4: the pitch is a multiple of 4, so a group's 4 slots lie in one
-                // row, and a schedule that gives a thread a group divides once, not 4 times)
-                Expr row = clamp(cast<int>(cast<uint32_t>(max(n / 4 * 4, 0)) / cast<uint32_t>(pitch)), 0,
-                                 x.dim(2).extent() - 1);
-                xrows(n, ci_v) = xz(n - row * pitch + first, ci_v, row);
-                // The batch rows and channels counted from 0 (as the runtime passes them), so that row 0's
-                // first slot is a constant for the schedule's tiles (a run-time first row left the
-                // thread's accumulators indexed by a run-time term, in local memory: ptxas, 256-byte
-                // stack), and a block's first channel a multiple of its channels (a run-time first
-                // channel left its weights' 16-byte shared loads unproven aligned: 4 scalar loads each).
-                x.dim(2).set_min(0);
-                out.dim(2).set_min(0);
-                out.dim(1).set_min(0);
-                xz = xrows;
                 // Each phase's offset into x, for the output's read of the planes, as a Func a schedule
-                // can tabulate; the clamp states its range for Halide's bounds (a no-op: with the
+                // can tabulate; the clamp below states its range for Halide's bounds (a no-op: with the
                 // dilation dividing the stride, t − k_p·dilation lies in [padding − stride + 1,
                 // padding + stride − 1]).
+                const Expr pbase = padding / stride;
                 phase_base(p) = base;
-                // (the stride's max, as the pitch's: with the stride's sign unknown the tiles' first
-                // slot was again a select; the phase by the same divisor, one division for both)
+                // (the stride's max, as the pitch's below: with the stride's sign unknown the tiles' first
+                // slot was a select; the phase by the same divisor, one division for both)
                 const Expr s_pos = max(stride, 1);
                 // At strides of 3 and more the same phase and plane position from l's aligned group of 4, l4
                 // = l / 4 · 4: with q4 = l4 / s_pos, l − q4 · s_pos < s_pos + 3 < 2 · s_pos, so it wraps past
@@ -403,8 +373,60 @@ public:
                 const Expr pl = clamp(select(stride >= 3, select(wrap, r4 - s_pos, r4), l % s_pos), 0, phases - 1);
                 const Expr ql = select(stride >= 3, q4 + select(wrap, 1, 0), l / s_pos) +
                                 clamp(phase_base(pl), pbase - 1, pbase + 1);
-                accumulate({q, p, co}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xrows(q - rc.x, ci_c)),
-                           {b * pitch + ql - first, pl, co});
+                // The batch rows and channels counted from 0 (as the runtime passes them), so that a block's
+                // first channel is a multiple of its channels (a run-time first channel left its weights'
+                // 16-byte shared loads unproven aligned: 4 scalar loads each) and, folded, row 0's first
+                // slot a constant for the schedule's tiles (a run-time first row left the thread's
+                // accumulators indexed by a run-time term, in local memory: ptxas, 256-byte stack).
+                x.dim(2).set_min(0);
+                out.dim(2).set_min(0);
+                out.dim(1).set_min(0);
+                if (in_place) {
+                    // x read where it lies (pad_x = 0): conv(i, p, co, b) is indexed by x's own position i
+                    // under the phase's first tap, tap m reading x[b, i − m], so that a schedule's windows
+                    // of a thread's positions (i from a multiple of 4) are x's own aligned 16-byte vectors
+                    // (its rows pinned to 16-byte boundaries below). No pass over x; the runtime passes
+                    // each row's middle, whose windows lie inside x, and computes the ends with another
+                    // variant (runtime/src/convt1d.cpp interior()).
+                    // A block's tile is whole threads of 4 positions, and a thread past the positions the
+                    // output needs still loads its windows (only its stores are guarded), so its group of 4
+                    // is clamped to the whole vectors inside x: a no-op for every position the runtime asks
+                    // for, and x's required region no longer the planes' tiles rounded up past x's end.
+                    const Expr group = clamp(q / 4 * 4, 4, max(x.dim(0).extent() / 4 * 4 - 4, 4));
+                    accumulate({q, p, co, b},
+                               cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xz(group + q % 4 - rc.x, ci_c, b)),
+                               {ql, pl, co, b});
+                } else {
+                    // The batch rows folded into the planes' positions: x's rows of one input channel lie one
+                    // after another, row b's slot s holding x[b, first + s] (first: the window's first tap
+                    // under the lowest position a plane stands for), at a pitch of whole 16-byte vectors,
+                    // and conv is indexed by n = b·pitch + s: a tile of positions runs over the rows'
+                    // boundaries, so the planes of every row fill whole tiles together instead of each row
+                    // rounding up to its own (dac_up1: 4 rows × 865 positions a phase in 7 tiles of 512,
+                    // not 8). A window of x at n reads slots n − m ≥ b·pitch: its own row, whose halo
+                    // slots hold the x before `first` + taps − 1.
+                    // Rows span the positions l / stride + phase_base(p), phase_base(p) in [pbase − 1, pbase + 1],
+                    // and taps − 1 slots of halo before them (schedules/geometry.h, folded_pitch).
+                    const Expr first = pbase - 1 - (int(phase_taps) - 1);
+                    // (the max states what holds, pitch > 0, for Halide's bounds of b·pitch: with its sign
+                    // unknown the tiles' first slot was a select, and the thread's accumulators were indexed
+                    // by a run-time term, in local memory: ptxas)
+                    const Expr pitch = max(folded_pitch((out.dim(0).extent() - 1) / stride, int(phase_taps)), 4);
+                    Var n("n");
+                    Func xrows("xrows");
+                    // (row and slot by one unsigned division: Halide's signed floor division and modulus by
+                    // a run-time value are two divisions with their sign corrections a value; one unsigned
+                    // division took 1-2 % off a long-row layer's call, dac_up4 2.39 -> 2.36 ms, H200 run 47.
+                    // The slots before row 0, n < 0, are row 0's halo, read as x[0, first + n]. The row of n is
+                    // its aligned group's, n / 4 · 4: the pitch is a multiple of 4, so a group's 4 slots lie in one
+                    // row, and a schedule that gives a thread a group divides once, not 4 times)
+                    Expr row = clamp(cast<int>(cast<uint32_t>(max(n / 4 * 4, 0)) / cast<uint32_t>(pitch)), 0,
+                                     x.dim(2).extent() - 1);
+                    xrows(n, ci_v) = xz(n - row * pitch + first, ci_v, row);
+                    xz = xrows;
+                    accumulate({q, p, co}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xrows(q - rc.x, ci_c)),
+                               {b * pitch + ql - first, pl, co});
+                }
             } else {
                 const Expr tap_dx = select(this->dilation == 1, 1, dx);  // x's step between a phase's taps, 1 stated where it is (Stages::two_taps)
                 accumulate({q, p, co, b}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xz(q + base - rc.x * tap_dx, ci_c, b)),

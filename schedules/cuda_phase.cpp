@@ -19,7 +19,10 @@
 // thread's window of x is read as aligned vectors into registers. Its batch rows are folded into i
 // (the generator: planes(n, p, co[, u]), x's copy one row of B × pitch slots per input channel), so
 // that a block's tile runs across the rows' boundaries and only the last tile of a phase is partly
-// idle, not the last of every row (NOTES 33).
+// idle, not the last of every row (NOTES 33). Without pad_x (the `_inplace` points) there is no copy:
+// the windows are x's own aligned vectors, read where x lies, a block within one row, and the runtime
+// passes each row's middle (whose windows lie inside x) and computes the ends with another variant;
+// for long rows, where x's pass is a tenth of the call (NOTES 41).
 // split_ci (split-K) bounds the staged weights for any C_in (dac_up1's 1,536 input channels × 2 taps
 // × 8 channels would be 96 KiB; chunks of 256 are 16 KiB) and multiplies the blocks of a small
 // grid; its cost is the partial planes' traffic, (C_in / split_ci − 1) × the output's bytes twice.
@@ -49,7 +52,9 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     const int out_threads = 256;      // kernel 2's threads along l
     const int out_l = 4;              // kernel 2's positions a thread: loads in flight (8 measured slower where
                                       // split: ncu, bigvgan_up1 81 against 68 us, H200 run 62)
-    const bool folded = window_taps > 0;  // conv(q, p, co): the batch rows folded into q (the generator)
+    // conv(q, p, co): the batch rows folded into q, x's rows copied one after another (the generator);
+    // without pad_x a phase_taps variant reads x where it lies instead, a row at a time (conv(q, p, co, b))
+    const bool folded = window_taps > 0 && k.pad_x;
     if (tile_l < 32 || tile_l > 1024 || reg_co < kVec || reg_co % kVec != 0 || reg_l < 1 || unroll < 1) {
         throw CompileError("cuda_phase schedule: tile_l 32..1024, reg_co a multiple of 4, reg_l and unroll_ci >= 1");
     }
@@ -75,7 +80,7 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         .split(tl, tl, li, out_l, TailStrategy::GuardWithIf)
         .unroll(li)
         .gpu_threads(tl);
-    if (folded) {
+    if (window_taps > 0) {
         // a thread's 4 positions' phases and plane positions from one division (the generator's form at
         // strides of 3 and more; PTX 8 divisions and 8 remainders -> 2; with x's rows at one division a
         // group, run 93: dac_up1's split point 3.54 -> 3.44 ms, stride4's w2 point 0.926 -> 0.902)
@@ -175,8 +180,8 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         // wavefronts a warp, where the scalar loads of the thread-consecutive positions took 5 × 4).
         // Measured (ncu run 24, dac_up1's chunk kernel): L1 80.7 -> 62.1 %, 0.91 -> 0.84 ms a chunk, at
         // 168 registers (the window's 40 floats over 8 unrolled channels; 128 spilled).
-        if (warp || !k.pad_x || reg_l % kVec != 0) {
-            throw CompileError("cuda_phase schedule: phase_taps needs the thread form, pad_x and reg_l a multiple of 4");
+        if (warp || reg_l % kVec != 0) {
+            throw CompileError("cuda_phase schedule: phase_taps needs the thread form and reg_l a multiple of 4");
         }
         // Where split (the list's 168-register points), the windows of all unroll_ci channels are loaded
         // first, at the unrolled group (ro), then their multiply-adds: every x load of the group in

@@ -70,6 +70,10 @@ set(CONVT1D_SCHEDULE_POINTS
     "cuda_phase_l128_r4_c8_p_u4_cf_w2      cuda_phase      128    4     8      1         1       1     4         96   0  1  0     2     -"
     "cuda_phase_l128_r4_c16_p_u8_cf_w2     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     2     -"
     "cuda_phase_l128_r4_c16_p_u8_cf_w3     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     3     -"
+    # the whole-C_in two-taps point reading x in place (no pad_x: no copy of x, the windows x's own
+    # aligned vectors, each row's middle, the ends by another variant): the long-row layers, whose
+    # x pass is a tenth of the call (NOTES 41)
+    "cuda_phase_l128_r4_c16_u8_inplace_cf_w2 cuda_phase   128    4     16     1         1       0     8         128  0  1  0     2     -"
     # general CUDA by phase, one warp's 32 positions a block, one position × 4 channels a thread: small
     # layers (kb64_small: 80 blocks where the 512-position tiles made 16)
     "cuda_phase_l32_r1_c4_u4               cuda_phase      32     1     4      1         1       0     4         64   0  0  0     0     -"

@@ -56,11 +56,12 @@ TEST(Cuda, InPlaceVariantsOnDevicePointersMatchTheReference) {
     int ran = 0;
     for (const VariantInfo &v : variants()) {
         if (!v.in_place()) continue;
+        // its geometry; a general one (phase_taps) at a vocoder's (K = phase_taps·stride, stride 4)
+        const bool general = v.phase_taps > 0;
+        const Params geometry{general ? 4 : std::max(v.stride, 1), general ? 2 : v.padding, 0, general ? 1 : v.dil, 1};
+        const int64_t K = general ? 4 * v.phase_taps : v.taps;
         for (const int64_t L_in : {int64_t(2048), int64_t(5000), int64_t(12)}) {
-            Problem pr{2, 8, 16, v.taps, L_in, Params{}, true};
-            pr.p.stride = std::max(v.stride, 1);
-            pr.p.dilation = v.dil;
-            pr.p.padding = v.padding;
+            Problem pr{2, 8, 16, K, L_in, geometry, true};
             pr.x_row_pad = L_in == 5000 ? 8 : 0;
             Case c(pr, rng);
             OnDevice d;
@@ -74,7 +75,7 @@ TEST(Cuda, InPlaceVariantsOnDevicePointersMatchTheReference) {
             ASSERT_TRUE(c.check(got)) << v.name << " " << c.pr.str();
             ++ran;
         }
-        Case c(Problem{1, 4, 8, v.taps, 1026, Params{std::max(v.stride, 1), v.padding, 0, v.dil, 1}, true}, rng);
+        Case c(Problem{1, 4, 8, K, 1026, geometry, true}, rng);
         OnDevice d;
         ASSERT_TRUE(d.upload(c).ok);
         Options o;

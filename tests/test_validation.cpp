@@ -1,6 +1,7 @@
 // Bad input: each rule has a test that the call fails with its message and leaves out untouched.
 #include "test_util.h"
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -414,12 +415,30 @@ Params compiled_params(const detail::VariantEntry &v) {
     return p;
 }
 
-// Every in-place variant of the library, with the parameters of the geometry compiled into it; none
-// is an error where the library holds the kb74 one.
-std::vector<std::pair<const detail::VariantEntry *, Params>> in_place_variants() {
-    std::vector<std::pair<const detail::VariantEntry *, Params>> list;
+// Every in-place variant of the library, with the parameters of the geometry compiled into it (for a
+// general one with the taps a phase compiled in, phase_taps, a few vocoder-like geometries of K =
+// phase_taps·stride, and one of fewer taps); none is an error where the library holds the kb74 one.
+struct InPlaceCase {
+    const detail::VariantEntry *v;
+    Params p;
+    int64_t K;
+};
+std::vector<InPlaceCase> in_place_variants() {
+    std::vector<InPlaceCase> list;
     for (const detail::VariantEntry *v : detail::all_variants()) {
-        if (detail::in_place(*v)) list.push_back({v, compiled_params(*v)});
+        if (!detail::in_place(*v)) continue;
+        if (v->phase_taps == 0) {
+            list.push_back({v, compiled_params(*v), v->taps});
+            continue;
+        }
+        for (const auto &[S, padding, K] : std::vector<std::array<int64_t, 3>>{
+                 {4, 2, 4 * v->phase_taps}, {8, 4, 8 * v->phase_taps}, {2, 1, 2 * v->phase_taps}, {5, 23, 3},
+                 {1, 0, v->phase_taps}}) {
+            Params p;
+            p.stride = S;
+            p.padding = padding;
+            list.push_back({v, p, K});
+        }
     }
     if (default_variant("cuda_l128_r4_c8_s_u4_inplace_so_reg80_k5s1d3p0")) EXPECT_FALSE(list.empty());
     return list;
@@ -428,11 +447,16 @@ std::vector<std::pair<const detail::VariantEntry *, Params>> in_place_variants()
 // An in-place variant computes the middle of each row, the longest run of whole blocks whose reads
 // lie inside x with a 16-byte vector to spare at either end (a schedule aligns a thread's window by
 // at most that much), and another variant the ends. Checked against the math's reads, tap by tap.
+// A general one (phase_taps) reads the planes at x's position under each phase's first tap, which
+// Halide bounds within [pbase − 1, pbase + 1] + l / stride (pbase = padding / stride; +1 more where a
+// thread's 4 positions wrap past a phase) and computes them over whole groups of 4, each group g
+// reading the vectors [g − 4, g + 4): those lie inside x, and so do the math's reads.
 TEST(InPlace, TheInteriorIsTheLongestRunOfWholeBlocksWhoseReadsLieInsideX) {
-    for (const auto &entry : in_place_variants()) {
-        const detail::VariantEntry *v = entry.first;  // (named copies: lambdas below capture them)
-        const Params p = entry.second;
-        const int64_t B = 2, C_in = 4, C_out = 8, K = v->taps, block = int64_t(v->tile_l) * v->reg_l, slack = 4;
+    for (const InPlaceCase &entry : in_place_variants()) {
+        const detail::VariantEntry *v = entry.v;  // (named copies: lambdas below capture them)
+        const Params p = entry.p;
+        const int64_t B = 2, C_in = 4, C_out = 8, K = entry.K, block = int64_t(v->tile_l) * v->reg_l, slack = 4;
+        const bool general = v->phase_taps > 0;
         // the lowest and highest x position output l reads
         auto reads = [&](int64_t l, int64_t *lo, int64_t *hi) {
             *lo = INT64_MAX;
@@ -450,15 +474,25 @@ TEST(InPlace, TheInteriorIsTheLongestRunOfWholeBlocksWhoseReadsLieInsideX) {
             const ConstTensor w = contiguous(static_cast<const float *>(nullptr), C_in, C_out, K);
             const Tensor out = contiguous(static_cast<float *>(nullptr), B, C_out, L_out);
             const auto [l0, n] = detail::interior(*v, x, w, out, p);
-            ASSERT_GT(n, 0) << v->name << " L_in " << L_in;
+            ASSERT_GT(n, 0) << v->name << " L_in " << L_in << " stride " << p.stride;
             EXPECT_EQ(l0 % block, 0) << v->name;
             EXPECT_EQ(n % block, 0) << v->name;
             EXPECT_LE(l0 + n, L_out) << v->name;
             int64_t lo = 0, hi = 0, first_lo = INT64_MAX, last_hi = INT64_MIN;
             for (int64_t l = l0; l < l0 + n; ++l) {
                 reads(l, &lo, &hi);
+                if (lo > hi) continue;  // (a phase no tap lands on: the bias alone)
                 first_lo = std::min(first_lo, lo);
                 last_hi = std::max(last_hi, hi);
+            }
+            if (general) {
+                const int64_t pbase = p.padding / p.stride;
+                const int64_t i_lo = l0 / p.stride + pbase - 1, i_hi = (l0 + n - 1) / p.stride + pbase + 2;
+                EXPECT_GE(i_lo / 4 * 4 - 4, 0) << v->name << " stride " << p.stride;
+                EXPECT_LE((i_hi + 1 + 3) / 4 * 4, L_in) << v->name << " stride " << p.stride;
+                EXPECT_GE(first_lo, 0) << v->name;
+                EXPECT_LT(last_hi, L_in) << v->name;
+                continue;
             }
             EXPECT_GE(first_lo, slack) << v->name;
             EXPECT_LT(last_hi, L_in - slack) << v->name;
@@ -480,7 +514,7 @@ TEST(InPlace, TheInteriorIsTheLongestRunOfWholeBlocksWhoseReadsLieInsideX) {
             }
         }
         // a row of two blocks has no interior: the edge variant computes all of it
-        const int64_t L_in = 2 * block / p.stride;
+        const int64_t L_in = std::max<int64_t>(2 * block / p.stride, 1);
         const ConstTensor x = contiguous(static_cast<const float *>(nullptr), B, C_in, L_in);
         const ConstTensor w = contiguous(static_cast<const float *>(nullptr), C_in, C_out, K);
         const Tensor out = contiguous(static_cast<float *>(nullptr), B, C_out, output_length(L_in, K, p));
@@ -492,11 +526,11 @@ TEST(InPlace, TheInteriorIsTheLongestRunOfWholeBlocksWhoseReadsLieInsideX) {
 // It reads x's rows as 16-byte vectors: a misaligned x is refused with the rule it broke, and the
 // same problem on an aligned x is not.
 TEST(InPlace, RefusesXWhoseRowsAreNotOn16ByteBoundaries) {
-    for (const auto &entry : in_place_variants()) {
-        const detail::VariantEntry *v = entry.first;
-        const Params p = entry.second;
+    for (const InPlaceCase &entry : in_place_variants()) {
+        const detail::VariantEntry *v = entry.v;
+        const Params p = entry.p;
         alignas(16) static float buf[8];
-        const ConstTensor w = contiguous(static_cast<const float *>(nullptr), 4, 8, v->taps);
+        const ConstTensor w = contiguous(static_cast<const float *>(nullptr), 4, 8, entry.K);
         std::string why;
         EXPECT_TRUE(detail::can_run(*v, contiguous(buf, 2, 4, 64), w, p, Device::CUDA, &why)) << why;
         for (const ConstTensor &x : std::vector<ConstTensor>{contiguous(buf, 2, 4, 66), contiguous(buf + 1, 2, 4, 64),

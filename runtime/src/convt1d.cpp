@@ -129,18 +129,32 @@ struct Piece {
 
 std::pair<int64_t, int64_t> interior(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w,
                                      const Tensor &out, const Params &p) {
-    // Output l reads x at (l + padding − k·dilation) / stride for the taps k that land: within
-    // [⌊(l + padding − (K − 1)·dilation) / stride⌋, ⌊(l + padding) / stride⌋], and a schedule widens
-    // a thread's window by at most a 16-byte vector (4 floats) on either side to align it. (Halide's
-    // bounds query cannot place the run instead: the CUDA pipelines initialise their kernels, a JIT
-    // compilation, before answering it. Halide's bounds check still refuses a run that reads outside x.)
+    // (Halide's bounds query cannot place the run instead: the CUDA pipelines initialise their kernels, a
+    // JIT compilation, before answering it. Halide's bounds check still refuses a run that reads outside x.)
     const int64_t S = p.stride, K = w.shape[2], block = int64_t(v.tile_l) * v.reg_l;
-    const int64_t L_in = x.shape[2], L_out = out.shape[2], slack = 4;
-    // the first block start whose outputs read from position `slack` on, and the end of the outputs
-    // that read below L_in − slack
-    const int64_t reach_back = slack * S + (K - 1) * p.dilation - p.padding;
+    const int64_t L_in = x.shape[2], L_out = out.shape[2];
+    int64_t reach_back = 0, e = 0;  // the outputs [l0, e) read inside x, l0 rounded up to whole blocks
+    if (v.phase_taps > 0) {
+        // The general family's windows (generators/convt1d_generator.cpp): output l's planes are read at
+        // x's position l / S + the phase's offset, which Halide's bounds take within [pbase − 1, pbase + 1]
+        // (pbase = padding / S), and +1 where a thread's group of 4 positions wraps past a phase; the
+        // planes are computed over whole groups of 4 positions, and a group g's window is the vectors
+        // [g − 4, g + 4). So the outputs from l0 read from x[0] on where l0 / S + pbase − 1 >= 4, and
+        // those before e read below the last whole vector of the row where e / S + pbase + 3 <= ⌊L_in / 4⌋·4.
+        const int64_t pbase = p.padding / S;
+        reach_back = S * (5 - pbase);
+        e = std::min(L_out, S * (L_in / 4 * 4 - pbase - 3));
+    } else {
+        // Output l reads x at (l + padding − k·dilation) / stride for the taps k that land: within
+        // [⌊(l + padding − (K − 1)·dilation) / stride⌋, ⌊(l + padding) / stride⌋], and a schedule widens
+        // a thread's window by at most a 16-byte vector (4 floats) on either side to align it: the first
+        // block start whose outputs read from position `slack` on, and the end of the outputs that read
+        // below L_in − slack.
+        const int64_t slack = 4;
+        reach_back = slack * S + (K - 1) * p.dilation - p.padding;
+        e = std::min(L_out, (L_in - slack) * S - p.padding);
+    }
     const int64_t l0 = reach_back > 0 ? (reach_back + block - 1) / block * block : 0;
-    const int64_t e = std::min(L_out, (L_in - slack) * S - p.padding);
     const int64_t n = e > l0 ? (e - l0) / block * block : 0;
     return n > 0 ? std::make_pair(l0, n) : std::make_pair(int64_t(0), int64_t(0));
 }

@@ -80,10 +80,13 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
 // one phase's taps staged per block, its input channels split over blocks where split_ci > 0.
 inline bool general_gpu(const VariantEntry &v) { return std::string(v.family).rfind("cuda_phase", 0) == 0; }
 
-// A variant compiled for one geometry that reads x in place (no zero-extension pass): it computes
+// A variant that reads x in place (no zero-extension pass): one compiled for one geometry, or a
+// general one with the taps a phase compiled in (phase_taps, its windows x's own vectors). It computes
 // only the outputs whose reads lie inside x, the middle of each row, and another variant the ends
 // (interior(), edge_variant()). It needs x's rows on 16-byte boundaries (can_run checks).
-inline bool in_place(const VariantEntry &v) { return v.only && !v.pad_x; }
+inline bool in_place(const VariantEntry &v) {
+    return (v.only || (std::string(v.family) == "cuda_phase" && v.phase_taps > 0)) && !v.pad_x;
+}
 
 // The stride a Halide buffer over dimension d (PyTorch order) of t has: the caller's, except for a
 // dimension of extent 1, which is never stepped and gets the dense stride (1 innermost).

@@ -185,9 +185,9 @@ struct VariantInfo {
     // Nothing of the layer's geometry (K, stride, dilation, padding) compiled in: the general path.
     bool general() const { return taps == 0 && stride == 0 && padding < 0 && !only && !odd_dilation && !autoscheduled; }
 
-    // Reads x in place (`only` without pad_x): x's rows on 16-byte boundaries, the row ends computed by
-    // another variant.
-    bool in_place() const { return only && !pad_x; }
+    // Reads x in place (`only`, or a cuda_phase variant with phase_taps, without pad_x): x's rows on
+    // 16-byte boundaries, the row ends computed by another variant.
+    bool in_place() const { return (only || (family == "cuda_phase" && phase_taps > 0)) && !pad_x; }
 };
 // Every schedule variant compiled into this library (from schedules/variants.cmake).
 const std::vector<VariantInfo> &variants();
