@@ -14,9 +14,10 @@
 //     issue slots per FMA = 1 + (x loads and their index and boundary work + weight loads + loop
 //       work) ÷ (reg_l · reg_co), or the L1 wavefronts of those loads × 4 ÷ (reg_l · reg_co) where
 //       more (L1 serves one wavefront a clock while four FMA warp instructions issue);
-//   memory = bytes moved ÷ the copy rate: x (three times with pad_x: read, written padded, read),
-//     w, out, and the general family's phase planes (written once per input-channel chunk), whose
-//     output kernel's pass (the planes read, out written) is added after, not overlapped;
+//   memory = bytes moved ÷ the copy rate: x, w, out, and the general family's phase planes (written
+//     once per input-channel chunk); the passes of their own are added, not overlapped: x's padded
+//     copy before (pad_x: x read, its copy written), the general family's output kernel after (the
+//     planes read, out written);
 //   launches = kernels × a launch's cost.
 #include "internal.h"
 
@@ -96,7 +97,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         const double window = double(v.reg_l) / std::max<int64_t>(v.stride, 1) + (taps_per_phase - 1) * d;
         x_loads = (v.only ? std::ceil(window / 4) : window) / taps_per_phase;  // only: 16-byte vectors
     }
-    const bool bounds_free = v.pad_x || v.only;  // zero-extended or in-place x: no boundary select
+    const bool bounds_free = v.pad_x || in_place_v;  // zero-extended or in-place x: no boundary select
     double x_instr = x_loads * (bounds_free ? 1.5 : 4.0);  // load + address (+ clamp, compare, select)
     if (f.p.groups > 1) {
         // the grouped loop nest: each channel's own x (its group's) and a division for its group
@@ -116,10 +117,11 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     const int64_t block_tile = warp ? int64_t(32) * std::max(v.reg_l, 1) * std::max(v.tile_l / 32, 1) : tile;
     const int regs = std::max(v.max_regs, 32);
     const int64_t phase_blocks = phase ? std::min(S, f.L_out) : 1;  // the general family: a phase each
-    // Tiles of a phase: each batch row's positions rounded up to whole tiles, or with phase_taps the
-    // rows folded into one run of B × pitch positions (schedules/geometry.h)
-    const int64_t tiles = v.phase_taps > 0 ? ceil_div(f.B * folded_pitch((f.L_out - 1) / S, v.phase_taps), block_tile)
-                                           : ceil_div(positions, block_tile) * f.B;
+    // Tiles of a phase: each batch row's positions rounded up to whole tiles, or with phase_taps and
+    // x's copy (pad_x) the rows folded into one run of B × pitch positions (schedules/geometry.h)
+    const int64_t tiles = v.phase_taps > 0 && v.pad_x
+                              ? ceil_div(f.B * folded_pitch((f.L_out - 1) / S, v.phase_taps), block_tile)
+                              : ceil_div(positions, block_tile) * f.B;
     const int64_t blocks = tiles * ceil_div(f.C_out, v.reg_co) * phase_blocks;
     const int64_t chunks = input_chunks(v, f);  // one launch each
     const int64_t shared = std::max<int64_t>(shared_bytes(v, x, w, f.p), 1);
@@ -159,21 +161,22 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     // ---- bytes and launches ------------------------------------------------------------------
     const double xb = 4.0 * f.B * f.C_in * f.L_in, wb = 4.0 * f.C_in * f.cout_g * f.K;
     const double ob = 4.0 * f.B * f.C_out * f.L_out;
-    double bytes = xb * (v.pad_x ? 3 : 1) + wb + ob;
+    double bytes = xb + wb + ob;
     int kernels = 1 + (v.pad_x ? 1 : 0);
-    // The general family's output kernel (the planes read, out written) runs after the planes' kernel,
-    // not beside it: its bytes add to the time instead of hiding under the arithmetic (kb64's 2.1 GB
-    // output: 1.4 ms of a 14 ms call).
-    double serial_bytes = 0;
+    // Passes of their own add their bytes to the time instead of hiding under the arithmetic: x's
+    // zero-extended copy (pad_x: x read and its copy written) runs before the main kernel, and the
+    // general family's output kernel (the planes read, out written) after it (kb64's 2.1 GB output:
+    // 1.4 ms of a 14 ms call).
+    double serial_bytes = v.pad_x ? 2 * xb : 0;
     if (phase && v.split_ci > 0) {
         // the chunks' planes written; the output's kernel reads them all, adds them to the bias and
         // writes out
         bytes += ob * chunks;
-        serial_bytes = (chunks + 1) * ob;
+        serial_bytes += (chunks + 1) * ob;
         kernels += int(chunks) + 1;  // a launch per chunk, the output's
     } else if (phase) {
         bytes += ob;  // the planes written
-        serial_bytes = 2 * ob;  // read by the output's kernel, out written
+        serial_bytes += 2 * ob;  // read by the output's kernel, out written
         kernels += 1;
     } else if (!(v.stage_w && v.stride > 0) && !warp) {
         bytes += 2 * wb;  // the transposed weights
