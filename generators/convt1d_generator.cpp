@@ -248,7 +248,7 @@ public:
         Expr ci = g * cin_g + r.y;
 
         Func conv("conv");
-        Func merged("merged");  // closed form with split_ci: the bias and the chunks' sums (below)
+        Func merged("merged");  // closed form: what the output casts, in position order (below)
         Var u("u");             // conv's chunk, where split
         RDom chunks;            // merged's sum over the chunks
         if (split_ci > 0 && !closed_form(family)) {
@@ -331,8 +331,9 @@ public:
             }
             if (packed_w) pin_weight_blocks(*wpacked, A);
             Expr ci_c = g * cin_g + ci_in_group;
-            // conv(args) = bias + Σ term over rc, read by the output at `at`; or split, conv(args.., u) = Σ
-            // term over chunk u, and the output reads merged = bias + Σ_u conv(at.., u)
+            // conv(args) = bias + Σ term over rc, and merged(l, co, b) = conv(at) the value at output l; or
+            // split, conv(args.., u) = Σ term over chunk u, and merged = bias + Σ_u conv(at.., u). The output
+            // is merged cast (an intermediate of position order a schedule can stage before the stores).
             auto accumulate = [&](std::vector<Var> args, const Expr &term, std::vector<Expr> at) {
                 if (chunk > 0) {
                     args.push_back(u);
@@ -345,7 +346,8 @@ public:
                 } else {
                     conv(args) = cast(acc_t, biasz(co));
                     conv(args) += term;
-                    out(l, co, b) = cast(elem_type, conv(at));
+                    merged(l, co, b) = conv(at);
+                    out(l, co, b) = cast(elem_type, merged(l, co, b));
                 }
             };
             // The phase as l % stride, clamped to what it is: Halide's bounds of a modulus by a

@@ -53,7 +53,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // reads), a task computes each chunk's planes in turn and then adds them, as the GPU's split
     // variants do (here only so that a machine without a GPU runs that math: schedules/variants.cmake).
     const bool split = k.split_ci > 0;
-    Func planes = s.conv.in(split ? s.merged : s.out);
+    Func planes = s.conv.in(s.merged);  // (unsplit, merged is conv at the output's position: inlined)
     // How long a task's chunk of positions is, at strides above 1 a run-time value: the cap its loop
     // nest takes below (x's rows of a chunk in L2 while its channel blocks read them), shortened where
     // the cap leaves fewer than tasks_per_thread tasks a thread of the call (s.threads, the runtime's

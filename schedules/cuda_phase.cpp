@@ -73,13 +73,26 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     // With this and x's rows below (run 90, raw/h200-2026-12-04-run90-out-and-rows-4-a-thread-ab.txt, whole
     // calls): encodec_up3 1.260 -> 1.189 ms, dac_up4 2.359 -> 2.144, kb64's w3 point 13.88 -> 12.44, kb79's
     // r1 × c32 2.67 -> 2.53, stride4's c8 0.983 -> 0.945; the split points level.
-    Var li("li");
+    // Unsplit, the values (the generator's merged: the planes read at each position's phase) are computed
+    // into shared memory by threads of out_l consecutive positions (one division for a thread's 4,
+    // below), and stored to out by consecutive threads: each store instruction of a warp then writes 128
+    // contiguous bytes, where a thread storing its own 4 consecutive positions put the lanes 16 bytes
+    // apart, each instruction writing 4 bytes into 16 sectors (4 write requests to L2 for every sector
+    // of the output). Measured (run 98, raw/h200-2026-12-04-run97-98-staged-order-ab.txt, two alternations
+    // against the build before): encodec_up3's w2 point 1.17 -> 1.07/1.10 ms, stride4's 0.93/0.91 ->
+    // 0.84/0.81, kb79's r1 × c32 2.54 -> 2.24, dac_up4's 2.12 -> 2.05, bigvgan_up3 and wide 1-2 %. Where
+    // split, each thread adds the chunks for its own 4 positions and stores them (below): staged, the
+    // split points measured 1.5-2.5 % slower (run 97: dac_up1 3.47 -> 3.52, encodec_up1 0.683 -> 0.70).
+    Var li("li"), ot("ot"), oi("oi");
     s.out.compute_root()
         .split(s.l, lb, tl, out_threads * out_l, TailStrategy::GuardWithIf)
-        .gpu_blocks(lb, s.co, s.b)
-        .split(tl, tl, li, out_l, TailStrategy::GuardWithIf)
-        .unroll(li)
-        .gpu_threads(tl);
+        .gpu_blocks(lb, s.co, s.b);
+    if (chunk > 0) {
+        s.out.split(tl, tl, li, out_l, TailStrategy::GuardWithIf);
+    } else {
+        s.out.split(tl, li, tl, out_threads, TailStrategy::GuardWithIf);
+    }
+    s.out.unroll(li).gpu_threads(tl);
     if (window_taps > 0) {
         // a thread's 4 positions' phases and plane positions from one division (the generator's form at
         // strides of 3 and more; PTX 8 divisions and 8 remainders -> 2; with x's rows at one division a
@@ -90,9 +103,8 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     // ---- kernel 1: the phase planes -------------------------------------------------------------
     // acc: the thread's accumulators (registers); planes: the kernel's output in global memory, one
     // plane per phase (and per chunk u where split).
-    Func acc = s.conv, planes;
+    Func acc = s.conv, planes = s.conv.in(s.merged);
     if (chunk > 0) {
-        planes = s.conv.in(s.merged);
         // The merge, bias + Σ_u planes(.., u) (the generator's merged), computed by each thread of the
         // output's kernel for its outputs: the chunks' planes read where the output's kernel read one,
         // and no kernels of its own. Before (NOTES 33 (e), 35), Halide's rfactor made the chunks, and its
@@ -107,7 +119,15 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         s.merged.compute_at(s.out, tl).bound_extent(s.l, out_l).unroll(s.l);
         s.merged.update().reorder(s.l, s.chunks.x).unroll(s.l);
     } else {
-        planes = s.conv.in(s.out);
+        // (the block's whole 1,024 positions, past the row's end in its last block: with the extent left
+        // to bounds inference, an in-place output, whose first position is a run-time value, got its
+        // thread count from the whole row's, and the launch failed)
+        s.merged.compute_at(s.out, lb)
+            .store_in(MemoryType::GPUShared)
+            .bound_extent(s.l, out_threads * out_l)
+            .split(s.l, ot, oi, out_l)
+            .unroll(oi)
+            .gpu_threads(ot);
     }
     // (the chunks u, where split, a serial loop of launches: fused into the grid, the accumulators'
     // index kept a run-time term and LLVM left them in local memory, 128-256 bytes of stack)

@@ -37,9 +37,10 @@ struct Stages {
     Halide::Expr two_taps;  // closed form: K == 2·step, each phase's tap loop then of extent 2 (else false)
     Halide::Expr groups_in_blocks;  // cpu_phase: C_out / groups a multiple of its channel block, whose
                                     // group the generator then writes as one value (else false)
-    // Closed form with split_ci (split-K): conv has a last dimension u, chunk u's sums over r (r.y the
-    // input channel within the chunk, from 0 where unsplit), and merged(l, co, b) = bias + Σ_u conv(.., u)
-    // over `chunks` (one dimension) is what out reads; else merged is undefined and out reads conv.
+    // Closed form: merged(l, co, b) is what out casts, the value at output l: conv read at l's phase and
+    // position, or with split_ci (split-K: conv has a last dimension u, chunk u's sums over r, r.y the
+    // input channel within the chunk) bias + Σ_u conv(.., u) over `chunks` (one dimension), an update;
+    // else merged is undefined and out reads conv.
     Halide::Func merged;
     Halide::Var u;
     Halide::RDom chunks;
