@@ -89,22 +89,6 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         .gpu_blocks(lb, s.co, s.b);
     if (chunk > 0) {
         s.out.split(tl, tl, li, out_l, TailStrategy::GuardWithIf);
-    } else {
-        s.out.split(tl, li, tl, out_threads, TailStrategy::GuardWithIf);
-    }
-    s.out.unroll(li).gpu_threads(tl);
-    if (window_taps > 0) {
-        // a thread's 4 positions' phases and plane positions from one division (the generator's form at
-        // strides of 3 and more; PTX 8 divisions and 8 remainders -> 2; with x's rows at one division a
-        // group, run 93: dac_up1's split point 3.54 -> 3.44 ms, stride4's w2 point 0.926 -> 0.902)
-        s.out.specialize(s.stride >= 3);
-    }
-
-    // ---- kernel 1: the phase planes -------------------------------------------------------------
-    // acc: the thread's accumulators (registers); planes: the kernel's output in global memory, one
-    // plane per phase (and per chunk u where split).
-    Func acc = s.conv, planes = s.conv.in(s.merged);
-    if (chunk > 0) {
         // The merge, bias + Σ_u planes(.., u) (the generator's merged), computed by each thread of the
         // output's kernel for its outputs: the chunks' planes read where the output's kernel read one,
         // and no kernels of its own. Before (NOTES 33 (e), 35), Halide's rfactor made the chunks, and its
@@ -119,6 +103,7 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         s.merged.compute_at(s.out, tl).bound_extent(s.l, out_l).unroll(s.l);
         s.merged.update().reorder(s.l, s.chunks.x).unroll(s.l);
     } else {
+        s.out.split(tl, li, tl, out_threads, TailStrategy::GuardWithIf);
         // (the block's whole 1,024 positions, past the row's end in its last block: with the extent left
         // to bounds inference, an in-place output, whose first position is a run-time value, got its
         // thread count from the whole row's, and the launch failed)
@@ -129,6 +114,18 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
             .unroll(oi)
             .gpu_threads(ot);
     }
+    s.out.unroll(li).gpu_threads(tl);
+    if (window_taps > 0) {
+        // a thread's 4 positions' phases and plane positions from one division (the generator's form at
+        // strides of 3 and more; PTX 8 divisions and 8 remainders -> 2; with x's rows at one division a
+        // group, run 93: dac_up1's split point 3.54 -> 3.44 ms, stride4's w2 point 0.926 -> 0.902)
+        s.out.specialize(s.stride >= 3);
+    }
+
+    // ---- kernel 1: the phase planes -------------------------------------------------------------
+    // acc: the thread's accumulators (registers); planes: the kernel's output in global memory, one
+    // plane per phase (and per chunk u where split).
+    Func acc = s.conv, planes = s.conv.in(s.merged);
     // (the chunks u, where split, a serial loop of launches: fused into the grid, the accumulators'
     // index kept a run-time term and LLVM left them in local memory, 128-256 bytes of stack)
     planes.compute_root().split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf);
