@@ -39,8 +39,8 @@ struct Stages {
                                     // group the generator then writes as one value (else false)
     // Closed form: merged(l, co, b) is what out casts, the value at output l: conv read at l's phase and
     // position, or with split_ci (split-K: conv has a last dimension u, chunk u's sums over r, r.y the
-    // input channel within the chunk) bias + Σ_u conv(.., u) over `chunks` (one dimension), an update;
-    // else merged is undefined and out reads conv.
+    // input channel within the chunk) bias + Σ_u conv(.., u) over `chunks` (one dimension), an update.
+    // The other families leave merged undefined: their out reads conv.
     Halide::Func merged;
     Halide::Var u;
     Halide::RDom chunks;
