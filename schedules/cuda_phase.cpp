@@ -120,6 +120,13 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         // strides of 3 and more; PTX 8 divisions and 8 remainders -> 2; with x's rows at one division a
         // group, run 93: dac_up1's split point 3.54 -> 3.44 ms, stride4's w2 point 0.926 -> 0.902)
         s.out.specialize(s.stride >= 3);
+        // at stride 2 (dac_up4, bigvgan_up3, wide; every K = 4 upsampler) the phase and the plane
+        // position are a mask and a shift, not a division and a remainder by the run-time stride for each
+        // of a thread's positions (PTX 196 -> 114 instructions; ncu run 101: dac_up4's output kernel at half
+        // the copy rate in the stride < 3 branch). Measured (run 103, raw/h200-2026-12-04-run102-103-out-stride2-
+        // ab.txt, two alternations against the build before): dac_up4's in-place point 1.96 -> 1.92 ms, its
+        // runtime 1.96/2.02 -> 1.92/1.91; wide's w2 points 1-3 %; bigvgan_up3 and kb79 about 1 %
+        s.out.specialize(s.stride == 2);
     }
 
     // ---- kernel 1: the phase planes -------------------------------------------------------------
