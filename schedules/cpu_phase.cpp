@@ -11,13 +11,13 @@ using namespace Halide;
 
 void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // ---- search space (powers of two; schedules/variants.cmake picks the points) ----------------
-    // Registers: 32 vector registers with AVX-512, 16 below it. The accumulator tile takes half:
-    // vecs_q vectors along q × tile_co channels (2 × 8 zmm = 16 with AVX-512, 2 × 4 ymm = 8 with
-    // AVX2: the channels halved below AVX-512), leaving the rest for a tap's x vectors and its
-    // broadcast weights: per input channel and tap vecs_q loads and tile_co broadcasts for
-    // vecs_q·tile_co FMAs.
+    // Registers: 32 vector registers with AVX-512, 16 below it. The accumulator tile: vecs_q vectors
+    // along q × tile_co channels (2 × 8 zmm = 16 of 32 with AVX-512; 3 × 4 ymm = 12 of 16 with AVX2:
+    // the channels halved, the vectors 3/2, cpu_phase_channels and cpu_phase_vectors), the rest for a
+    // tap's x vectors and its broadcast weights: per input channel and tap vecs_q loads and tile_co
+    // broadcasts for vecs_q·tile_co FMAs.
     const int vec = target.natural_vector_size<float>();  // 16 floats in a zmm, 8 in a ymm, 4 in an xmm
-    const int vecs_q = k.reg_l;                                     // vectors along q
+    const int vecs_q = cpu_phase_vectors(target, k.reg_l);          // vectors along q
     const int tile_co = cpu_phase_channels(target, k.reg_co);  // channels
     const int chunk_l = k.tile_l;   // a task's output positions at strides 1 and 2 (chunk_l / 8 a phase above)
     const int unroll = k.unroll_ci;  // input channels unrolled
@@ -68,9 +68,17 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // chunks keep their cap: shortened, the stride-1 loop nests lost (kb64_cpu 0.62 -> 0.89 ms, a
     // layer of 4 channel blocks, K 7, L_in 4096: 0.106 -> 0.130; kb74_cpu alone gained, 0.54 -> 0.49).
     const int tasks_per_thread = 8;
-    auto chunk_of = [&](int cap, const Expr &S) -> Expr {
+    // (spread false, stride 1: one chunk a row, at most the cap — a row shorter than the cap is one
+    // chunk of its own length in whole tiles, not a chunk of the cap's length whose positions past the
+    // row are guarded. The output's loop over such a chunk (GuardWithIf, vectorised) ran the cap's
+    // length with masked loads and stores, every lane off past the row, and AMD's masked store takes a
+    // microcode assist: a stride-1 layer of 256 positions (B 16, C_in and C_out 128, K 3) spent 63 % of
+    // its time on that store, perf on this session's AMD VM; one thread, 28-31 -> 8-9 ms. Rows longer
+    // than the cap keep the cap's chunks: split evenly instead, kb64_cpu's two chunks of 1,056 were
+    // slower than 2,048 and a tail of 2 on the H200 machine's 16 cores in 4 of 4 alternations, run 105.)
+    auto chunk_of = [&](int cap, const Expr &S, bool spread) -> Expr {
         const Expr blocks = s.batch * ((s.C_out + tile_co - 1) / tile_co);
-        const Expr want = max(1, (tasks_per_thread * s.threads + blocks - 1) / blocks);  // chunks a row
+        const Expr want = spread ? max(1, (tasks_per_thread * s.threads + blocks - 1) / blocks) : 1;  // chunks a row
         const Expr unit = min(S, cap) * tile_q;
         const Expr len = min((max(s.L_out, 1) - 1) / want + 1, cap);  // ceil(L_out / want), at most the cap
         return clamp((len + unit - 1) / unit * unit, min(2 * unit, cap), cap);
@@ -202,10 +210,10 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     };
     for (int S : {1, 2, 4, 8}) {
         const int cap = S <= 2 ? chunk_l : chunk_l / 8 * S;
-        if (S > 1) in_order(s.out.specialize(s.stride == S && s.dilation == 1 && s.two_taps), S, chunk_of(cap / 2, S));
-        in_order(s.out.specialize(s.stride == S), S, S == 1 ? Expr(cap) : chunk_of(cap, S));
+        if (S > 1) in_order(s.out.specialize(s.stride == S && s.dilation == 1 && s.two_taps), S, chunk_of(cap / 2, S, true));
+        in_order(s.out.specialize(s.stride == S), S, chunk_of(cap, S, S > 1));
     }
-    task(s.out, chunk_of(chunk_l, s.stride));
+    task(s.out, chunk_of(chunk_l, s.stride, true));
     s.out.split(lr, lo, li, vec, TailStrategy::GuardWithIf).vectorize(li);
 }
 
