@@ -68,12 +68,12 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // chunks keep their cap: shortened, the stride-1 loop nests lost (kb64_cpu 0.62 -> 0.89 ms, a
     // layer of 4 channel blocks, K 7, L_in 4096: 0.106 -> 0.130; kb74_cpu alone gained, 0.54 -> 0.49).
     const int tasks_per_thread = 8;
-    // (spread false, stride 1: one chunk a row, at most the cap — a row shorter than the cap is one
-    // chunk of its own length in whole tiles, not a chunk of the cap's length whose positions past the
-    // row are guarded. The output's loop over such a chunk (GuardWithIf, vectorised) ran the cap's
+    // (spread false: stride 1 and a row shorter than the cap, the longer ones in the loop below — one
+    // chunk of the row's own length in whole tiles, not a chunk of the cap's length whose positions
+    // past the row are guarded. The output's loop over such a chunk (GuardWithIf, vectorised) ran the cap's
     // length with masked loads and stores, every lane off past the row, and AMD's masked store takes a
     // microcode assist: a stride-1 layer of 256 positions (B 16, C_in and C_out 128, K 3) spent 63 % of
-    // its time on that store, perf on this session's AMD VM; one thread, 28-31 -> 8-9 ms. Rows longer
+    // its time on that store, perf on this session's AMD VM; one thread, 26-31 -> 6-9 ms. Rows longer
     // than the cap keep the cap's chunks: split evenly instead, kb64_cpu's two chunks of 1,056 were
     // slower than 2,048 and a tail of 2 on the H200 machine's 16 cores in 4 of 4 alternations, run 105.)
     auto chunk_of = [&](int cap, const Expr &S, bool spread) -> Expr {
