@@ -125,7 +125,7 @@ inline int cpu_phase_channels(const Halide::Target &target, int reg_co) {
 // sums: on this session's AMD EPYC core an FMA loop of 8 accumulator chains ran at 60 GFLOP/s, of 12 at
 // 92.8 (the core's peak). Measured through a Layer on one thread (2 alternations, ms): kb64_cpu
 // 13.1/11.2 -> 11.3/9.7, grouped_cpu 4.0/4.8 -> 3.0/3.5, wide_cpu 17.7/15.1 -> 15.6/15.1; the two-taps
-// layers level within the VM's spread (NOTES 42 (d)).
+// layers level within the VM's spread (NOTES 42 (f), (k)).
 inline int cpu_phase_vectors(const Halide::Target &target, int reg_l) {
     return target.has_feature(Halide::Target::AVX512) ? reg_l : reg_l + reg_l / 2;
 }

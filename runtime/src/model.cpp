@@ -196,8 +196,8 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // pass that gathers every phase's weights, and each task puts its phase planes (in cache) back in
     // position order.
     // Loads per FMA: cpu_phase's tile (schedules/cpu_phase.cpp) is reg_l vectors × reg_co channels
-    // (AVX-512; below it the channels halved and the vectors 3/2, schedules/schedule.h), so reg_l + reg_co loads a tap for reg_l·reg_co FMAs
-    // (2 + 8 for 16 at the list's 2 × 8); the cpu family's 2 × 4 tile reads each
+    // (AVX-512; below it the channels halved and the vectors 3/2, schedules/schedule.h), so reg_l +
+    // reg_co loads a tap for reg_l·reg_co FMAs (2 + 8 for 16 at the list's 2 × 8); the cpu family's 2 × 4 tile reads each
     // weight through its boundary select (a masked load and two mask moves: 3 instructions), so
     // 2 + 4·3 for 8 FMAs. Grouped, each channel loads its own x (the grouped loop nest): one x load
     // per FMA beside the weights'; except in cpu_phase where its tile's channels (reg_co with AVX-512,
