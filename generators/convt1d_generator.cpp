@@ -128,6 +128,10 @@ public:
     // The threads a CPU call's parallel loops run on (the runtime's pool): no math reads it; a CPU
     // schedule may size its tasks by it (cpu_phase). GPU schedules ignore it.
     Input<int> threads{"threads"};
+    // The L2 cache of a core of the machine a CPU call runs on, in bytes (the runtime's query; 0 where
+    // unknown): no math reads it; a CPU schedule may size its chunks of positions by it (cpu_phase). GPU
+    // schedules ignore it.
+    Input<int> cache_bytes{"cache_bytes"};
     Output<Buffer<void, 3>> out{"out"};   // (l, co, b)       = PyTorch (B, C_out, L_out)
 
     // (packed_w = 1: w is still passed, for its shape — K, C_out / groups — and is not read)
@@ -500,8 +504,8 @@ public:
             return;
         }
         Stages s{out, conv, xz, wz, wphase, wtile, phase_base, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps,
-                 groups_in_blocks, merged, u, chunks, threads, out.dim(0).extent(), out.dim(1).extent(),
-                 out.dim(2).extent()};
+                 groups_in_blocks, merged, u, chunks, threads, cache_bytes, out.dim(0).extent(), out.dim(1).extent(),
+                 out.dim(2).extent(), cin_g};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
                     fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps};
         apply_schedule(family, get_target(), s, knobs);

@@ -76,10 +76,26 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // its time on that store, perf on this session's AMD VM; one thread, 26-31 -> 6-9 ms. Rows longer
     // than the cap keep the cap's chunks: split evenly instead, kb64_cpu's two chunks of 1,056 were
     // slower than 2,048 and a tail of 2 on the H200 machine's 16 cores in 4 of 4 alternations, run 105.)
+    // The cap, in turn, at most the positions whose x rows fill half a core's L2 (C_in_g rows of a
+    // phase's positions; s.cache_bytes, the runtime's query, 0 where unknown): the chunk's x then stays
+    // in L2 while the task's phases read it, and while the next channel block's task reads it again
+    // (channel blocks are innermost in the task order). Without it, a chunk of 2,048 positions of
+    // kb64_cpu's 128 rows (1 MiB) overflowed this session's AMD VM's 512 KiB L2: every task read its x
+    // from L3, and perf put the time on the x loads (NOTES 43 (a)). Where the L2 holds the chunk (the
+    // H200 machine's 2 MiB: every *_cpu shape), the caps stand.
+    auto in_cache = [&](int cap, const Expr &S) -> Expr {
+        // (in 64 bits: a layer's weights may pass 2^31 bytes)
+        const Expr cache = cast<int64_t>(s.cache_bytes), row = 4 * cast<int64_t>(s.C_in_g);
+        const Expr w_bytes = row * s.r.x.extent() * tile_co * S;  // the block's weights (wtile)
+        const Expr x_bytes = max(cache / 2 - w_bytes, cache / 8);
+        const Expr q = max(x_bytes / row, 1);  // a phase's positions
+        return select(s.cache_bytes > 0, cast<int>(min(cast<int64_t>(cap), q * S)), cap);
+    };
     auto chunk_of = [&](int cap, const Expr &S, bool spread) -> Expr {
         const Expr blocks = s.batch * ((s.C_out + tile_co - 1) / tile_co);
         const Expr want = spread ? max(1, (tasks_per_thread * s.threads + blocks - 1) / blocks) : 1;  // chunks a row
         const Expr unit = min(S, cap) * tile_q;
+        const Expr fit = in_cache(cap, S);
         // the cap in whole units: below AVX-512 the tile is 3 vectors (cpu_phase_vectors), which the
         // power-of-two cap does not divide — a chunk of 1,024 positions at stride 8 was 128 positions a
         // phase, 5 1/3 tiles, computed as 6 (encodec_up1_cpu 5-13 % slower on one thread, 3 of 3 runs).
@@ -87,10 +103,20 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
         // 960 and one of 128 (one thread, 3 alternations, medians, ms, against the cap rounded down:
         // dac_up1_cpu 17.4 -> 16.6, encodec_up1_cpu 20.2 -> 16.0, bigvgan_up1_cpu 24.9 -> 18.6; the 2 × 4
         // tile of before 18.5, 17.4, 19.6). The AVX-512 tiles divide the caps: unchanged there.
-        const Expr top = (cap + unit - 1) / unit * unit;
-        const Expr len = min((max(s.L_out, 1) - 1) / want + 1, top);  // ceil(L_out / want), at most the cap
+        const Expr top = (fit + unit - 1) / unit * unit;
+        // Where the L2 cuts the cap, the row in chunks of even length (ceil(L_out / top) of them): with
+        // chunks of top, a row's last one can be a sliver — kb74_cpu's 8,204 positions in four chunks of
+        // 1,992 and one of 236 measured 6.3-8.1 ms on one thread of this VM, against 4.6-6.1 for chunks of
+        // 1,800, 2,064 or 1,032 (NOTES 43 (a)).
+        const Expr L = max(s.L_out, 1);
+        const Expr n = max(want, select(top < cap, (L - 1) / top + 1, 1));  // chunks a row
+        const Expr len = min((L - 1) / n + 1, top);  // ceil(L_out / n), at most the cap
         return clamp((len + unit - 1) / unit * unit, min(2 * unit, top), top);
     };
+    // Whether the L2 leaves the cap at stride 1 whole (in whole tiles): then chunks of the cap, a constant,
+    // the code every committed summary measured (a run-time chunk of that length measured 20 % slower on
+    // kb74_cpu in NOTES 42 (e), level in 43 (a)).
+    auto cap_fits = [&](int cap) { return (in_cache(cap, 1) + tile_q - 1) / tile_q * tile_q >= cap; };
     auto task = [&](Stage st, const Expr &chunk) {
         st.split(s.l, lc, lr, chunk, TailStrategy::GuardWithIf)
             .split(s.co, coo, cr, tile_co, TailStrategy::GuardWithIf)
@@ -218,13 +244,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     };
     for (int S : {1, 2, 4, 8}) {
         const int cap = S <= 2 ? chunk_l : chunk_l / 8 * S;
-        if (S == 1) {
-            // rows of the cap or longer: the cap's chunks, a constant, as before the short rows' chunks
-            // below (a run-time chunk there measured kb74_cpu 6.4/5.6/6.8 -> 8.5/7.4/7.9 ms on one thread of
-            // this session's AMD VM, alternated; the 3-vector tiles leave 2,048 / 24 = 85 1/3 of them, the
-            // planes computed to 86: under 1 %)
-            in_order(s.out.specialize(s.stride == 1 && s.L_out >= cap), 1, Expr(cap));
-        }
+        if (S == 1) in_order(s.out.specialize(s.stride == 1 && s.L_out >= cap && cap_fits(cap)), 1, Expr(cap));
         if (S > 1) in_order(s.out.specialize(s.stride == S && s.dilation == 1 && s.two_taps), S, chunk_of(cap / 2, S, true));
         in_order(s.out.specialize(s.stride == S), S, chunk_of(cap, S, S > 1));
     }

@@ -45,7 +45,9 @@ struct Stages {
     Halide::Var u;
     Halide::RDom chunks;
     Halide::Expr threads;  // the threads a CPU call runs on (the generator's input; no math reads it)
+    Halide::Expr cache_bytes;  // the L2 cache of a core, bytes, 0 where unknown (the generator's input; no math reads it)
     Halide::Expr L_out, C_out, batch;  // the output's extents (l, co, b)
+    Halide::Expr C_in_g;  // x's rows a block of output channels reads (its group's input channels)
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant

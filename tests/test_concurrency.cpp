@@ -156,6 +156,53 @@ TEST(Threads, CpuThreadsChangeTheSpeedNotTheResult) {
     for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
 }
 
+// Options::cpu_cache_bytes sizes the CPU variant's chunks of positions (schedules/cpu_phase.cpp: a chunk's
+// x rows and a block's weights in half of it): the same bits at a cache of 1 byte (every chunk one tile
+// of each phase, a row cut into many), 16 KiB, 1 MiB and 1 GiB (the caps) as with the machine's, through
+// a call and through a Layer (prepared weights), each against float64; a negative size refused with its
+// rule before any work. A chunk lost, computed twice or cut at the wrong position differs.
+TEST(Cache, CpuCacheBytesChangeTheChunksNotTheResult) {
+    std::mt19937_64 rng(test_seed() + 230);
+    for (int i = 0; i < 8; ++i) {
+        Problem pr = random_problem(rng);
+        pr.L_in = std::max<int64_t>(pr.L_in, 300);  // rows of several chunks at the small caches
+        if (i >= 4) {  // two taps a phase (the vocoders' nest), stride 1 and above, more input channels
+            pr = Problem{2, 96 + i, 13, 2 * (i - 3), 700 + i, Params{}, true};
+            pr.p.stride = i - 3;
+            pr.p.padding = i % 3;
+        }
+        Case c(pr, rng);
+        Options o;
+        o.device = Device::CPU;
+        ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o).ok);
+        ASSERT_TRUE(c.check(c.out)) << c.pr.str();
+        const std::vector<float> machine = c.out;
+        for (int64_t bytes : {int64_t(1), int64_t(16) << 10, int64_t(1) << 20, int64_t(1) << 30}) {
+            o.cpu_cache_bytes = bytes;
+            std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
+            ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o).ok);
+            EXPECT_EQ(std::memcmp(c.out.data(), machine.data(), c.out.size() * sizeof(float)), 0)
+                << bytes << " bytes, " << c.pr.str();
+            Layer layer;
+            ASSERT_TRUE(Layer::create(c.tw, c.bias_ptr(), c.pr.p, o, &layer).ok);
+            std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
+            ASSERT_TRUE(layer.forward(c.tx, c.to).ok);
+            EXPECT_TRUE(c.check(c.out)) << "Layer, " << bytes << " bytes, " << c.pr.str();
+        }
+    }
+    Case c(random_problem(rng), rng);
+    Options o;
+    o.cpu_cache_bytes = -1;
+    const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o);
+    EXPECT_FALSE(st.ok);
+    EXPECT_NE(st.message.find("Options::cpu_cache_bytes must be >= 0"), std::string::npos) << st.message;
+    for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
+    Layer layer;
+    const Status sl = Layer::create(c.tw, c.bias_ptr(), c.pr.p, o, &layer);
+    EXPECT_FALSE(sl.ok);
+    EXPECT_NE(sl.message.find("Layer::create: Options::cpu_cache_bytes must be >= 0"), std::string::npos) << sl.message;
+}
+
 // The library's pool for the CPU variants' parallel loops (runtime/src/thread_pool.cpp).
 // Its thread count for one test, set back to the machine's cores however the test ends.
 struct PoolThreads {

@@ -31,7 +31,9 @@ int usage() {
                  "usage: convt1d run [--shape NAME] [--batch N] [--cin N] [--cout N] [--kernel N] [--length N]\n"
                  "                   [--stride N] [--padding N] [--output-padding N] [--dilation N] [--groups N]\n"
                  "                   [--bias] [--device auto|cpu|cuda] [--variant NAME [--per-group]] [--reps N]\n"
-                 "                   [--samples N] [--threads N] [--layer]\n"
+                 "                   [--samples N] [--threads N] [--cache-bytes N] [--layer]\n"
+                 "                   --cache-bytes: the L2 a core has, that the CPU variants size their chunks\n"
+                 "                   by (0: the machine's)\n"
                  "                   --layer: through a convt1d::Layer (weights held, on the CPU prepared once\n"
                  "                   before the timed calls; host pointers)\n"
                  "       convt1d tune [--shape NAME]   measure the variants on the suite's GPU shapes\n"
@@ -217,8 +219,9 @@ int cmd_rank(const std::map<std::string, std::string> &a, const std::string &fil
 int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const std::string &file) {
     tools::Shape s;
     if (!problem_from_flags(a, file, &s)) return 2;
-    int64_t reps = 10, samples = 4096, threads = 0;
+    int64_t reps = 10, samples = 4096, threads = 0, cache_bytes = 0;
     num_flag(a, "reps", reps), num_flag(a, "samples", samples), num_flag(a, "threads", threads);
+    num_flag(a, "cache-bytes", cache_bytes);
     if (reps < 1 || samples < 1) throw std::invalid_argument("--reps and --samples must be >= 1");
     if (threads < 0 || threads > 4096) throw std::invalid_argument("--threads must be 0..4096 (0: HL_NUM_THREADS or all cores)");
 
@@ -230,6 +233,7 @@ int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const s
     if (a.count("variant")) opt.variant = a.at("variant");
     opt.per_group = a.count("per-group") != 0;
     opt.cpu_threads = int(threads);
+    opt.cpu_cache_bytes = cache_bytes;  // (a negative value: the runtime's error)
     const bool cuda = opt.device == Device::CUDA || (opt.device == Device::Auto && cuda_available());
 
     const int64_t C_out = s.C_out, L_out = s.L_out();

@@ -212,10 +212,10 @@ int call_variant(const VariantEntry &v, CallContext *ctx, void *cu_ctx, halide_b
         halide_dimension_t dims[5];
         halide_buffer_t wp = dense_buffer(prepared->data, 5, prepared->extent, dims);
         rc = v.packed_fn(ctx, x, w, bias, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation),
-                         int32_t(p.groups), step, inverse, threads, &wp, out);
+                         int32_t(p.groups), step, inverse, threads, ctx->cache_bytes, &wp, out);
     } else {
         rc = v.fn(ctx, x, w, bias, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation), int32_t(p.groups),
-                  step, inverse, threads, out);
+                  step, inverse, threads, ctx->cache_bytes, out);
     }
     if (first_call.owns_lock()) {
         if (rc == 0) jit_first_calls().compiled.insert({v.fn, cu_ctx});
@@ -228,7 +228,7 @@ int call_variant(const VariantEntry &v, CallContext *ctx, void *cu_ctx, halide_b
 // viewed once, so that a host tensor is copied to the device once for all the pieces.
 Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const float *bias,
               const Tensor &out, const Params &p, Device device, bool device_pointers, void *stream,
-              const PreparedWeights *prepared = nullptr) {
+              int32_t cache_bytes, const PreparedWeights *prepared = nullptr) {
     install_halide_hooks();
     std::vector<Piece> calls;
     if (std::string why; !pieces(v, x, w, out, p, device, &calls, &why)) return Status::error(std::string(api) + ": " + why);
@@ -256,6 +256,7 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
     HalideView hb(bias_data, C_out, 1);
     CallContext ctx;
     ctx.cuda_stream = stream;
+    ctx.cache_bytes = cache_bytes;
 
     std::vector<HalideView *> on_device, from_host;
     (device_pointers ? on_device : from_host) = {&hx, &hw};
@@ -289,6 +290,7 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
                                  std::to_string(rc) + ")");
         }
         side_ctx.cuda_stream = side.stream();
+        side_ctx.cache_bytes = cache_bytes;
     }
     for (const Piece &c : calls) {
         CallContext &cc = fork && c.row_end ? side_ctx : ctx;
@@ -335,13 +337,14 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
 // A plan's call: the variant once, or once per group on each group's slices.
 Status invoke(const char *api, const Plan &plan, const ConstTensor &x, const ConstTensor &w, const float *bias,
               const Tensor &out, const Params &p, Device device, bool device_pointers, void *stream,
-              const PreparedWeights *prepared = nullptr) {
+              int32_t cache_bytes, const PreparedWeights *prepared = nullptr) {
     if (!plan.per_group || p.groups == 1) {
-        return invoke(api, *plan.v, x, w, bias, out, p, device, device_pointers, stream, prepared);
+        return invoke(api, *plan.v, x, w, bias, out, p, device, device_pointers, stream, cache_bytes, prepared);
     }
     for (int64_t g = 0; g < p.groups; ++g) {
         const GroupSlice s = group_slice(x, w, bias, out, p, g);
-        if (Status st = invoke(api, *plan.v, s.x, s.w, s.bias, s.out, s.p, device, device_pointers, stream); !st) {
+        if (Status st = invoke(api, *plan.v, s.x, s.w, s.bias, s.out, s.p, device, device_pointers, stream, cache_bytes);
+            !st) {
             return st;
         }
     }
@@ -358,7 +361,7 @@ Plan autotune(const ConstTensor &x, const ConstTensor &w, const float *bias, con
     if (const size_t n = size_t(std::max(candidates, 1)); ranked.size() > n) ranked.resize(n);
     for (const Plan &plan : ranked) {
         auto once = [&] {
-            return invoke("autotune", plan, x, w, bias, out, p, Device::CUDA, true, stream).ok &&
+            return invoke("autotune", plan, x, w, bias, out, p, Device::CUDA, true, stream, /*cache_bytes=*/0).ok &&
                    synchronize(stream).ok;
         };
         if (!once()) continue;  // warm-up: module load, allocations
@@ -383,10 +386,7 @@ Plan autotune(const ConstTensor &x, const ConstTensor &w, const float *bias, con
 Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
            const Params &p, const Options &opt, RunInfo *info, bool device_pointers, const PreparedWeights *prepared) {
     if (Status s = validate(x, w, bias, out, p); !s) return s;
-    if (opt.cpu_threads < 0) {
-        return Status::error(std::string(api) + ": Options::cpu_threads must be >= 0 (0: the thread pools as they are), got " +
-                             std::to_string(opt.cpu_threads));
-    }
+    if (Status s = validate_options(api, opt); !s) return s;
 
     // the device
     Device device = opt.device;
@@ -427,7 +427,10 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
     if (device == Device::CPU && opt.cpu_threads > 0) thread_pool_set_threads(opt.cpu_threads);
     // (a Layer's weights, where they were prepared for this plan: its variant over all groups at once)
     if (prepared && (prepared->v != plan.v || (plan.per_group && p.groups > 1))) prepared = nullptr;
-    if (Status s = invoke(api, plan, x, w, bias, out, p, device, device_pointers, opt.cuda_stream, prepared); !s) {
+    // the L2 the CPU variants size their chunks by (the GPU's ignore it)
+    const int32_t cache_bytes = opt.cpu_cache_bytes > 0 ? int32_t(std::min<int64_t>(opt.cpu_cache_bytes, INT32_MAX)) : cpu_l2_bytes();
+    if (Status s = invoke(api, plan, x, w, bias, out, p, device, device_pointers, opt.cuda_stream, cache_bytes, prepared);
+        !s) {
         return s;
     }
     if (info) *info = RunInfo{plan.v->name, device, how, plan.per_group, prepared != nullptr};

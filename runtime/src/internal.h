@@ -17,14 +17,14 @@ namespace convt1d::detail {
 using PipelineFn = int (*)(void const *user_context, halide_buffer_t *x, halide_buffer_t *w,
                            halide_buffer_t *bias, int32_t stride, int32_t padding, int32_t dilation,
                            int32_t groups, int32_t tap_step, int32_t tap_inverse, int32_t threads,
-                           halide_buffer_t *out);
+                           int32_t cache_bytes, halide_buffer_t *out);
 
 // A plain cpu_phase point's twin that reads its weights prepared (generator param packed_w = 1): the
 // same arguments, then wpacked, the prepared weights, before out.
 using PackedPipelineFn = int (*)(void const *user_context, halide_buffer_t *x, halide_buffer_t *w,
                                  halide_buffer_t *bias, int32_t stride, int32_t padding, int32_t dilation,
                                  int32_t groups, int32_t tap_step, int32_t tap_inverse, int32_t threads,
-                                 halide_buffer_t *wpacked, halide_buffer_t *out);
+                                 int32_t cache_bytes, halide_buffer_t *wpacked, halide_buffer_t *out);
 // The pipeline that prepares them (the convt1d_pack_weights generator) from w.
 using PackFn = int (*)(void const *user_context, halide_buffer_t *w, int32_t stride, int32_t padding,
                        int32_t dilation, int32_t tap_step, int32_t tap_inverse, halide_buffer_t *wpacked);
@@ -69,6 +69,8 @@ halide_buffer_t dense_buffer(const float *data, int n, const int32_t *extent, ha
 
 // Layer::create's checks (validate.cpp): p and w by the rules of validate_shapes that concern them.
 Status validate_layer(const ConstTensor &w, const Params &p);
+// The Options' own rules (validate.cpp), the error naming the API that was called.
+Status validate_options(const char *api, const Options &opt);
 
 // The library's one call path (convt1d.cpp): validate, choose the plan, run it; `prepared` (a Layer's
 // weights, or nullptr) is used where the plan is its variant over all groups at once.
@@ -167,6 +169,7 @@ const VariantEntry *find_variant(const std::string &name);
 // which stream the CUDA work is queued on.
 struct CallContext {
     void *cuda_stream = nullptr;
+    int32_t cache_bytes = 0;  // what the CPU variants size their chunks by (Options::cpu_cache_bytes)
     std::string error;
 };
 
@@ -182,6 +185,9 @@ void thread_pool_install();
 void thread_pool_set_threads(int n);
 // How many threads a loop uses now (what the CPU variants size their tasks by).
 int thread_pool_threads();
+// A core's L2 cache in bytes as the C library reports it (sysconf; read once), 0 where it does not:
+// what the CPU variants size their chunks by unless Options::cpu_cache_bytes says otherwise.
+int32_t cpu_l2_bytes();
 // The pool's halide_do_par_for, for the tests: task(user_context, i, closure) for i in [min, min + size).
 int thread_pool_par_for(void *user_context, int (*task)(void *, int, uint8_t *), int min, int size, uint8_t *closure);
 

@@ -73,10 +73,7 @@ bool prepare(const detail::VariantEntry &v, const std::vector<float> &w, const s
 Status Layer::create(const ConstTensor &w, const float *bias, const Params &p, const Options &opt, Layer *out) {
     if (!out) return Status::error("Layer::create: out is a null pointer");
     if (Status s = detail::validate_layer(w, p); !s) return s;
-    if (opt.cpu_threads < 0) {
-        return Status::error("Layer::create: Options::cpu_threads must be >= 0 (0: the thread pools as they are), got " +
-                             std::to_string(opt.cpu_threads));
-    }
+    if (Status s = detail::validate_options("Layer::create", opt); !s) return s;
     auto impl = std::make_shared<Impl>();
     impl->p = p;
     impl->opt = opt;

@@ -32,6 +32,8 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
 #define CONVT1D_PAUSE() _mm_pause()
@@ -193,6 +195,18 @@ void thread_pool_set_threads(int n) {
 }
 
 int thread_pool_threads() { return pool().threads(); }
+
+int32_t cpu_l2_bytes() {
+    static const int32_t bytes = [] {
+#ifdef _SC_LEVEL2_CACHE_SIZE
+        const long b = sysconf(_SC_LEVEL2_CACHE_SIZE);
+        return b > 0 && b <= INT32_MAX ? int32_t(b) : 0;
+#else
+        return 0;
+#endif
+    }();
+    return bytes;
+}
 
 int thread_pool_par_for(void *user_context, int (*task)(void *, int, uint8_t *), int min, int size, uint8_t *closure) {
     return convt1d_do_par_for(user_context, task, min, size, closure);

@@ -185,6 +185,16 @@ Status validate_layer(const ConstTensor &w, const Params &p) {
     return Status::success();
 }
 
+Status validate_options(const char *api, const Options &opt) {
+    if (opt.cpu_threads < 0) {
+        return fail(api, ": Options::cpu_threads must be >= 0 (0: the thread pools as they are), got ", opt.cpu_threads);
+    }
+    if (opt.cpu_cache_bytes < 0) {
+        return fail(api, ": Options::cpu_cache_bytes must be >= 0 (0: the machine's L2), got ", opt.cpu_cache_bytes);
+    }
+    return Status::success();
+}
+
 }  // namespace detail
 
 Status validate(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,

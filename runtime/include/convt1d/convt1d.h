@@ -77,6 +77,10 @@ struct Options {
     // (and Halide's, which it falls back to), which the library's CPU calls share; 0 leaves the pools
     // as they are (their size: HL_NUM_THREADS, else the machine's cores). Results do not depend on it.
     int cpu_threads = 0;
+    // CPU: the L2 cache of one core, in bytes (> 0), that the CPU variants size their chunks of output
+    // positions by (a chunk's rows of x and a block's weights in half of it); 0: the machine's, as the
+    // C library reports it (sysconf), else the chunks' fixed caps. Results do not depend on it.
+    int64_t cpu_cache_bytes = 0;
 };
 
 // What a call did.
