@@ -114,8 +114,9 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
         return clamp((len + unit - 1) / unit * unit, min(2 * unit, top), top);
     };
     // Whether the L2 leaves the cap at stride 1 whole (in whole tiles): then chunks of the cap, a constant,
-    // the code every committed summary measured (a run-time chunk of that length measured 20 % slower on
-    // kb74_cpu in NOTES 42 (e), level in 43 (a)).
+    // the code every committed summary measured. (NOTES 42 (i) measured a run-time chunk 20 % slower on
+    // kb74_cpu; with the cap then rounded down, 2,040, that was four chunks and a last one of 44 positions,
+    // the sliver above. A run-time chunk of 2,064 measured level with the constant, 43 (a).)
     auto cap_fits = [&](int cap) { return (in_cache(cap, 1) + tile_q - 1) / tile_q * tile_q >= cap; };
     auto task = [&](Stage st, const Expr &chunk) {
         st.split(s.l, lc, lr, chunk, TailStrategy::GuardWithIf)
