@@ -118,6 +118,43 @@ TEST(Concurrency, EightThreadsWithTheirOwnStreamsOnDevicePointers) {
     }
 }
 
+// A CPU call of c's problem with o (right against float64), then one per value with set(o, value): each
+// the same bits as the first, and, where layer_too, through a Layer made with those options (right
+// against float64: its prepared weights are read by another twin of the variant).
+template <typename T, typename Set>
+void same_bits_for_each(Case &c, Options o, std::initializer_list<T> values, Set set, bool layer_too) {
+    o.device = Device::CPU;
+    ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o).ok);
+    ASSERT_TRUE(c.check(c.out)) << c.pr.str();
+    const std::vector<float> first = c.out;
+    for (const T &v : values) {
+        set(o, v);
+        std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
+        ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o).ok);
+        EXPECT_EQ(std::memcmp(c.out.data(), first.data(), c.out.size() * sizeof(float)), 0) << v << ", " << c.pr.str();
+        if (!layer_too) continue;
+        Layer layer;
+        ASSERT_TRUE(Layer::create(c.tw, c.bias_ptr(), c.pr.p, o, &layer).ok);
+        std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
+        ASSERT_TRUE(layer.forward(c.tx, c.to).ok);
+        EXPECT_TRUE(c.check(c.out)) << "Layer, " << v << ", " << c.pr.str();
+    }
+}
+
+// Options o refused by a call (before any work: the output untouched) and, where layer_too, by
+// Layer::create, each with `rule` in its message.
+void refused(Case &c, const Options &o, const std::string &rule, bool layer_too) {
+    const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o);
+    EXPECT_FALSE(st.ok);
+    EXPECT_NE(st.message.find(rule), std::string::npos) << st.message;
+    for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
+    if (!layer_too) return;
+    Layer layer;
+    const Status sl = Layer::create(c.tw, c.bias_ptr(), c.pr.p, o, &layer);
+    EXPECT_FALSE(sl.ok);
+    EXPECT_NE(sl.message.find("Layer::create: " + rule), std::string::npos) << sl.message;
+}
+
 // Options::cpu_threads sizes the thread pools: the same bits at 1, 2, 5 and 64 threads as with the
 // pool left alone, and a negative count refused with its rule before any work. The CPU variant's tasks
 // follow the threads at strides above 1 (schedules/cpu_phase.cpp: chunks of positions shortened to give
@@ -134,33 +171,20 @@ TEST(Threads, CpuThreadsChangeTheSpeedNotTheResult) {
             pr.p.padding = i % 3;
         }
         Case c(pr, rng);
-        Options o;
-        o.device = Device::CPU;
-        ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o).ok);
-        ASSERT_TRUE(c.check(c.out)) << c.pr.str();
-        const std::vector<float> pool_default = c.out;
-        for (int threads : {1, 2, 5, 64}) {
-            std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
-            o.cpu_threads = threads;
-            ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o).ok);
-            EXPECT_EQ(std::memcmp(c.out.data(), pool_default.data(), c.out.size() * sizeof(float)), 0)
-                << threads << " threads, " << c.pr.str();
-        }
+        same_bits_for_each(c, Options{}, {1, 2, 5, 64}, [](Options &o, int n) { o.cpu_threads = n; }, false);
     }
     Case c(random_problem(rng), rng);
     Options o;
     o.cpu_threads = -1;
-    const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o);
-    EXPECT_FALSE(st.ok);
-    EXPECT_NE(st.message.find("Options::cpu_threads must be >= 0"), std::string::npos) << st.message;
-    for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
+    refused(c, o, "Options::cpu_threads must be >= 0", false);
 }
 
 // Options::cpu_cache_bytes sizes the CPU variant's chunks of positions (schedules/cpu_phase.cpp: a chunk's
 // x rows and a block's weights in half of it): the same bits at a cache of 1 byte (every chunk one tile
-// of each phase, a row cut into many), 16 KiB, 1 MiB and 1 GiB (the caps) as with the machine's, through
-// a call and through a Layer (prepared weights), each against float64; a negative size refused with its
-// rule before any work. A chunk lost, computed twice or cut at the wrong position differs.
+// of each phase, a row cut into many), 16 KiB, 1 MiB and 1 GiB (the caps) as with the machine's, and
+// through a Layer (prepared weights) right against float64; a negative size refused with its rule
+// before any work, by a call and by Layer::create. A chunk lost, computed twice or cut at the wrong
+// position differs.
 TEST(Cache, CpuCacheBytesChangeTheChunksNotTheResult) {
     std::mt19937_64 rng(test_seed() + 230);
     for (int i = 0; i < 8; ++i) {
@@ -172,35 +196,13 @@ TEST(Cache, CpuCacheBytesChangeTheChunksNotTheResult) {
             pr.p.padding = i % 3;
         }
         Case c(pr, rng);
-        Options o;
-        o.device = Device::CPU;
-        ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o).ok);
-        ASSERT_TRUE(c.check(c.out)) << c.pr.str();
-        const std::vector<float> machine = c.out;
-        for (int64_t bytes : {int64_t(1), int64_t(16) << 10, int64_t(1) << 20, int64_t(1) << 30}) {
-            o.cpu_cache_bytes = bytes;
-            std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
-            ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o).ok);
-            EXPECT_EQ(std::memcmp(c.out.data(), machine.data(), c.out.size() * sizeof(float)), 0)
-                << bytes << " bytes, " << c.pr.str();
-            Layer layer;
-            ASSERT_TRUE(Layer::create(c.tw, c.bias_ptr(), c.pr.p, o, &layer).ok);
-            std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
-            ASSERT_TRUE(layer.forward(c.tx, c.to).ok);
-            EXPECT_TRUE(c.check(c.out)) << "Layer, " << bytes << " bytes, " << c.pr.str();
-        }
+        same_bits_for_each(c, Options{}, {int64_t(1), int64_t(16) << 10, int64_t(1) << 20, int64_t(1) << 30},
+                           [](Options &o, int64_t b) { o.cpu_cache_bytes = b; }, true);
     }
     Case c(random_problem(rng), rng);
     Options o;
     o.cpu_cache_bytes = -1;
-    const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o);
-    EXPECT_FALSE(st.ok);
-    EXPECT_NE(st.message.find("Options::cpu_cache_bytes must be >= 0"), std::string::npos) << st.message;
-    for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
-    Layer layer;
-    const Status sl = Layer::create(c.tw, c.bias_ptr(), c.pr.p, o, &layer);
-    EXPECT_FALSE(sl.ok);
-    EXPECT_NE(sl.message.find("Layer::create: Options::cpu_cache_bytes must be >= 0"), std::string::npos) << sl.message;
+    refused(c, o, "Options::cpu_cache_bytes must be >= 0", true);
 }
 
 // The library's pool for the CPU variants' parallel loops (runtime/src/thread_pool.cpp).
