@@ -74,8 +74,10 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // length with masked loads and stores, every lane off past the row, and AMD's masked store takes a
     // microcode assist: a stride-1 layer of 256 positions (B 16, C_in and C_out 128, K 3) spent 63 % of
     // its time on that store, perf on this session's AMD VM; one thread, 26-31 -> 6-9 ms. Rows longer
-    // than the cap keep the cap's chunks: split evenly instead, kb64_cpu's two chunks of 1,056 were
-    // slower than 2,048 and a tail of 2 on the H200 machine's 16 cores in 4 of 4 alternations, run 105.)
+    // than the cap keep the cap's chunks where the L2 holds them (the constant chunk of the loop below):
+    // split evenly instead, kb64_cpu's two chunks of 1,056 were slower than 2,048 and a tail of 2 on the
+    // H200 machine's 16 cores in 4 of 4 alternations, run 105. Where the L2 cuts the cap, below, a row
+    // of any length is cut evenly.)
     // The cap, in turn, at most the positions whose x rows fill half a core's L2 (C_in_g rows of a
     // phase's positions; s.cache_bytes, the runtime's query, 0 where unknown): the chunk's x then stays
     // in L2 while the task's phases read it, and while the next channel block's task reads it again
