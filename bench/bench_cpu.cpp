@@ -115,7 +115,8 @@ void run_contender(benchmark::State &state, const tools::Shape &s, const Inputs 
 }
 
 // The runtime's own choice (variant empty) or a named CPU variant.
-// (`plan`, where given, receives the plan that ran: the variant, and "/per_group" where it split)
+// (`plan`, where given, receives the plan that ran: the variant, "/per_group" where it split, and
+// "/prepared_in_call" where the call prepared the weights for it, as a Layer does once)
 Call halide_cpu(const tools::Shape &s, const Inputs &in, const std::string &variant = "", std::string *plan = nullptr) {
     return [&s, &in, variant, plan](std::vector<float> &out) -> std::string {
         Options o;
@@ -125,7 +126,10 @@ Call halide_cpu(const tools::Shape &s, const Inputs &in, const std::string &vari
         const Status st = conv_transpose1d(contiguous(in.x.data(), s.B, s.C_in, s.L_in),
                                            contiguous(in.w.data(), s.C_in, s.C_out / s.p.groups, s.K), nullptr,
                                            contiguous(out.data(), s.B, s.C_out, s.L_out()), s.p, o, &info);
-        if (st.ok && plan) *plan = info.variant + (info.per_group ? "/per_group" : "");
+        if (st.ok && plan) {
+            *plan = info.variant + (info.per_group ? "/per_group" : "") +
+                    (info.weights_prepared_in_call ? "/prepared_in_call" : "");
+        }
         return st.ok ? "" : st.message;
     };
 }

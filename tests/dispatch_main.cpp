@@ -65,7 +65,8 @@ int main(int argc, char **argv) {
         Options opt;
         opt.device = Device::CPU;
         opt.variant = name;
-        const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, opt);
+        RunInfo info;
+        const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, opt, &info);
         const bool matched = st.ok && bool(c.check(c.out));
         // The code that ran: the most specific set accepted (the wrapper asks about every set, in an
         // order of its own, and takes the first of its list, most specific first, that it may use);
@@ -77,11 +78,16 @@ int main(int argc, char **argv) {
         }
         const char *code = avx512_ok ? "AVX-512" : avx2_ok ? "AVX2" : "SSE4.1";
         const char *want = g_refuse >= 2 ? "SSE4.1" : g_refuse == 1 || !cpu_avx512 ? "AVX2" : "AVX-512";
-        const bool asked_both = g_asked.size() == 2;
-        const bool ok = matched && std::string(code) == want && asked_both;
-        std::printf("dispatch: %s refusing level %d: asked about %zu sets (AVX-512, AVX2 + FMA expected), "
-                    "ran the %s code (expected %s), %s float64\n",
-                    name, g_refuse, g_asked.size(), code, want,
+        // Each library asks about both sets once: cpu_phase's call runs two (its pack pipeline, then the
+        // twin that reads what it prepared), which must agree on the block of channels as a Layer's do.
+        const size_t libraries = info.weights_prepared_in_call ? 2 : 1;
+        const bool asked_both = g_asked.size() == 2 * libraries;
+        const bool prepared_as_expected = info.weights_prepared_in_call == (std::string(name) == "cpu_phase");
+        const bool ok = matched && std::string(code) == want && asked_both && prepared_as_expected;
+        std::printf("dispatch: %s refusing level %d: weights prepared in the call %d, asked about %zu sets "
+                    "(AVX-512, AVX2 + FMA expected of each of %zu libraries), ran the %s code (expected %s), %s "
+                    "float64\n",
+                    name, g_refuse, int(info.weights_prepared_in_call), g_asked.size(), libraries, code, want,
                     matched ? "matches" : ("does NOT match: " + st.message).c_str());
         failures += !ok;
     }

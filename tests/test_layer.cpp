@@ -45,6 +45,8 @@ TEST(Layer, ForwardIsTheCallWithPreparedWeights) {
         EXPECT_EQ(info.variant, direct.variant) << c.pr.str();
         EXPECT_EQ(info.per_group, direct.per_group) << c.pr.str();
         EXPECT_FALSE(direct.prepared_weights);
+        // the call prepares them itself for the same variant (per group, too), unless the layer could not
+        EXPECT_EQ(direct.weights_prepared_in_call, direct.variant == "cpu_phase" && layer.prepared()) << c.pr.str();
         ASSERT_EQ(0, std::memcmp(got.data(), c.out.data(), got.size() * sizeof(float)))
             << "forward and conv_transpose1d differ (" << info.variant << (info.prepared_weights ? ", prepared" : "")
             << ") for " << c.pr.str();
@@ -105,8 +107,8 @@ TEST(Layer, HoldsItsOwnCopyOfTheWeights) {
     EXPECT_EQ(0, std::memcmp(layer.weights().data, w.data(), w.size() * sizeof(float)));
 }
 
-// A stride far beyond K: phases without taps would make the prepared copy many times w, so the layer
-// does not prepare it and gathers in every call, as conv_transpose1d does; still correct.
+// A stride far beyond K: phases without taps would make the prepared copy many times w, so neither the
+// layer nor conv_transpose1d prepares it: the variant gathers them in every call; still correct.
 TEST(Layer, AStrideFarBeyondKIsNotPrepared) {
     std::mt19937_64 rng(test_seed() + 73);
     Problem pr{1, 8, 8, 2, 40, Params{}, false};
@@ -117,6 +119,13 @@ TEST(Layer, AStrideFarBeyondKIsNotPrepared) {
     RunInfo info;
     ASSERT_TRUE(layer.forward(c.tx, c.to, &info).ok);
     EXPECT_FALSE(info.prepared_weights);
+    EXPECT_TRUE(c.check(c.out));
+    // nor does conv_transpose1d: the variant gathers them inside its own pipeline
+    std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
+    RunInfo direct;
+    ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, cpu(), &direct).ok);
+    EXPECT_EQ(direct.variant, "cpu_phase");
+    EXPECT_FALSE(direct.weights_prepared_in_call);
     EXPECT_TRUE(c.check(c.out));
 }
 

@@ -327,7 +327,9 @@ int cmd_run(const std::map<std::string, std::string> &a, bool with_bias, const s
     std::printf("device %s%s%s, variant %s (%s choice)%s\n", to_string(info.device),
                 info.device == Device::CUDA ? " " : "", info.device == Device::CUDA ? cuda_device_name().c_str() : "",
                 plan_text(info.variant, info.per_group).c_str(), info.choice.c_str(),
-                info.prepared_weights ? ", weights prepared by the Layer" : "");
+                info.prepared_weights           ? ", weights prepared by the Layer"
+                : info.weights_prepared_in_call ? ", weights prepared in the call"
+                                                : "");
     std::printf("time %.4f ms (median of %lld%s), %.1f GB/s moved once, %.1f GFLOP/s useful\n", med, (long long)reps,
                 cuda && !a.count("layer") ? ", device-resident data, host clock around call + sync" : "", gbs, gflops);
     std::printf("check: %zu unwritten elements, relative error %.2e over %lld sampled outputs vs float64 -> %s\n",

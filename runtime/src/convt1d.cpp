@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -228,7 +229,7 @@ int call_variant(const VariantEntry &v, CallContext *ctx, void *cu_ctx, halide_b
 // viewed once, so that a host tensor is copied to the device once for all the pieces.
 Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const float *bias,
               const Tensor &out, const Params &p, Device device, bool device_pointers, void *stream,
-              int32_t cache_bytes, const PreparedWeights *prepared = nullptr) {
+              int32_t cache_bytes, const PreparedWeights *prepared, bool *prepared_here) {
     install_halide_hooks();
     std::vector<Piece> calls;
     if (std::string why; !pieces(v, x, w, out, p, device, &calls, &why)) return Status::error(std::string(api) + ": " + why);
@@ -257,6 +258,17 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
     CallContext ctx;
     ctx.cuda_stream = stream;
     ctx.cache_bytes = cache_bytes;
+    // On the CPU, a variant with a pack pipeline (cpu_phase) runs its twin on weights this call
+    // prepares (a pass over w), as a Layer's forward runs it on the ones it prepared once: the same
+    // loop nests, and where the variant gathered them inside its own pipeline, LLVM spilled the
+    // grouped nest's accumulators (grouped_cpu, one thread: 3.0-3.1 ms against 1.5-2.2 through a Layer,
+    // docs/NOTES.md 44 (a)).
+    std::unique_ptr<float[]> own_storage;
+    PreparedWeights own;
+    if (device == Device::CPU && !(prepared && prepared->v == &v) && prepare_weights(v, hw.get(), p, &own_storage, &own)) {
+        prepared = &own;
+        if (prepared_here) *prepared_here = true;
+    }
 
     std::vector<HalideView *> on_device, from_host;
     (device_pointers ? on_device : from_host) = {&hx, &hw};
@@ -337,13 +349,15 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
 // A plan's call: the variant once, or once per group on each group's slices.
 Status invoke(const char *api, const Plan &plan, const ConstTensor &x, const ConstTensor &w, const float *bias,
               const Tensor &out, const Params &p, Device device, bool device_pointers, void *stream,
-              int32_t cache_bytes, const PreparedWeights *prepared = nullptr) {
+              int32_t cache_bytes, const PreparedWeights *prepared = nullptr, bool *prepared_here = nullptr) {
     if (!plan.per_group || p.groups == 1) {
-        return invoke(api, *plan.v, x, w, bias, out, p, device, device_pointers, stream, cache_bytes, prepared);
+        return invoke(api, *plan.v, x, w, bias, out, p, device, device_pointers, stream, cache_bytes, prepared,
+                      prepared_here);
     }
     for (int64_t g = 0; g < p.groups; ++g) {
         const GroupSlice s = group_slice(x, w, bias, out, p, g);
-        if (Status st = invoke(api, *plan.v, s.x, s.w, s.bias, s.out, s.p, device, device_pointers, stream, cache_bytes);
+        if (Status st = invoke(api, *plan.v, s.x, s.w, s.bias, s.out, s.p, device, device_pointers, stream, cache_bytes,
+                               nullptr, prepared_here);
             !st) {
             return st;
         }
@@ -429,11 +443,13 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
     if (prepared && (prepared->v != plan.v || (plan.per_group && p.groups > 1))) prepared = nullptr;
     // the L2 the CPU variants size their chunks by (the GPU's ignore it)
     const int32_t cache_bytes = opt.cpu_cache_bytes > 0 ? int32_t(std::min<int64_t>(opt.cpu_cache_bytes, INT32_MAX)) : cpu_l2_bytes();
-    if (Status s = invoke(api, plan, x, w, bias, out, p, device, device_pointers, opt.cuda_stream, cache_bytes, prepared);
+    bool prepared_here = false;
+    if (Status s = invoke(api, plan, x, w, bias, out, p, device, device_pointers, opt.cuda_stream, cache_bytes, prepared,
+                          &prepared_here);
         !s) {
         return s;
     }
-    if (info) *info = RunInfo{plan.v->name, device, how, plan.per_group, prepared != nullptr};
+    if (info) *info = RunInfo{plan.v->name, device, how, plan.per_group, prepared != nullptr, prepared_here};
     return Status::success();
 }
 
@@ -449,6 +465,40 @@ halide_buffer_t dense_buffer(const float *data, int n, const int32_t *extent, ha
     b.dimensions = n;
     b.dim = dims;
     return b;
+}
+
+bool prepare_weights(const VariantEntry &v, halide_buffer_t *w, const Params &p, std::unique_ptr<float[]> *storage,
+                     PreparedWeights *prepared) {
+    if (v.device != Device::CPU || !v.pack_fn || !v.packed_fn) return false;
+    install_halide_hooks();
+    const int64_t K = w->dim[0].extent, cout_g = w->dim[1].extent, C_in = w->dim[2].extent;
+    const int32_t step = tap_step(int(p.stride), int(p.dilation)), inverse = tap_inverse(int(p.stride), int(p.dilation));
+    halide_dimension_t pd[5];
+    auto pack = [&](const float *data, const int32_t *extent) {
+        halide_buffer_t hp = dense_buffer(data, 5, extent, pd);
+        CallContext ctx;
+        return v.pack_fn(&ctx, w, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation), step, inverse, &hp);
+    };
+    // The lanes of a block, A, are the pipeline's target's (8 with AVX-512, 4 below: chosen when it
+    // is first called); its output's constraint gives them, asked by a bounds query.
+    const int32_t unknown[5] = {};
+    if (pack(nullptr, unknown) != 0 || pd[0].extent < 1) return false;
+    const int64_t A = pd[0].extent;
+    const int64_t taps = (K - 1) / step + 1, blocks = (cout_g + A - 1) / A;
+    const int64_t extent[5] = {A, taps, C_in, blocks, p.stride};
+    __int128 count = 1;
+    for (int64_t e : extent) count *= e;
+    if (count > (__int128)8 * (C_in * cout_g * K) || count > std::numeric_limits<int32_t>::max()) return false;
+    int32_t e32[5];
+    for (int d = 0; d < 5; ++d) e32[d] = int32_t(extent[d]);
+    // (not zeroed: the pipeline writes every element)
+    std::unique_ptr<float[]> data(new float[size_t(count)]);
+    if (pack(data.get(), e32) != 0) return false;
+    *storage = std::move(data);
+    prepared->v = &v;
+    prepared->data = storage->get();
+    std::copy(e32, e32 + 5, prepared->extent);
+    return true;
 }
 
 int jit_register_cap(const VariantEntry &v) {

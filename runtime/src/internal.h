@@ -4,6 +4,7 @@
 #include "convt1d/convt1d.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -66,6 +67,14 @@ struct PreparedWeights {
 // A dense float buffer over data (nullptr: a bounds query, which fills in dims), n dimensions of the
 // given extents, dimension 0 innermost; dims (n of them) must outlive it (convt1d.cpp).
 halide_buffer_t dense_buffer(const float *data, int n, const int32_t *extent, halide_dimension_t *dims);
+
+// Prepares w (a Halide buffer over the caller's weights, dimension 0 dense) for v by its pack
+// pipeline into *storage (convt1d.cpp): what a Layer does once, and conv_transpose1d on the CPU in
+// every call. Returns false, preparing nothing, where v has no pack pipeline, where the prepared copy
+// would be more than 8 times the size of w (a stride far beyond K) or where the pipeline fails; the
+// caller then runs v itself, which gathers them inside its pipeline.
+bool prepare_weights(const VariantEntry &v, halide_buffer_t *w, const Params &p, std::unique_ptr<float[]> *storage,
+                     PreparedWeights *prepared);
 
 // Layer::create's checks (validate.cpp): p and w by the rules of validate_shapes that concern them.
 Status validate_layer(const ConstTensor &w, const Params &p);

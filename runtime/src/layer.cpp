@@ -2,11 +2,9 @@
 // the library's one call path (convt1d.cpp) with them.
 #include "internal.h"
 
-#include "geometry.h"
-
 #include "HalideRuntime.h"
 
-#include <limits>
+#include <memory>
 #include <vector>
 
 namespace convt1d {
@@ -17,7 +15,7 @@ struct Layer::Impl {
     std::vector<float> w;     // C_in × C_out/groups × K, contiguous
     std::array<int64_t, 3> w_shape{};
     std::vector<float> bias;  // C_out floats, or empty: no bias
-    std::vector<float> packed;            // the prepared weights, or empty
+    std::unique_ptr<float[]> packed;      // the prepared weights, or none
     detail::PreparedWeights prepared;     // what they are (v == nullptr: none)
 };
 
@@ -29,43 +27,6 @@ const detail::VariantEntry *preparing_variant() {
         if (v->device == Device::CPU && v->pack_fn && v->packed_fn) return v;
     }
     return nullptr;
-}
-
-// Prepares w (contiguous, checked) for v by its pack pipeline. Returns false, preparing nothing, where
-// the prepared copy would be more than 8 times the size of w (stride far beyond K) or where the
-// pipeline fails: forward then gathers in every call, as conv_transpose1d does.
-bool prepare(const detail::VariantEntry &v, const std::vector<float> &w, const std::array<int64_t, 3> &w_shape,
-             const Params &p, std::vector<float> *packed, detail::PreparedWeights *prepared) {
-    detail::install_halide_hooks();
-    const int64_t C_in = w_shape[0], cout_g = w_shape[1], K = w_shape[2];
-    const int32_t step = tap_step(int(p.stride), int(p.dilation)), inverse = tap_inverse(int(p.stride), int(p.dilation));
-    const int32_t w_extent[3] = {int32_t(K), int32_t(cout_g), int32_t(C_in)};
-    halide_dimension_t wd[3], pd[5];
-    halide_buffer_t hw = detail::dense_buffer(w.data(), 3, w_extent, wd);
-    auto pack = [&](const float *data, const int32_t *extent) {
-        halide_buffer_t hp = detail::dense_buffer(data, 5, extent, pd);
-        detail::CallContext ctx;
-        return v.pack_fn(&ctx, &hw, int32_t(p.stride), int32_t(p.padding), int32_t(p.dilation), step, inverse, &hp);
-    };
-    // The lanes of a block, A, are the pipeline's target's (8 with AVX-512, 4 below: chosen when it
-    // is first called); its output's constraint gives them, asked by a bounds query.
-    const int32_t unknown[5] = {};
-    if (pack(nullptr, unknown) != 0 || pd[0].extent < 1) return false;
-    const int64_t A = pd[0].extent;
-    const int64_t taps = (K - 1) / step + 1, blocks = (cout_g + A - 1) / A;
-    const int64_t extent[5] = {A, taps, C_in, blocks, p.stride};
-    __int128 count = 1;
-    for (int64_t e : extent) count *= e;
-    if (count > (__int128)8 * int64_t(w.size()) || count > std::numeric_limits<int32_t>::max()) return false;
-    for (int d = 0; d < 5; ++d) prepared->extent[d] = int32_t(extent[d]);
-    packed->assign(size_t(count), 0.0f);
-    if (pack(packed->data(), prepared->extent) != 0) {
-        packed->clear();
-        return false;
-    }
-    prepared->v = &v;
-    prepared->data = packed->data();
-    return true;
 }
 
 }  // namespace
@@ -93,7 +54,11 @@ Status Layer::create(const ConstTensor &w, const float *bias, const Params &p, c
     const Device device = opt.device == Device::Auto ? (cuda_available() ? Device::CUDA : Device::CPU) : opt.device;
     if (device == Device::CPU) {
         if (const detail::VariantEntry *v = preparing_variant()) {
-            prepare(*v, impl->w, impl->w_shape, p, &impl->packed, &impl->prepared);  // else gathered in every call
+            // (else, a stride far beyond K, forward runs the variant that gathers them in every call)
+            const int32_t extent[3] = {int32_t(K), int32_t(cout_g), int32_t(C_in)};
+            halide_dimension_t dims[3];
+            halide_buffer_t hw = detail::dense_buffer(impl->w.data(), 3, extent, dims);
+            detail::prepare_weights(*v, &hw, p, &impl->packed, &impl->prepared);
         }
     }
     out->impl_ = std::move(impl);

@@ -91,6 +91,8 @@ struct RunInfo {
     std::string choice;        // "explicit", "heuristic" or "tuned"
     bool per_group = false;    // the variant ran once per group (see Options::per_group)
     bool prepared_weights = false;  // Layer::forward: it read the weights the Layer prepared (see Layer)
+    bool weights_prepared_in_call = false;  // the call prepared the weights for its variant itself (a pass
+                                            // over w, on the CPU) and read them as a Layer's are read
 };
 
 struct Status {
