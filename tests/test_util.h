@@ -193,6 +193,16 @@ inline const VariantInfo *variant_info(const std::string &name) {
     return nullptr;
 }
 
+// Whether this build holds CUDA variants (a build with -DCONVT1D_CUDA=OFF holds none): the tests of the
+// CUDA variants' list and of the CUDA cost model skip without them, with this message.
+inline bool has_cuda_variants() {
+    for (const VariantInfo &e : variants()) {
+        if (e.device == Device::CUDA) return true;
+    }
+    return false;
+}
+constexpr const char *kNoCudaVariants = "SKIPPED: this build has no CUDA variants (CONVT1D_CUDA=OFF)";
+
 // A variant of the default list (schedules/variants.cmake) that a test names: in the library unless
 // the build chose its own points or geometries (CONVT1D_POINTS, CONVT1D_GEOMETRIES), where the
 // test's check on it is skipped.

@@ -129,6 +129,7 @@ TEST(Validation, UnknownVariantIsAnError) {
 }
 
 TEST(Validation, VariantOnTheWrongDeviceIsAnError) {
+    if (!has_cuda_variants()) GTEST_SKIP() << kNoCudaVariants;
     Valid v;
     Options o;
     o.device = Device::CPU;
@@ -207,6 +208,7 @@ TEST(Runtime, TheModelSplitsAFewWideGroupsOfALongRow) {
     Params p;
     p.groups = 4;
     for (const Device d : {Device::CUDA, Device::CPU}) {
+        if (d == Device::CUDA && !has_cuda_variants()) continue;  // (a build without CUDA: the CPU's alone)
         p.groups = 4;
         Choice c = choose_variant(contiguous(none, 16, 128, 32768), contiguous(none, 128, 32, 3), p, d);
         EXPECT_EQ(c.reason, "heuristic");
@@ -226,6 +228,7 @@ TEST(Runtime, TheModelSplitsAFewWideGroupsOfALongRow) {
 }
 
 TEST(Runtime, TheModelRanksByTheProblemsFigures) {
+    if (!has_cuda_variants()) GTEST_SKIP() << kNoCudaVariants;
     // The untuned CUDA choice follows from the figures the model counts, not from a list of winners
     // (shapes only: L is the suite's, nothing runs):
     //  - a suite shape that a variant has compiled in (`only`: no boundary work, x as vectors, taps
@@ -362,6 +365,7 @@ TEST(TuningCache, TwoWritersNeverLeaveAMalformedFile) {
 const char *const kJitCapAtStart = std::getenv("HL_CUDA_JIT_MAX_REGISTERS");
 
 TEST(Runtime, EachVariantIsCompiledUnderItsRegisterCapAndTheCapDoesNotLeak) {
+    if (!has_cuda_variants()) GTEST_SKIP() << kNoCudaVariants;
     const int caller = kJitCapAtStart ? std::atoi(kJitCapAtStart) : 0;
     bool some_above_default = false, any_cuda = false;
     for (const detail::VariantEntry *v : detail::all_variants()) {

@@ -58,23 +58,32 @@ public:
     HalideView(const HalideView &) = delete;
     HalideView &operator=(const HalideView &) = delete;
     ~HalideView() {
+#if CONVT1D_HAS_CUDA
         if (wrapped_) {
             halide_cuda_detach_device_ptr(nullptr, &buf_);
-        } else if (buf_.device) {
-            halide_device_free(nullptr, &buf_);
+            return;
         }
+#endif
+        if (buf_.device) halide_device_free(nullptr, &buf_);
     }
 
     halide_buffer_t *get() { return &buf_; }
     void mark_host_dirty() { buf_.flags |= halide_buffer_flag_host_dirty; }
 
     // Use `data` as a CUDA device pointer instead of host memory.
+    // (A build without CUDA, -DCONVT1D_CUDA=OFF, has no CUDA runtime: never reached there, since a call
+    // on device pointers needs a CUDA device, refused first; it fails rather than link Halide's.)
     int wrap_device(void *ctx) {
+#if CONVT1D_HAS_CUDA
         const uint64_t ptr = reinterpret_cast<uintptr_t>(buf_.host);
         buf_.host = nullptr;
         const int rc = halide_cuda_wrap_device_ptr(ctx, &buf_, ptr);
         wrapped_ = rc == 0;
         return rc;
+#else
+        (void)ctx;
+        return halide_error_code_no_device_interface;
+#endif
     }
 
 private:
@@ -293,7 +302,12 @@ Status invoke(const char *api, const VariantEntry &v, const ConstTensor &x, cons
     const bool fork = device == Device::CUDA && calls.size() > 1;
     if (fork) {
         for (HalideView *h : from_host) {
-            if (halide_copy_to_device(&ctx, h->get(), halide_cuda_device_interface()) != 0) {
+#if CONVT1D_HAS_CUDA
+            const halide_device_interface_t *cuda = halide_cuda_device_interface();
+#else
+            const halide_device_interface_t *cuda = nullptr;  // (never reached: device is never CUDA there)
+#endif
+            if (halide_copy_to_device(&ctx, h->get(), cuda) != 0) {
                 return Status::error(std::string(api) + ": copying an input to the device failed: " + ctx.error);
             }
         }
