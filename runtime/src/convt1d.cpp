@@ -13,6 +13,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <set>
 #include <string>
 #include <utility>
@@ -505,9 +506,10 @@ bool prepare_weights(const VariantEntry &v, halide_buffer_t *w, const Params &p,
     if (count > (__int128)8 * (C_in * cout_g * K) || count > std::numeric_limits<int32_t>::max()) return false;
     int32_t e32[5];
     for (int d = 0; d < 5; ++d) e32[d] = int32_t(extent[d]);
-    // (not zeroed: the pipeline writes every element)
-    std::unique_ptr<float[]> data(new float[size_t(count)]);
-    if (pack(data.get(), e32) != 0) return false;
+    // (not zeroed: the pipeline writes every element; where the memory is not there, the variant's own
+    // pipeline is tried, which reports its allocation's failure as a Status)
+    std::unique_ptr<float[]> data(new (std::nothrow) float[size_t(count)]);
+    if (!data || pack(data.get(), e32) != 0) return false;
     *storage = std::move(data);
     prepared->v = &v;
     prepared->data = storage->get();
