@@ -89,9 +89,9 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // settled (its tile sweeps all of a group's input channels, no chunks of 32 as below, but its speed
     // did not follow C_in, NOTES 44 (e)). One thread through a Layer on this VM, 2 rounds (ms), the
     // budget of a quarter against half: bigvgan_up1_cpu 14.2/14.4 against 15.4/15.6,
-    // wide_cpu 6.7/6.8 against 7.2/9.0, dac_up1_cpu 13.4/13.6 against 13.8/14.0, encodec_up1_cpu level;
-    // the general nest's shapes level (kb64_cpu, kb74_cpu, grouped_cpu, stride4_cpu, kb79_cpu,
-    // encodec_up3_cpu), which keep half. On the H200 machine (2 MiB, 16 threads) the suite's two-taps
+    // wide_cpu 6.7/6.8 against 7.2/9.0, dac_up1_cpu 13.4/13.6 against 13.8/14.0; encodec_up1_cpu and the
+    // two-taps layers of fewer input channels (stride4_cpu 64, encodec_up3_cpu 128) level, and so were the
+    // general nest's shapes (kb64_cpu, kb74_cpu, grouped_cpu, kb79_cpu), which keep half. On the H200 machine (2 MiB, 16 threads) the suite's two-taps
     // layers' chunks come out as before by this arithmetic (their caps, or the threads' share, chunk_of's
     // `want`, set them; not measured there). (NOTES 44 (f),
     // raw/cpu-vm-amd-2026-12-05-two-taps-quarter-l2-ab.txt.)
