@@ -85,29 +85,30 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // kb64_cpu's 128 rows (1 MiB) overflowed this session's AMD VM's 512 KiB L2: every task read its x
     // from L3, and perf put the time on the x loads (NOTES 43 (a)). Where the L2 holds the chunk (the
     // H200 machine's 2 MiB: every *_cpu shape), the caps stand.
-    // The two-taps nest sizes its chunks by half that (a quarter of the L2), as measured; why is not
-    // settled (its tile sweeps all of a group's input channels, no chunks of 32 as below, but its speed
-    // did not follow C_in, NOTES 44 (e)). One thread through a Layer on this VM, 2 rounds (ms), the
-    // budget of a quarter against half: bigvgan_up1_cpu 14.2/14.4 against 15.4/15.6,
-    // wide_cpu 6.7/6.8 against 7.2/9.0, dac_up1_cpu 13.4/13.6 against 13.8/14.0; encodec_up1_cpu and the
-    // two-taps layers of fewer input channels (stride4_cpu 64, encodec_up3_cpu 128) level, and so were the
-    // general nest's shapes (kb64_cpu, kb74_cpu, grouped_cpu, kb79_cpu), which keep half. On the H200 machine (2 MiB, 16 threads) the suite's two-taps
-    // layers' chunks come out as before by this arithmetic (their caps, or the threads' share, chunk_of's
-    // `want`, set them; not measured there). (NOTES 44 (f),
+    // The two-taps nest sizes its chunks by a quarter of the L2 (share 4, below), as measured; why is
+    // not settled (its tile sweeps all of a group's input channels, no chunks of 32 as below, but its
+    // speed did not follow C_in, NOTES 44 (e)). One thread through a Layer on this VM, 2 rounds (ms), a
+    // quarter against half: bigvgan_up1_cpu 14.2/14.4 against 15.4/15.6, wide_cpu 6.7/6.8 against
+    // 7.2/9.0, dac_up1_cpu 13.4/13.6 against 13.8/14.0; encodec_up1_cpu and the two-taps layers of fewer
+    // input channels (stride4_cpu 64, encodec_up3_cpu 128) level, and so were the general nest's shapes
+    // (kb64_cpu, kb74_cpu, grouped_cpu, kb79_cpu), which keep half. On the H200 machine (2 MiB, 16
+    // threads) the suite's two-taps layers' chunks come out as before by this arithmetic (their caps, or
+    // the threads' share, chunk_of's `want`, set them; not measured there). (NOTES 44 (f),
     // raw/cpu-vm-amd-2026-12-05-two-taps-quarter-l2-ab.txt.)
-    auto in_cache = [&](int cap, const Expr &S, bool two_taps) -> Expr {
+    // `share`: the part of the L2 (1 / share) a chunk's x rows and its block's weights may fill.
+    auto in_cache = [&](int cap, const Expr &S, int share) -> Expr {
         // (in 64 bits: a layer's weights may pass 2^31 bytes)
-        const Expr cache = cast<int64_t>(s.cache_bytes) / (two_taps ? 2 : 1), row = 4 * cast<int64_t>(s.C_in_g);
+        const Expr cache = cast<int64_t>(s.cache_bytes), row = 4 * cast<int64_t>(s.C_in_g);
         const Expr w_bytes = row * s.r.x.extent() * tile_co * S;  // the block's weights (wtile)
-        const Expr x_bytes = max(cache / 2 - w_bytes, cache / 8);
+        const Expr x_bytes = max(cache / share - w_bytes, cache / (4 * share));
         const Expr q = max(x_bytes / row, 1);  // a phase's positions
         return select(s.cache_bytes > 0, cast<int>(min(cast<int64_t>(cap), q * S)), cap);
     };
-    auto chunk_of = [&](int cap, const Expr &S, bool spread, bool two_taps = false) -> Expr {
+    auto chunk_of = [&](int cap, const Expr &S, bool spread, int share = 2) -> Expr {
         const Expr blocks = s.batch * ((s.C_out + tile_co - 1) / tile_co);
         const Expr want = spread ? max(1, (tasks_per_thread * s.threads + blocks - 1) / blocks) : 1;  // chunks a row
         const Expr unit = min(S, cap) * tile_q;
-        const Expr fit = in_cache(cap, S, two_taps);
+        const Expr fit = in_cache(cap, S, share);
         // the cap in whole units: below AVX-512 the tile is 3 vectors (cpu_phase_vectors), which the
         // power-of-two cap does not divide — a chunk of 1,024 positions at stride 8 was 128 positions a
         // phase, 5 1/3 tiles, computed as 6 (encodec_up1_cpu 5-13 % slower on one thread, 3 of 3 runs).
@@ -129,7 +130,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // the code every committed summary measured. (NOTES 42 (i) measured a run-time chunk 20 % slower on
     // kb74_cpu; with the cap then rounded down, 2,040, that was four chunks and a last one of 44 positions,
     // the sliver above. A run-time chunk of 2,064 measured level with the constant, 43 (a).)
-    auto cap_fits = [&](int cap) { return (in_cache(cap, 1, false) + tile_q - 1) / tile_q * tile_q >= cap; };
+    auto cap_fits = [&](int cap) { return (in_cache(cap, 1, 2) + tile_q - 1) / tile_q * tile_q >= cap; };
     auto task = [&](Stage st, const Expr &chunk) {
         st.split(s.l, lc, lr, chunk, TailStrategy::GuardWithIf)
             .split(s.co, coo, cr, tile_co, TailStrategy::GuardWithIf)
@@ -258,7 +259,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     for (int S : {1, 2, 4, 8}) {
         const int cap = S <= 2 ? chunk_l : chunk_l / 8 * S;
         if (S == 1) in_order(s.out.specialize(s.stride == 1 && s.L_out >= cap && cap_fits(cap)), 1, Expr(cap));
-        if (S > 1) in_order(s.out.specialize(s.stride == S && s.dilation == 1 && s.two_taps), S, chunk_of(cap / 2, S, true, true));
+        if (S > 1) in_order(s.out.specialize(s.stride == S && s.dilation == 1 && s.two_taps), S, chunk_of(cap / 2, S, true, 4));
         in_order(s.out.specialize(s.stride == S), S, chunk_of(cap, S, S > 1));
     }
     task(s.out, chunk_of(chunk_l, s.stride, true));
