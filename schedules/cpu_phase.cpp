@@ -267,25 +267,24 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
 }
 
 void schedule_cpu_phase_weights(const Target &, Func wtile, int tile_co) {
-    // A task per 16 input channels (32 tasks on the vocoder layers' 512); an input channel phase by
-    // phase (k_p computed once a channel and phase), and in a phase its blocks one after another, in
-    // the order they lie in w (a block's tile_co rows of K taps are consecutive: the channel's rows
-    // read in order, and again from L1 for the next phase), the block's channels in vectors (gathers K
-    // floats apart). Before, a task per block and 64 input channels read each channel's rows of the
-    // block, 256 bytes 16 KiB apart on dac_up1_cpu; its pass moved 16 MiB at a fifth of this VM's copy
-    // rate (one thread, 8 against 36-49 GB/s). In a harness of this pipeline alone (one thread, 3
-    // alternations): dac_up1_cpu 2.16-2.20 -> 1.49-1.73 ms, bigvgan_up1_cpu 1.02-1.07 -> 0.61, wide_cpu
-    // 0.23 -> 0.15 (4 channels a task level); per call through the CLI (2 threads, 5 alternations, ms;
-    // the first of three rounds had dac_up1_cpu 4 % slower, the others 5-6 % faster):
-    // dac_up1_cpu 8.21-8.49 -> 7.79-8.05, encodec_up1_cpu 7.47-7.71 -> 7.13-7.50, bigvgan_up1_cpu
-    // 7.64-8.54 -> 7.69-8.12 (raw/cpu-vm-amd-2026-12-05-pack-order-ab.txt). Tiles of 8 blocks × 16
-    // channels a task (whole 512-byte runs written) measured between the two.
+    // A task per block and 64 input channels (a group's blocks are few: 4 on grouped_cpu; 256 tasks on
+    // the vocoder layers' 512 channels × 32 blocks of 8), phase by phase (k_p computed once a phase), the
+    // channels in vectors (gathers K floats apart): a task writes 64 input channels' run of its block,
+    // 4 KiB contiguous a phase, and reads each channel's rows of the block (256-512 bytes, 16 KiB apart
+    // on dac_up1_cpu). Tried (NOTES 44 (d), 45 (c)): a task per 16 input channels whole, phase by phase,
+    // the channel's blocks in w's order (w read in order; a task's writes 1 KiB runs spread over the
+    // whole buffer, 32 tasks). On this AMD VM's 2 threads it was 0-6 % faster a call (the pack alone on
+    // one thread 2.2 -> 1.5-1.7 ms on dac_up1_cpu, raw/cpu-vm-amd-2026-12-05-pack-order-ab.txt); on the
+    // H200 machine's 16 cores it made a call 10-25 % slower (dac_up1_cpu 1.59 against 1.23 ms, medians of
+    // 8 alternations; encodec_up1_cpu and bigvgan_up1_cpu 6 of 8 slower, run 116,
+    // raw/h200-host-2026-12-05-run116-gather-order-ab.txt), and 4 channels a task (128 tasks) between.
     const std::vector<Var> wa = wtile.args();  // j, m, ci, cb, p
-    Var wco("wco"), wci("wci");
-    wtile.split(wa[2], wco, wci, 16, TailStrategy::GuardWithIf)
-        .reorder(wa[0], wa[1], wa[3], wa[4], wci, wco)
+    Var wco("wco"), wci("wci"), wt("wt");
+    wtile.split(wa[2], wco, wci, 64, TailStrategy::GuardWithIf)
+        .reorder(wa[0], wa[1], wci, wa[4], wa[3], wco)
+        .fuse(wa[3], wco, wt)
         .vectorize(wa[0], tile_co, TailStrategy::GuardWithIf)
-        .parallel(wco);
+        .parallel(wt);
 }
 
 }  // namespace convt1d
