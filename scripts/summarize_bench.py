@@ -210,6 +210,23 @@ def table(summaries):
     return "\n".join(rows) + "\n"
 
 
+def drop_variants(summary, names):
+    """Leave out variants the committed build no longer has (once or per group), so that "general" and
+    "best" name what a user of that build can run; the summary says which were left out."""
+    if not names:
+        return
+    gone = set(names)
+    def dropped(who):
+        return who in gone or who.replace("_per_group", "") in gone
+    for entry in summary["shapes"].values():
+        for key in ("ms", "rel_error", "GBps", "GFLOPs", "not_run", "ms_runs"):
+            for who in [w for w in entry.get(key, {}) if dropped(w)]:
+                del entry[key][who]
+    summary["general_variants"] = [v for v in summary.get("general_variants", []) if v not in gone]
+    summary["dropped"] = sorted(gone)
+    add_general(summary)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("bench_json", nargs="*")
@@ -218,6 +235,9 @@ def main():
     ap.add_argument("--torch", nargs="*", default=[], help="scripts/torch_bench.py output of the same run(s)")
     ap.add_argument("--runs", action="store_true", help="the BENCH files are runs of one suite: one summary of their medians")
     ap.add_argument("--device-name", help="the summary's device (default: the benchmark's, or CPU <host name>)")
+    ap.add_argument("--drop", nargs="*", default=[],
+                    help="variants the run measured that the committed list no longer has (an A/B point not "
+                         "kept): left out of the summary, named in its \"dropped\" (the raw JSON keeps them)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     if a.runs:
@@ -238,6 +258,7 @@ def main():
                 merge_torch(s, json.load(open(a.torch[0])))
             summaries.append(s)
     for s in summaries:
+        drop_variants(s, a.drop)
         if a.device_name:
             s["device"] = a.device_name
         stem = f"{slug(s['device'])}-{s['date']}"
