@@ -218,6 +218,10 @@ def drop_variants(summary, names):
     gone = set(names)
     def dropped(who):
         return who in gone or who.replace("_per_group", "") in gone
+    ran = {s: e["runtime_variant"] for s, e in summary["shapes"].items()
+           if dropped(e.get("runtime_variant", "").split("/")[0])}
+    if ran:  # the runtime's own figure would be of a variant the build no longer has: re-run instead
+        sys.exit(f"--drop: the runtime ran a dropped variant on {ran}")
     for entry in summary["shapes"].values():
         for key in ("ms", "rel_error", "GBps", "GFLOPs", "not_run", "ms_runs"):
             for who in [w for w in entry.get(key, {}) if dropped(w)]:

@@ -2,7 +2,8 @@
 """summarize_bench.py --runs on three synthetic runs of a CPU suite: each contender's figure must be its
 median run's (with that run's rates), its error the largest, and every run's figure kept in ms_runs;
 one run alone must give that run's figures; --drop must leave a variant out of every figure and out of
-"general" (the fastest remaining general variant takes it), and name it in "dropped". Prints
+"general" (the fastest remaining general variant takes it), and name it in "dropped", and refuse to drop
+the variant the runtime ran. Prints
 "summary runs: ok".
 
 usage: check_summary_runs.py SUMMARIZE_BENCH.py WORK_DIR
@@ -13,12 +14,12 @@ import subprocess
 import sys
 
 
-def bench(path, ms, err, general=""):
+def bench(path, ms, err, general="", runtime_label=""):
     rows = []
     for who, t in ms.items():
+        label = {"halide_layer": "cpu_phase/prepared", "halide_runtime": runtime_label}.get(who, "")
         rows.append({"name": f"convt1d/s_cpu/{who}/iterations:1/manual_time", "ms": t, "rel_error": err[who],
-                     "floor_ms": 0.5, "GBps": 100.0 / t, "GFLOPs": 1000.0 / t,
-                     "label": "cpu_phase/prepared" if who == "halide_layer" else ""})
+                     "floor_ms": 0.5, "GBps": 100.0 / t, "GFLOPs": 1000.0 / t, "label": label})
     json.dump({"context": {"date": "2030-01-02T00:00:00", "host_name": "t", "copy_GBps": "10",
                            "fp32_peak_GFLOPs": "100", "general_variants": general}, "benchmarks": rows},
               open(path, "w"))
@@ -69,6 +70,13 @@ def main():
             bad.append(f"drop: gone still in {left}, dropped {s2.get('dropped')}, general {s2.get('general_variants')}")
         if not drop and ("gone" not in e2["ms"] or "dropped" in s2):
             bad.append("no drop: gone left out")
+    ran = os.path.join(work, "ran.json")
+    bench(ran, {"halide_runtime": 0.5, "halide_gone": 0.5, "halide_kept": 0.6}, {k: 1e-7 for k in
+          ("halide_runtime", "halide_gone", "halide_kept")}, "gone,kept", runtime_label="gone/per_group")
+    r = subprocess.run([sys.executable, script, ran, "--out", os.path.join(work, "out3"), "--device-name", "check",
+                        "--drop", "gone"], capture_output=True, text=True)
+    if r.returncode == 0 or "runtime ran a dropped variant" not in r.stderr:
+        bad.append(f"drop of the runtime's variant: rc {r.returncode}, {r.stderr.strip()[-200:]}")
     if bad:
         sys.exit("summary runs: FAILED: " + "; ".join(bad))
     print("summary runs: ok")
