@@ -68,12 +68,17 @@ def summarize(bench_json):
     return summary
 
 
+def is_variant_of(who, names):
+    """Whether a contender is one of the named variants, run once or per group ("<name>_per_group")."""
+    return who in names or who.replace("_per_group", "") in names
+
+
 def add_general(summary):
     """The fastest general variant (once, or per group) of each shape, as "general"."""
     general = set(summary.get("general_variants", []))
     for entry in summary["shapes"].values():
         entry["ms"].pop("general", None)
-        gen = {k: v for k, v in entry["ms"].items() if k in general or k.replace("_per_group", "") in general}
+        gen = {k: v for k, v in entry["ms"].items() if is_variant_of(k, general)}
         if gen:
             entry["general_variant"] = min(gen, key=gen.get)
             entry["ms"]["general"] = gen[entry["general_variant"]]
@@ -216,15 +221,13 @@ def drop_variants(summary, names):
     if not names:
         return
     gone = set(names)
-    def dropped(who):
-        return who in gone or who.replace("_per_group", "") in gone
     ran = {s: e["runtime_variant"] for s, e in summary["shapes"].items()
-           if dropped(e.get("runtime_variant", "").split("/")[0])}
+           if is_variant_of(e.get("runtime_variant", "").split("/")[0], gone)}
     if ran:  # the runtime's own figure would be of a variant the build no longer has: re-run instead
         sys.exit(f"--drop: the runtime ran a dropped variant on {ran}")
     for entry in summary["shapes"].values():
         for key in ("ms", "rel_error", "GBps", "GFLOPs", "not_run", "ms_runs"):
-            for who in [w for w in entry.get(key, {}) if dropped(w)]:
+            for who in [w for w in entry.get(key, {}) if is_variant_of(w, gone)]:
                 del entry[key][who]
     summary["general_variants"] = [v for v in summary.get("general_variants", []) if v not in gone]
     summary["dropped"] = sorted(gone)

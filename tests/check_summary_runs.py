@@ -3,8 +3,7 @@
 median run's (with that run's rates), its error the largest, and every run's figure kept in ms_runs;
 one run alone must give that run's figures; --drop must leave a variant out of every figure and out of
 "general" (the fastest remaining general variant takes it), and name it in "dropped", and refuse to drop
-the variant the runtime ran. Prints
-"summary runs: ok".
+the variant the runtime ran. Prints "summary runs: ok".
 
 usage: check_summary_runs.py SUMMARIZE_BENCH.py WORK_DIR
 """
