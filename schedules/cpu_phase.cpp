@@ -5,6 +5,8 @@
 // the general CUDA family, so the CPU tests check it here.
 #include "schedule.h"
 
+#include <cstdlib>
+
 namespace convt1d {
 
 using namespace Halide;
@@ -24,7 +26,32 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     if (vecs_q < 1 || tile_co < 1 || chunk_l < 8 * vec || unroll < 1) {
         throw CompileError("cpu_phase schedule: reg_l, reg_co, unroll_ci >= 1 and tile_l >= 8 vectors");
     }
-    const int tile_q = vec * vecs_q;
+    // The tile's form (stage_out, 'so' in the list): 0, positions q in the vector lanes, vecs_q vectors
+    // × tile_co broadcast weights (above); 1, channels in the lanes: one vector of tile_co channels
+    // (reg_co 16: 16 lanes with AVX-512, 8 below) × P positions q, each x[q] broadcast once and met by
+    // both taps of a two-taps phase (tap 1 reads x[q − 1], the previous position's broadcast): per
+    // input channel P + 1 broadcasts and 2 aligned weight vectors for 2·P FMAs, and no x vector
+    // crosses a cache line (form 0's 32-byte x loads at 4-byte offsets do in 7 of 16 cases).
+    // P by the register budget (cpu_phase_lane_positions, not a power of two): the vector registers
+    // less 2 weight vectors, 2 broadcasts and 2 spare — with AVX2's 16, 10 accumulators (8 left each
+    // one's chain of FMAs, 4 cycles each and two taps a channel, as long as the FMAs' issue; 12 left
+    // no register spare); AVX-512's 32, 26 (not measured: no AVX-512 machine this session); SSE4.1's
+    // 8 channels two vectors, 5 positions. Measured on this session's AMD VM (AVX2, one thread,
+    // docs/NOTES.md 47): a C++ loop of this form ran at 88-92 GFLOP/s of the core's 101 where form
+    // 0's (C++) took 58-65 and Halide's form 0 loop 79.
+    const bool lanes_co = k.stage_out == 1;
+    // LLVM's default register allocator (greedy) spilled 1-3 of the accumulators of this form's
+    // two-taps loop in 30 of its 36 copies (the specialisations × strides; each spill a store and a
+    // reload on an accumulator's chain every channel: 34-54 GFLOP/s); its PBQP allocator spilled
+    // none (checked in the generator's assembly). HL_LLVM_ARGS is read once, when Halide first
+    // initialises LLVM, after the schedule: this process then compiles its variant with PBQP (a
+    // caller's own HL_LLVM_ARGS kept). Form 0 keeps the greedy allocator (with PBQP its loop was
+    // slower: bigvgan_up1_cpu 66 -> 57 GFLOP/s, one thread).
+    if (lanes_co) setenv("HL_LLVM_ARGS", "-regalloc=pbqp", 0);
+    const int tile_q = lanes_co ? cpu_phase_lane_positions(target, k.reg_l) : vec * vecs_q;
+    if (lanes_co && (tile_co != vec * (vec == 4 ? 2 : 1) || tile_q < 1)) {
+        throw CompileError("cpu_phase schedule, channels in the lanes: reg_co 16 (one vector of channels) and reg_l > 16");
+    }
     Var qo("qo"), qi("qi"), coo("coo"), coi("coi"), t("t"), lo("lo"), li("li");
     RVar m = s.r.x, ci = s.r.y, rz = s.r.z;
 
@@ -99,7 +126,12 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     auto in_cache = [&](int cap, const Expr &S, int share) -> Expr {
         // (in 64 bits: a layer's weights may pass 2^31 bytes)
         const Expr cache = cast<int64_t>(s.cache_bytes), row = 4 * cast<int64_t>(s.C_in_g);
-        const Expr w_bytes = row * s.r.x.extent() * tile_co * S;  // the block's weights (wtile)
+        // the block's weights (wtile): all S phases'; with channels in the lanes one phase's, the
+        // phase's tiles run one after another over them (its 8 channels × 2 taps of 512 input channels,
+        // 32 KiB, against 128 KiB for bigvgan_up1_cpu's 4 phases, which left 2 tiles a phase: each
+        // tile then read its phase's weights from L3 for 5,120 FMAs, 60-61 GFLOP/s on one thread, where
+        // 4-7 tiles a phase ran at 71-73, NOTES 47)
+        const Expr w_bytes = row * s.r.x.extent() * tile_co * (lanes_co ? Expr(1) : S);
         const Expr x_bytes = max(cache / share - w_bytes, cache / (4 * share));
         const Expr q = max(x_bytes / row, 1);  // a phase's positions
         return select(s.cache_bytes > 0, cast<int>(min(cast<int64_t>(cap), q * S)), cap);
@@ -143,18 +175,24 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     planes.compute_at(s.out, t)
         .split(s.q, qo, qi, tile_q, TailStrategy::RoundUp)
         .split(s.co, coo, coi, tile_co, TailStrategy::RoundUp)
-        .reorder(qi, coi, qo, s.p, coo)
-        .vectorize(qi, vec)
-        .unroll(coi);
+        .reorder(qi, coi, qo, s.p, coo);
+    if (lanes_co) {
+        planes.vectorize(coi, vec).unroll(coi).unroll(qi);
+    } else {
+        planes.vectorize(qi, vec).unroll(coi);
+    }
     if (split) {
         s.merged.compute_at(s.out, t).vectorize(s.l, vec, TailStrategy::GuardWithIf);
         s.merged.update().vectorize(s.l, vec, TailStrategy::GuardWithIf);
     }
     s.conv.compute_at(planes, qo)
         .bound_extent(s.q, tile_q)
-        .bound_extent(s.co, tile_co)
-        .vectorize(s.q, vec)
-        .unroll(s.co);
+        .bound_extent(s.co, tile_co);
+    if (lanes_co) {
+        s.conv.reorder_storage(s.co, s.q).vectorize(s.co, vec).unroll(s.co).unroll(s.q);
+    } else {
+        s.conv.vectorize(s.q, vec).unroll(s.co);
+    }
     // Input channels innermost (the long loop), unroll_ci of them unrolled, then taps: one x vector
     // meets tile_co broadcast weights.
     // Two taps a phase at dilation 1 (K = 2·stride: the vocoders' layers): the tap loop the constant
@@ -185,7 +223,17 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
             st.split(cic, cio, cii, unroll, TailStrategy::GuardWithIf);
             st.reorder(s.q, s.co, cii, cio, m, cc, rz);
         }
-        st.unroll(cii).vectorize(s.q, vec).unroll(s.q).unroll(s.co);
+        if (lanes_co) {
+            // position by position: its x broadcast, then each tap's vector of channels
+            if (two_taps) {
+                st.reorder(s.co, m, s.q, cii, cio, rz);
+            } else {
+                st.reorder(s.co, s.q, cii, cio, m, cc, rz);
+            }
+            st.unroll(cii).vectorize(s.co, vec).unroll(s.co).unroll(s.q);
+        } else {
+            st.unroll(cii).vectorize(s.q, vec).unroll(s.q).unroll(s.co);
+        }
     };
     Stage update = s.conv.update();
     channels(update.specialize(s.groups == 1 && s.dilation == 1 && s.two_taps), true);
@@ -259,7 +307,10 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     for (int S : {1, 2, 4, 8}) {
         const int cap = S <= 2 ? chunk_l : chunk_l / 8 * S;
         if (S == 1) in_order(s.out.specialize(s.stride == 1 && s.L_out >= cap && cap_fits(cap)), 1, Expr(cap));
-        if (S > 1) in_order(s.out.specialize(s.stride == S && s.dilation == 1 && s.two_taps), S, chunk_of(cap / 2, S, true, 4));
+        // (two-taps chunks by a quarter of the L2, or with the channels in the lanes by half of it and one
+        // phase's weights (in_cache): 12-13 tiles a phase where a quarter left 5, 2 threads through a
+        // Layer, GFLOP/s, bigvgan_up1_cpu 130-133 -> 149-154, encodec_up1_cpu 139-147 -> 151-155, NOTES 47)
+        if (S > 1) in_order(s.out.specialize(s.stride == S && s.dilation == 1 && s.two_taps), S, chunk_of(cap / 2, S, true, lanes_co ? 2 : 4));
         in_order(s.out.specialize(s.stride == S), S, chunk_of(cap, S, S > 1));
     }
     task(s.out, chunk_of(chunk_l, s.stride, true));

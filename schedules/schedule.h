@@ -81,7 +81,9 @@ struct Knobs {
     // to out by threads along consecutive positions (coalesced), instead of each thread storing its
     // own reg_l positions (cuda family): 0 = not, 1 = in position order, 2 = in one padded plane per
     // phase (a compiled-in stride only). Its last channel block is shifted inwards rather than
-    // guarded (schedules/cuda.cpp), so it needs C_out >= reg_co.
+    // guarded (schedules/cuda.cpp), so it needs C_out >= reg_co. cpu_phase: 1 = the tile's output
+    // channels in the vector lanes and its positions broadcast from x, 0 = the positions in the lanes
+    // (schedules/cpu_phase.cpp).
     int stage_out;
     // The grid's order (cuda family): the blocks of one tile of positions and every channel block
     // launched together (channel blocks innermost, blockIdx.x), so that they read that tile's x
@@ -128,6 +130,13 @@ inline int cpu_phase_channels(const Halide::Target &target, int reg_co) {
 // 92.8 (the core's peak). Measured through a Layer on one thread (2 alternations, ms): kb64_cpu
 // 13.1/11.2 -> 11.3/9.7, grouped_cpu 4.0/4.8 -> 3.0/3.5, wide_cpu 17.7/15.1 -> 15.6/15.1; the two-taps
 // layers level within the VM's spread (NOTES 42 (f), (k)).
+// cpu_phase with the channels in the lanes (stage_out 1): its positions, reg_l with AVX-512's 32 vector
+// registers, 16 fewer with AVX2's 16 (the channels one vector), half that again with SSE4.1's 4 lanes
+// (the channels two vectors, so two accumulators a position): schedules/cpu_phase.cpp.
+inline int cpu_phase_lane_positions(const Halide::Target &target, int reg_l) {
+    if (target.has_feature(Halide::Target::AVX512)) return reg_l;
+    return target.has_feature(Halide::Target::AVX) ? reg_l - 16 : (reg_l - 16) / 2;
+}
 inline int cpu_phase_vectors(const Halide::Target &target, int reg_l) {
     return target.has_feature(Halide::Target::AVX512) ? reg_l : reg_l + reg_l / 2;
 }

@@ -13,7 +13,8 @@
 #   pad_x      1: x zero-extended into a buffer first (no boundary test); 0 with form `only`: x read in place
 #   unroll_ci  input channels unrolled in the inner loop
 #   regs       register cap the CUDA kernels are JIT-compiled with
-#   so         stage_out: 1 outputs through shared memory in position order, 2 one plane per phase
+#   so         stage_out: 1 outputs through shared memory in position order, 2 one plane per phase;
+#              cpu_phase: 1 the output channels in the vector lanes (x broadcast), 0 the positions
 #   cf         co_first: channel blocks innermost in the grid
 #   split      cuda_phase: input channels per block (split-K; 0 = all)
 #   pt         cuda_phase: taps a phase compiled in (0 = any): problems whose phases have at most pt
@@ -35,6 +36,14 @@ set(CONVT1D_SCHEDULE_POINTS
     # pipeline that prepares them (`<point>_pack`, generator convt1d_pack_weights): schedules/CMakeLists.txt
     "cpu                                   cpu             16     1     4      0         0       0     1         0    0  0  0     0     -"
     "cpu_phase                             cpu_phase       2048   2     8      0         0       0     4         0    0  0  0     0     -"
+    # the same closed form with the output channels in the vector lanes (so 1): a vector of 16 channels
+    # (8 below AVX-512) × 26 positions (10 below AVX-512: reg_l by the register budget, not a power of
+    # two, schedules/cpu_phase.cpp), x broadcast once a position for both taps of a two-taps phase,
+    # which the runtime's model picks for the two-taps class (the vocoders' K = 2·stride) and the
+    # Layer prepares weights for. This session's AMD VM, 2 threads through a Layer, against the form
+    # above: bigvgan_up1_cpu +9-11 %, dac_up1_cpu and wide_cpu level, encodec_up1_cpu -8 %,
+    # encodec_up3_cpu and stride4_cpu -4 to -5 % (NOTES 47)
+    "cpu_phase_cl                          cpu_phase       2048   26    16     0         0       0     2         0    1  0  0     0     -"
     # the same with the two-taps-a-phase class compiled in (pt 2): the batch rows folded into the planes'
     # positions, as the GPU's *_w2 points (generators/convt1d_generator.cpp), so that a machine
     # without a GPU (CI) checks that math on 500 random problems

@@ -52,7 +52,7 @@ int main(int argc, char **argv) {
     const bool cpu_avx512 = halide_default_can_use_target_features(int(std::size(avx512_set)), avx512_set) != 0;
     std::mt19937_64 rng(test_seed() + 40);
     int failures = 0;
-    for (const char *name : {"cpu", "cpu_phase"}) {
+    for (const char *name : {"cpu", "cpu_phase", "cpu_phase_cl"}) {
         if (!variant_info(name)) {
             std::printf("dispatch: no variant %s\n", name);
             return 1;
@@ -78,11 +78,11 @@ int main(int argc, char **argv) {
         }
         const char *code = avx512_ok ? "AVX-512" : avx2_ok ? "AVX2" : "SSE4.1";
         const char *want = g_refuse >= 2 ? "SSE4.1" : g_refuse == 1 || !cpu_avx512 ? "AVX2" : "AVX-512";
-        // Each library asks about both sets once: cpu_phase's call runs two (its pack pipeline, then the
+        // Each library asks about both sets once: cpu_phase's calls run two (its pack pipeline, then the
         // twin that reads what it prepared), which must agree on the block of channels as a Layer's do.
         const size_t libraries = info.weights_prepared_in_call ? 2 : 1;
         const bool asked_both = g_asked.size() == 2 * libraries;
-        const bool prepared_as_expected = info.weights_prepared_in_call == (std::string(name) == "cpu_phase");
+        const bool prepared_as_expected = info.weights_prepared_in_call == takes_prepared(name);
         const bool ok = matched && std::string(code) == want && asked_both && prepared_as_expected;
         std::printf("dispatch: %s refusing level %d: weights prepared in the call %d, asked about %zu sets "
                     "(AVX-512, AVX2 + FMA expected of each of %zu libraries), ran the %s code (expected %s), %s "
@@ -92,8 +92,9 @@ int main(int argc, char **argv) {
         failures += !ok;
     }
     // A Layer's prepared weights at this level: its preparing pipeline and the variant that reads them
-    // are two libraries, each dispatching on its own, and must agree on the block of channels (8 lanes
-    // with AVX-512, 4 below).
+    // are two libraries, each dispatching on its own, and must agree on the block of channels (cpu_phase
+    // 8 lanes with AVX-512, 4 below; cpu_phase_cl, which the model picks for this layer's two taps a
+    // phase, 16 and 8).
     {
         Problem pr{2, 16, 24, 16, 100, Params{}, true};
         pr.p.stride = 8;

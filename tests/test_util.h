@@ -193,6 +193,13 @@ inline const VariantInfo *variant_info(const std::string &name) {
     return nullptr;
 }
 
+// Whether a variant takes weights prepared ahead (a Layer's, or a call's own pass over w): the plain
+// cpu_phase points, either form of tile (schedules/CMakeLists.txt builds their pack pipelines).
+inline bool takes_prepared(const std::string &name) {
+    const VariantInfo *v = variant_info(name);
+    return v && v->family == "cpu_phase" && v->split_ci == 0 && v->phase_taps == 0;
+}
+
 // Whether this build holds CUDA variants (a build with -DCONVT1D_CUDA=OFF holds none): the tests of the
 // CUDA variants' list and of the CUDA cost model skip without them, with this message.
 inline bool has_cuda_variants() {

@@ -65,11 +65,15 @@ int cmd_variants() {
         // as aligned vectors, the row ends left to another variant ("in-place")
         const char *x = v.pad_x ? "padded" : v.in_place() ? "in-place" : "direct";
         // out: stored by the threads that compute it ("direct") or through shared memory ("shared"; by
-        // phase planes: "planes")
+        // phase planes: "planes"); on the CPU, cpu_phase's tile with its channels in the lanes ("lanes")
         std::printf("%-36s %-6s %7d %6d %7d %-7s %-8s %-13s %-7s %-17s %-9d %s\n", v.name.c_str(),
                     to_string(v.device), v.tile_l, v.reg_l, v.reg_co, v.ungrouped ? "1-only" : "any", x,
                     v.autoscheduled ? "Anderson2021" : v.stage_w ? "shared" : "global",
-                    v.stage_out == 2 ? "planes" : v.stage_out ? "shared" : "direct", fixed.c_str(), v.max_regs,
+                    v.stage_out == 2                              ? "planes"
+                    : v.stage_out && v.device == Device::CPU ? "lanes"
+                    : v.stage_out                                 ? "shared"
+                                                                  : "direct",
+                    fixed.c_str(), v.max_regs,
                     stride.c_str());
     }
     std::printf("CUDA device: %s\n", cuda_available() ? cuda_device_name().c_str() : "none");

@@ -96,6 +96,7 @@ int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const 
     // the staged weights: reg_co channels × the taps k_lo + j·step reaches (K rounded up to whole
     // steps: the stride, or for a compiled-in geometry stride / gcd(stride, dilation)) × C_in/groups
     // (the closed form, cuda_phase: one phase's ⌈K / step⌉ taps × split_ci or C_in/groups channels)
+    if (v.device == Device::CPU) return 0;  // (stage_w and stage_out mean other things on the CPU, or nothing)
     const bool closed = general_gpu(v);
     const int64_t K = w.shape[2], step = v.only || closed ? tap_step(p.stride, p.dilation) : p.stride;
     const int64_t taps = closed ? (K + step - 1) / step : (K + step - 1) / step * step;
@@ -152,7 +153,7 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
             return false;
         }
     }
-    if (const int64_t C_out = w.shape[1] * p.groups; v.stage_out && C_out < v.reg_co) {
+    if (const int64_t C_out = w.shape[1] * p.groups; v.device == Device::CUDA && v.stage_out && C_out < v.reg_co) {
         // its last channel block is shifted inwards (schedules/cuda.cpp): it needs a whole one
         if (why) {
             *why = "computes at least " + std::to_string(v.reg_co) +
