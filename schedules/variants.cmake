@@ -38,11 +38,11 @@ set(CONVT1D_SCHEDULE_POINTS
     "cpu_phase                             cpu_phase       2048   2     8      0         0       0     4         0    0  0  0     0     -"
     # the same closed form with the output channels in the vector lanes (so 1): a vector of 16 channels
     # (8 below AVX-512) × 26 positions (10 below AVX-512: reg_l by the register budget, not a power of
-    # two, schedules/cpu_phase.cpp), x broadcast once a position for both taps of a two-taps phase,
-    # which the runtime's model picks for the two-taps class (the vocoders' K = 2·stride) and the
-    # Layer prepares weights for. This session's AMD VM, 2 threads through a Layer, against the form
-    # above: bigvgan_up1_cpu +9-11 %, dac_up1_cpu and wide_cpu level, encodec_up1_cpu -8 %,
-    # encodec_up3_cpu and stride4_cpu -4 to -5 % (NOTES 47)
+    # two, schedules/cpu_phase.cpp), x broadcast once a position for both taps of a two-taps phase.
+    # Named only (the runtime's model does not rank it; the benchmark times it on every machine): on
+    # this session's AMD VM against the row above, through a Layer alternated, bigvgan_up1_cpu 9-11 %
+    # faster, encodec_up1_cpu 8 % and stride4_cpu 4-8 % slower, the others within the VM's noise, and
+    # nothing in the problems' figures told them apart (NOTES 47); AVX-512 not measured yet
     "cpu_phase_cl                          cpu_phase       2048   26    16     0         0       0     2         0    1  0  0     0     -"
     # the same with the two-taps-a-phase class compiled in (pt 2): the batch rows folded into the planes'
     # positions, as the GPU's *_w2 points (generators/convt1d_generator.cpp), so that a machine

@@ -92,9 +92,8 @@ int main(int argc, char **argv) {
         failures += !ok;
     }
     // A Layer's prepared weights at this level: its preparing pipeline and the variant that reads them
-    // are two libraries, each dispatching on its own, and must agree on the block of channels (cpu_phase
-    // 8 lanes with AVX-512, 4 below; cpu_phase_cl, which the model picks for this layer's two taps a
-    // phase, 16 and 8).
+    // are two libraries, each dispatching on its own, and must agree on the block of channels (8 lanes
+    // with AVX-512, 4 below; cpu_phase_cl's calls above, 16 and 8).
     {
         Problem pr{2, 16, 24, 16, 100, Params{}, true};
         pr.p.stride = 8;

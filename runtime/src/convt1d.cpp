@@ -454,13 +454,7 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
     }
 
     if (device == Device::CPU && opt.cpu_threads > 0) thread_pool_set_threads(opt.cpu_threads);
-    // A Layer's weights, prepared for the variant the model ranked first among those that take them
-    // (layer.cpp): where the model's plan for this input is another of those, over all groups, the
-    // Layer's runs instead (the same family; no pass over w). Else they serve their own plan only.
-    if (prepared && how == "heuristic" && plan.v != prepared->v && plan.v->packed_fn && !plan.per_group &&
-        can_run(*prepared->v, x, w, p, device, nullptr)) {
-        plan.v = prepared->v;
-    }
+    // (a Layer's weights, where they were prepared for this plan: its variant over all groups at once)
     if (prepared && (prepared->v != plan.v || (plan.per_group && p.groups > 1))) prepared = nullptr;
     // the L2 the CPU variants size their chunks by (the GPU's ignore it)
     const int32_t cache_bytes = opt.cpu_cache_bytes > 0 ? int32_t(std::min<int64_t>(opt.cpu_cache_bytes, INT32_MAX)) : cpu_l2_bytes();

@@ -114,6 +114,13 @@ int64_t shared_bytes(const VariantEntry &v, const ConstTensor &x, const ConstTen
 constexpr int64_t kSharedDefault = 48 * 1024;
 int64_t shared_limit();
 
+// A variant the cost model does not rank (a caller names it, or the GPU's tuner measures it): the
+// autoscheduler's reference point, and cpu_phase with its channels in the lanes (stage_out 1), which
+// measured faster than cpu_phase on one vocoder layer and slower on others, with nothing in the
+// problem's figures to tell them apart (docs/NOTES.md 47).
+inline bool named_only(const VariantEntry &v) {
+    return v.autoscheduled || (v.device == Device::CPU && v.stage_out == 1);
+}
 // Whether a variant can run this problem on device d; if not, why (for the error message).
 bool can_run(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
              std::string *why);

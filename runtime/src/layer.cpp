@@ -21,22 +21,13 @@ struct Layer::Impl {
 
 namespace {
 
-// The general CPU variant whose weights a Layer prepares: of those with a pack pipeline (cpu_phase's
-// two forms), the model's first (runtime/src/model.cpp) for these weights over a nominal input of one
-// row of 1,024 positions. The model ranks them by their loads per FMA, which the input's length
-// does not change; forward then runs this variant where the model's plan is another of them.
-const detail::VariantEntry *preparing_variant(const ConstTensor &w, const Params &p) {
-    const float *none = nullptr;  // (shapes only: the model reads no data)
-    const ConstTensor x = contiguous(none, 1, w.shape[0], 1024);
-    const ConstTensor wc = contiguous(none, w.shape[0], w.shape[1], w.shape[2]);
-    const detail::VariantEntry *best = nullptr;
-    double best_s = 0;
+// The general CPU variant whose weights a Layer prepares: the first in the list with a pack pipeline
+// that the cost model ranks (cpu_phase; cpu_phase_cl is named only, registry's named_only).
+const detail::VariantEntry *preparing_variant() {
     for (const detail::VariantEntry *v : detail::all_variants()) {
-        if (v->device != Device::CPU || !v->pack_fn || !v->packed_fn || !detail::can_run(*v, x, wc, p, Device::CPU, nullptr)) continue;
-        const double s = detail::model_seconds(*v, x, wc, p);
-        if (!best || s < best_s) best = v, best_s = s;
+        if (v->device == Device::CPU && v->pack_fn && v->packed_fn && !detail::named_only(*v)) return v;
     }
-    return best;
+    return nullptr;
 }
 
 }  // namespace
@@ -63,7 +54,7 @@ Status Layer::create(const ConstTensor &w, const float *bias, const Params &p, c
 
     const Device device = opt.device == Device::Auto ? (cuda_available() ? Device::CUDA : Device::CPU) : opt.device;
     if (device == Device::CPU) {
-        if (const detail::VariantEntry *v = preparing_variant(w, p)) {
+        if (const detail::VariantEntry *v = preparing_variant()) {
             // (else, a stride far beyond K, forward runs the variant that gathers them in every call)
             const int32_t extent[3] = {int32_t(K), int32_t(cout_g), int32_t(C_in)};
             halide_dimension_t dims[3];

@@ -211,21 +211,8 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     const double taps = taps_executed(f.K, S, step, !phase);
     const double tile_fmas = phase ? double(v.reg_l) * v.reg_co : 8.0;
     const bool tiles_in_groups = f.p.groups == 1 || (phase && f.cout_g % v.reg_co == 0);
-    // x's vectors (positions in the lanes) lie at any 4-byte offset: a 64-byte one crosses a cache line
-    // in 15 of 16 cases, a load counted twice.
-    constexpr double kSplitX = 1 + 15.0 / 16;
-    double loads_per_fma = phase ? (!tiles_in_groups ? 1 + v.reg_co / tile_fmas : (v.reg_l * kSplitX + v.reg_co) / tile_fmas)
-                                 : (f.p.groups != 1 ? 1 + 12.0 / 8 : 14.0 / 8);
-    if (phase && v.stage_out == 1) {
-        // cpu_phase with the channels in the lanes (schedules/cpu_phase.cpp): one vector of reg_co
-        // channels × reg_l positions, each x broadcast (a load that crosses no line); in the two-taps
-        // nest (K = 2·step at dilation 1, the tile in one group) both taps meet a position's broadcast:
-        // reg_l + 1 broadcasts and 2 weight vectors a channel for 2·reg_l FMAs; else reg_l + 1 loads a
-        // channel and tap for reg_l FMAs. A tile whose lanes span groups would gather x: a load a lane.
-        const bool two_taps = f.K == 2 * step && f.p.dilation == 1;
-        const double P = v.reg_l;
-        loads_per_fma = !tiles_in_groups ? 1 + v.reg_co : two_taps ? (P + 3) / (2 * P) : (P + 1) / P;
-    }
+    const double loads_per_fma = phase ? (!tiles_in_groups ? 1 + v.reg_co / tile_fmas : (v.reg_l + v.reg_co) / tile_fmas)
+                                       : (f.p.groups != 1 ? 1 + 12.0 / 8 : 14.0 / 8);
     const double ob = 4.0 * f.B * f.C_out * f.L_out;
     const double weights = double(f.C_out) * f.cin_g * f.K;  // cpu_phase's gather: ~1 ns an element
     // the 2-core development machine's order: FMA rate, copy rate, a call's fixed cost (thread pool)

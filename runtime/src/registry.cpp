@@ -189,7 +189,7 @@ std::vector<detail::Plan> detail::ranked_plans(const ConstTensor &x, const Const
                                                Device d, bool allow_in_place, std::vector<double> *seconds) {
     std::vector<std::pair<double, Plan>> scored;
     for (const VariantEntry &v : kVariantTable) {
-        if (v.autoscheduled || (!allow_in_place && in_place(v))) continue;  // (a measured choice only)
+        if (named_only(v) || (!allow_in_place && in_place(v))) continue;  // (a measured or named choice only)
         for (const bool per_group : {false, true}) {
             const Plan plan{&v, per_group};
             if ((per_group && p.groups == 1) || !can_run(plan, x, w, p, d, nullptr)) continue;
