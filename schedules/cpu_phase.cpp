@@ -41,7 +41,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // 0's (C++) took 58-65 and Halide's form 0 loop 79.
     const bool lanes_co = k.stage_out == 1;
     // LLVM's default register allocator (greedy) spilled 1-3 of the accumulators of this form's
-    // two-taps loop in 30 of its 36 copies (the specialisations × strides; each spill a store and a
+    // two-taps loop in 32 of its 36 copies (the specialisations × strides; each spill a store and a
     // reload on an accumulator's chain every channel: 34-54 GFLOP/s); its PBQP allocator spilled
     // none (checked in the generator's assembly). HL_LLVM_ARGS is read once, when Halide first
     // initialises LLVM, after the schedule: this process then compiles its variant with PBQP (a
