@@ -641,10 +641,11 @@ TEST(Runtime, SplitVariantsComputeAStrideLongerThanTheOutput) {
 TEST(Runtime, CpuPhaseComputesGroupsInOneCall) {
     // cpu_phase computes a grouped problem in one call, with its tile's channels in one group where the
     // tile divides C_out / groups (8 channels with AVX-512, 4 below; cpu_phase_cl's lanes 16 and 8: the
-    // generator writes their group as one value) and through the grouped loop nest elsewhere: groups 1-4 over tile-sized, half-tile and
-    // odd group widths, whose groups' edges fall inside and between tiles, at two taps a phase (the
-    // vocoders' class, a specialisation of its own), three taps a phase at dilation 1 (kb64's K 3 at
-    // stride 1) and three with a dilation (the general loop nest), against float64.
+    // generator writes their group as one value) and through the grouped loop nest elsewhere: groups
+    // 1-4 over tile-sized, half-tile and odd group widths, whose groups' edges fall inside and between
+    // tiles, at two taps a phase (the vocoders' class, a specialisation of its own), three taps a phase
+    // at dilation 1 (kb64's K 3 at stride 1) and three with a dilation (the general loop nest), against
+    // float64.
     std::mt19937_64 rng(test_seed() + 41);
     int ran = 0;
     for (const detail::VariantEntry *v : detail::all_variants()) {

@@ -44,8 +44,9 @@ struct VariantEntry {
     int padding;        // -1: none; else a padding (with dil) its specialised loop nest computes
     int odd_dilation;   // 1: computes odd dilations only (with a compiled-in stride)
     int only;           // 1: computes K == taps, dilation == dil, padding, its stride (or 1), one group only
-    int stage_out;      // 1: the block's outputs pass through shared memory (coalesced stores); 2: the
-                        // same in one plane per phase, each padded by 32 / stride floats
+    int stage_out;      // CUDA: 1, the block's outputs pass through shared memory (coalesced stores); 2,
+                        // the same in one plane per phase, each padded by 32 / stride floats. CPU
+                        // (cpu_phase): 1, the tile's output channels in the vector lanes (named_only)
     int split_ci;       // cuda_phase: input channels per block (split-K; 0 = all)
     int unroll_ci;      // input channels unrolled in the inner loop
     int phase_taps;     // cuda_phase: at most this many taps a phase, dilation dividing the stride (0 = any)
