@@ -116,6 +116,7 @@ public:
     GeneratorParam<int> co_first{"co_first", 0};    // 1: channel blocks first in the grid (schedules)
     GeneratorParam<int> split_ci{"split_ci", 0};    // input channels per block (split-K; schedules); 0 = all
     GeneratorParam<int> phase_taps{"phase_taps", 0};  // closed form: at most this many taps a phase, x's tap step 1 (below); 0 = any
+    GeneratorParam<int> lanes{"lanes", 0};  // cpu_phase: 1, the tile's output channels in the vector lanes (schedules)
     // cpu_phase: 1 = its weights by blocks (wtile, below) are an input, wpacked, prepared once per layer
     // by the convt1d_pack_weights generator (convt1d::Layer), instead of gathered from w in every call
     GeneratorParam<int> packed_w{"packed_w", 0};
@@ -511,7 +512,7 @@ public:
                  groups_in_blocks, merged, u, chunks, threads, cache_bytes, out.dim(0).extent(), out.dim(1).extent(),
                  out.dim(2).extent(), cin_g};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
-                    fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps};
+                    fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps, lanes != 0};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

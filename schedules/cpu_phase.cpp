@@ -26,7 +26,10 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     if (vecs_q < 1 || tile_co < 1 || chunk_l < 8 * vec || unroll < 1) {
         throw CompileError("cpu_phase schedule: reg_l, reg_co, unroll_ci >= 1 and tile_l >= 8 vectors");
     }
-    // The tile's form (stage_out, 'so' in the list): 0, positions q in the vector lanes, vecs_q vectors
+    if (k.stage_w || k.stage_out || k.co_first) {
+        throw CompileError("cpu_phase schedule: stage_w, stage_out and co_first are CUDA knobs");
+    }
+    // The tile's form (lanes, 'ln' in the list): 0, positions q in the vector lanes, vecs_q vectors
     // × tile_co broadcast weights (above); 1, channels in the lanes: one vector of tile_co channels
     // (reg_co 16: 16 lanes with AVX-512, 8 below) × P positions q, each x[q] broadcast once and met by
     // both taps of a two-taps phase (tap 1 reads x[q − 1], the previous position's broadcast): per
@@ -39,7 +42,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // 8 channels two vectors, 5 positions. Measured on this session's AMD VM (AVX2, one thread,
     // docs/NOTES.md 47): a C++ loop of this form ran at 88-92 GFLOP/s of the core's 101 where form
     // 0's (C++) took 58-65 and Halide's form 0 loop 79.
-    const bool lanes_co = k.stage_out == 1;
+    const bool lanes_co = k.lanes;
     // LLVM's default register allocator (greedy) spilled 1-3 of the accumulators of this form's
     // two-taps loop in 32 of its 36 copies (the specialisations × strides; each spill a store and a
     // reload on an accumulator's chain every channel: 34-54 GFLOP/s); its PBQP allocator spilled

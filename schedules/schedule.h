@@ -81,9 +81,7 @@ struct Knobs {
     // to out by threads along consecutive positions (coalesced), instead of each thread storing its
     // own reg_l positions (cuda family): 0 = not, 1 = in position order, 2 = in one padded plane per
     // phase (a compiled-in stride only). Its last channel block is shifted inwards rather than
-    // guarded (schedules/cuda.cpp), so it needs C_out >= reg_co. cpu_phase: 1 = the tile's output
-    // channels in the vector lanes and its positions broadcast from x, 0 = the positions in the lanes
-    // (schedules/cpu_phase.cpp).
+    // guarded (schedules/cuda.cpp), so it needs C_out >= reg_co.
     int stage_out;
     // The grid's order (cuda family): the blocks of one tile of positions and every channel block
     // launched together (channel blocks innermost, blockIdx.x), so that they read that tile's x
@@ -99,6 +97,9 @@ struct Knobs {
     // phase's first tap (generators/convt1d_generator.cpp), and a thread's window of x is read as
     // aligned 16-byte vectors into registers.
     int phase_taps;
+    // cpu_phase's tile form: the tile's output channels in the vector lanes and its positions
+    // broadcast from x, where false puts its positions in the lanes (schedules/cpu_phase.cpp).
+    bool lanes;
 };
 
 // Which indexing of the accumulator a schedule takes (generators/convt1d_generator.cpp): by phase,
@@ -130,7 +131,7 @@ inline int cpu_phase_channels(const Halide::Target &target, int reg_co) {
 // 92.8 (the core's peak). Measured through a Layer on one thread (2 alternations, ms): kb64_cpu
 // 13.1/11.2 -> 11.3/9.7, grouped_cpu 4.0/4.8 -> 3.0/3.5, wide_cpu 17.7/15.1 -> 15.6/15.1; the two-taps
 // layers level within the VM's spread (NOTES 42 (f), (k)).
-// cpu_phase with the channels in the lanes (stage_out 1): its positions, reg_l with AVX-512's 32 vector
+// cpu_phase with the channels in the lanes (lanes): its positions, reg_l with AVX-512's 32 vector
 // registers, 16 fewer with AVX2's 16 (the channels one vector), half that again with SSE4.1's 4 lanes
 // (the channels two vectors, so two accumulators a position): schedules/cpu_phase.cpp.
 inline int cpu_phase_lane_positions(const Halide::Target &target, int reg_l) {
@@ -153,6 +154,9 @@ void schedule_cpu_phase_weights(const Halide::Target &target, Halide::Func wtile
 
 inline void apply_schedule(const std::string &family, const Halide::Target &target, Stages &s,
                            const Knobs &k) {
+    if (k.lanes && family != "cpu_phase") {
+        throw Halide::CompileError("lanes (the output channels in the vector lanes) is a cpu_phase knob; family '" + family + "'");
+    }
     if (family == "cpu") {
         schedule_cpu(target, s, k);
     } else if (family == "cuda") {

@@ -740,5 +740,44 @@ TEST(Runtime, StagedOutputsNeedAWholeChannelBlock) {
     if (default_variant("cuda_l128_c4_g")) EXPECT_GT(unstaged, 0);
 }
 
+
+TEST(Validation, NamedOnlyVariantsAreLeftOutOfTheRanking) {
+    // The CPU tile with its channels in the lanes (VariantInfo::lanes) and the autoscheduler's reference
+    // point run only where named: the model does not rank them (registry's named_only), so neither the
+    // untuned choice nor a tuner's candidates are ever they, on the two-taps layers where the lanes
+    // tile can run; named, it runs them.
+    const NothingTuned untuned;
+    ASSERT_TRUE(untuned.ok());
+    const float *none = nullptr;
+    const VariantInfo *lanes = nullptr;
+    for (const VariantInfo &v : variants()) {
+        if (v.lanes) lanes = &v;
+    }
+    int cases = 0;
+    for (const std::array<int64_t, 4> &k : {std::array<int64_t, 4>{512, 16, 750, 8}, {384, 8, 240, 4}, {64, 4, 1000, 2}}) {
+        Params p;
+        p.stride = int(k[3]);
+        p.padding = int(k[3] / 2);
+        const ConstTensor x = contiguous(none, 2, k[0], k[2]), w = contiguous(none, k[0], k[0] / 2, k[1]);
+        const std::vector<RankedPlan> ranked = rank_plans(x, w, p, Device::CPU);
+        ASSERT_FALSE(ranked.empty());
+        for (const RankedPlan &r : ranked) {
+            const VariantInfo *v = variant_info(r.variant);
+            ASSERT_NE(v, nullptr) << r.variant;
+            EXPECT_FALSE(v->lanes || v->autoscheduled) << r.variant << " ranked at stride " << p.stride;
+        }
+        EXPECT_NE(variant_info(choose_variant(x, w, p, Device::CPU).variant)->lanes, true);
+        if (lanes) {
+            std::string why;
+            const detail::VariantEntry *e = detail::find_variant(lanes->name);
+            ASSERT_NE(e, nullptr);
+            EXPECT_TRUE(detail::can_run(*e, x, w, p, Device::CPU, &why)) << lanes->name << ": " << why;
+        }
+        ++cases;
+    }
+    EXPECT_EQ(cases, 3);
+    if (default_variant("cpu_phase_cl")) EXPECT_NE(lanes, nullptr);
+}
+
 }  // namespace
 }  // namespace convt1d::test

@@ -69,10 +69,7 @@ int cmd_variants() {
         std::printf("%-36s %-6s %7d %6d %7d %-7s %-8s %-13s %-7s %-17s %-9d %s\n", v.name.c_str(),
                     to_string(v.device), v.tile_l, v.reg_l, v.reg_co, v.ungrouped ? "1-only" : "any", x,
                     v.autoscheduled ? "Anderson2021" : v.stage_w ? "shared" : "global",
-                    v.stage_out == 2                              ? "planes"
-                    : v.stage_out && v.device == Device::CPU ? "lanes"
-                    : v.stage_out                                 ? "shared"
-                                                                  : "direct",
+                    v.stage_out == 2 ? "planes" : v.stage_out ? "shared" : v.lanes ? "lanes" : "direct",
                     fixed.c_str(), v.max_regs,
                     stride.c_str());
     }

@@ -45,8 +45,8 @@ struct VariantEntry {
     int odd_dilation;   // 1: computes odd dilations only (with a compiled-in stride)
     int only;           // 1: computes K == taps, dilation == dil, padding, its stride (or 1), one group only
     int stage_out;      // CUDA: 1, the block's outputs pass through shared memory (coalesced stores); 2,
-                        // the same in one plane per phase, each padded by 32 / stride floats. CPU
-                        // (cpu_phase): 1, the tile's output channels in the vector lanes (named_only)
+                        // the same in one plane per phase, each padded by 32 / stride floats
+    int lanes;          // cpu_phase: 1, the tile's output channels in the vector lanes (named_only)
     int split_ci;       // cuda_phase: input channels per block (split-K; 0 = all)
     int unroll_ci;      // input channels unrolled in the inner loop
     int phase_taps;     // cuda_phase: at most this many taps a phase, dilation dividing the stride (0 = any)
@@ -116,12 +116,10 @@ constexpr int64_t kSharedDefault = 48 * 1024;
 int64_t shared_limit();
 
 // A variant the cost model does not rank (a caller names it, or the GPU's tuner measures it): the
-// autoscheduler's reference point, and cpu_phase with its channels in the lanes (stage_out 1), which
-// measured faster than cpu_phase on one vocoder layer and slower on others, with nothing in the
-// problem's figures to tell them apart (docs/NOTES.md 47).
-inline bool named_only(const VariantEntry &v) {
-    return v.autoscheduled || (v.device == Device::CPU && v.stage_out == 1);
-}
+// autoscheduler's reference point, and cpu_phase with its channels in the lanes, which measured
+// faster than cpu_phase on one vocoder layer and slower on others, with nothing in the problem's
+// figures to tell them apart (docs/NOTES.md 47).
+inline bool named_only(const VariantEntry &v) { return v.autoscheduled || v.lanes; }
 // Whether a variant can run this problem on device d; if not, why (for the error message).
 bool can_run(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
              std::string *why);

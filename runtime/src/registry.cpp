@@ -74,7 +74,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0, v.stage_out, v.split_ci, v.phase_taps, v.family});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0, v.stage_out, v.lanes != 0, v.split_ci, v.phase_taps, v.family});
         }
         return l;
     }();
@@ -96,7 +96,7 @@ int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const 
     // the staged weights: reg_co channels × the taps k_lo + j·step reaches (K rounded up to whole
     // steps: the stride, or for a compiled-in geometry stride / gcd(stride, dilation)) × C_in/groups
     // (the closed form, cuda_phase: one phase's ⌈K / step⌉ taps × split_ci or C_in/groups channels)
-    if (v.device == Device::CPU) return 0;  // (stage_w and stage_out mean other things on the CPU, or nothing)
+    if (v.device == Device::CPU) return 0;  // (no shared memory)
     const bool closed = general_gpu(v);
     const int64_t K = w.shape[2], step = v.only || closed ? tap_step(p.stride, p.dilation) : p.stride;
     const int64_t taps = closed ? (K + step - 1) / step : (K + step - 1) / step * step;
@@ -153,7 +153,7 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
             return false;
         }
     }
-    if (const int64_t C_out = w.shape[1] * p.groups; v.device == Device::CUDA && v.stage_out && C_out < v.reg_co) {
+    if (const int64_t C_out = w.shape[1] * p.groups; v.stage_out && C_out < v.reg_co) {
         // its last channel block is shifted inwards (schedules/cuda.cpp): it needs a whole one
         if (why) {
             *why = "computes at least " + std::to_string(v.reg_co) +
@@ -220,7 +220,7 @@ const detail::VariantEntry *detail::edge_variant(const ConstTensor &x, const Con
     const VariantEntry *best = nullptr;
     double best_s = 0;
     for (const VariantEntry &v : kVariantTable) {
-        if (v.autoscheduled || in_place(v) || !can_run(v, x, w, p, d, nullptr)) continue;
+        if (named_only(v) || in_place(v) || !can_run(v, x, w, p, d, nullptr)) continue;
         const double s = model_seconds(v, piece, w, q);
         if (!best || s < best_s) best = &v, best_s = s;  // ties: the earlier entry of the list
     }

@@ -179,7 +179,8 @@ struct VariantInfo {
                     // consecutive positions (refused where they and the weights do not fit): 1 in
                     // position order, 2 in one plane per phase (a stride variant); it computes
                     // C_out >= reg_co only (its last channel block is shifted inwards), fewer refused.
-                    // CPU (cpu_phase): 1 = the tile's output channels in the vector lanes, x broadcast
+    bool lanes = false;  // cpu_phase: the tile's output channels in the vector lanes, x broadcast
+                         // (named only: the runtime's ranking leaves it out); false: its positions
     int split_ci = 0;    // cuda_phase: input channels per block (the reduction split over the grid, the
                          // partial sums added by the output's kernel); 0 = all in one block
     int phase_taps = 0;  // cuda_phase: computes problems whose phases have at most phase_taps taps and
