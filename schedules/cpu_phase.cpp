@@ -285,10 +285,16 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     }
 
     // ---- kernel 2: the output in position order ---------------------------------------------------
-    // Strides 1, 2, 4 and 8 as constants: a tile of vec positions q of each phase, read as one vector
+    // Strides 1 to 6 and 8 as constants: a tile of vec positions q of each phase, read as one vector
     // per phase and stored interleaved (Halide turns the unrolled phases' strided stores into dense
-    // ones); any other stride gathers l / stride, l % stride one vector of l at a time (at stride 1
-    // too, that gather took 54 % of kb74_cpu's time in perf).
+    // ones); any other stride gathers l / stride, l % stride one vector of l at a time, a division and
+    // a remainder per lane (at stride 1 too, that gather took 54 % of kb74_cpu's time in perf). Strides
+    // 3, 5 and 6 are the codecs' (EnCodec and DAC at 24 kHz: 8, 5, 4, 2; Mimi: 8, 6, 5, 4), none in the
+    // suite: on this session's AMD VM, one thread through a Layer (B 1, C_in 256, C_out 128, K = 2 ·
+    // stride, L_out about 6,000), the gather took 24 % of a stride-5 layer's samples (perf: idiv and
+    // the lanes' inserts). As constants, 2 threads through a Layer, 3 alternations (ms): K 6 at stride 3
+    // 7.09-7.65 -> 5.17-5.86, K 10 at 5 6.79-7.30 -> 5.04-5.57, K 12 at 6 6.85-7.11 -> 5.09-5.52, K 7 at
+    // 3 (three taps a phase) 8.72-9.20 -> 7.48-8.00 (NOTES 48 (b)).
     // Within a task (the splits above, common to every specialisation): its tile_co channels, each
     // over the chunk's positions.
     Var lq("lq"), lp("lp");
@@ -307,14 +313,23 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
             .unroll(lp)
             .vectorize(lq);
     };
-    for (int S : {1, 2, 4, 8}) {
+    const Expr two_taps_nest = s.dilation == 1 && s.two_taps;
+    for (int S : {1, 2, 3, 4, 5, 6, 8}) {
         const int cap = S <= 2 ? chunk_l : chunk_l / 8 * S;
         if (S == 1) in_order(s.out.specialize(s.stride == 1 && s.L_out >= cap && cap_fits(cap)), 1, Expr(cap));
         // (two-taps chunks by a quarter of the L2, or with the channels in the lanes by half of it and one
         // phase's weights (in_cache): 12-13 tiles a phase where a quarter left 5, 2 threads through a
         // Layer, GFLOP/s, bigvgan_up1_cpu 130-133 -> 149-154, encodec_up1_cpu 139-147 -> 151-155, NOTES 47)
-        if (S > 1) in_order(s.out.specialize(s.stride == S && s.dilation == 1 && s.two_taps), S, chunk_of(cap / 2, S, true, lanes_co ? 2 : 4));
-        in_order(s.out.specialize(s.stride == S), S, chunk_of(cap, S, S > 1));
+        const Expr two_taps_chunk = chunk_of(cap / 2, S, true, lanes_co ? 2 : 4), chunk = chunk_of(cap, S, S > 1);
+        if (S == 3 || S == 5 || S == 6) {
+            // (one specialisation for both nests, its chunk a select: each of out's specialisations holds a
+            // copy of the planes' loop nests, and two a stride took the cpu_phase libraries' generation
+            // from about 3.5 to 6.5 minutes on this VM's 2 cores)
+            in_order(s.out.specialize(s.stride == S), S, select(two_taps_nest, two_taps_chunk, chunk));
+            continue;
+        }
+        if (S > 1) in_order(s.out.specialize(s.stride == S && two_taps_nest), S, two_taps_chunk);
+        in_order(s.out.specialize(s.stride == S), S, chunk);
     }
     task(s.out, chunk_of(chunk_l, s.stride, true));
     s.out.split(lr, lo, li, vec, TailStrategy::GuardWithIf).vectorize(li);

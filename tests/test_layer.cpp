@@ -62,14 +62,18 @@ TEST(Layer, ForwardIsTheCallWithPreparedWeights) {
 }
 
 // One layer, many inputs: batches and lengths it was not made for, a grouped layer, two taps a phase
-// (K = 2·stride, the vocoders') and a dilation that leaves phases without taps.
+// (K = 2·stride, the vocoders', also at the codecs' strides 5 and 6, and three taps at stride 3: on the
+// CPU each of those strides its own loop nest, schedules/cpu_phase.cpp) and a dilation that leaves
+// phases without taps.
 TEST(Layer, OneLayerServesEveryBatchAndLength) {
     std::mt19937_64 rng(test_seed() + 71);
     struct Geometry {
         int64_t C_in, C_out, K, stride, padding, dilation, groups;
     };
     for (const Geometry g : {Geometry{64, 48, 16, 8, 4, 1, 1}, Geometry{32, 32, 3, 1, 1, 1, 4},
-                             Geometry{12, 20, 5, 2, 3, 2, 1}, Geometry{24, 36, 4, 2, 1, 1, 3}}) {
+                             Geometry{12, 20, 5, 2, 3, 2, 1}, Geometry{24, 36, 4, 2, 1, 1, 3},
+                             Geometry{40, 24, 10, 5, 3, 1, 1}, Geometry{24, 16, 12, 6, 3, 1, 1},
+                             Geometry{16, 24, 7, 3, 2, 1, 1}}) {
         Problem base{1, g.C_in, g.C_out, g.K, 1, Params{}, true};
         base.p.stride = g.stride, base.p.padding = g.padding, base.p.dilation = g.dilation, base.p.groups = g.groups;
         Case first(base, rng);
