@@ -88,6 +88,10 @@ set(CONVT1D_SCHEDULE_POINTS
     "cuda_phase_l32_r1_c4_u4               cuda_phase      32     1     4      1         1       0     4         64   0  0  0     0  0     -"
     # general CUDA, one warp per block, the tile striped over the lanes: kb74's general column
     "cuda_w8_r4_c8_sp                      cuda_warp       256    4     8      1         1       1     1         64   0  0  0     0  0     -"
+    # and its 8 positions × 8 channels a lane at 96 registers: kb74 3.44-3.45 ms against 3.58-3.59 for the
+    # row above and cuDNN FP32's 4.30-4.35 (two passes, H200 run 119; its knob neighbours 3.73-3.99: 2
+    # channels unrolled, a cap of 80, 4 × 16 at 128; NOTES 48 (f))
+    "cuda_w8_r8_c8_sp_reg96                cuda_warp       256    8     8      1         1       1     1         96   0  0  0     0  0     -"
     # Halide's Anderson2021 GPU autoscheduler on the kb74 problem: kept as the reference point it is
     "cuda_anderson2021                     auto            0      0     0      0         0       0     1         0    0  0  0     0  0     -"
     # compiled-in geometries (rows of CONVT1D_GEOMETRY_POINTS below): x read in place as 16-byte
