@@ -740,12 +740,11 @@ TEST(Runtime, StagedOutputsNeedAWholeChannelBlock) {
     if (default_variant("cuda_l128_c4_g")) EXPECT_GT(unstaged, 0);
 }
 
-
 TEST(Validation, NamedOnlyVariantsAreLeftOutOfTheRanking) {
     // The CPU tile with its channels in the lanes (VariantInfo::lanes) and the autoscheduler's reference
     // point run only where named: the model does not rank them (registry's named_only), so neither the
-    // untuned choice nor a tuner's candidates are ever they, on the two-taps layers where the lanes
-    // tile can run; named, it runs them.
+    // untuned choice nor a tuner's candidates are ever they, on two-taps layers that the lanes tile
+    // can run (so that leaving it out is the rule's doing, not can_run's).
     const NothingTuned untuned;
     ASSERT_TRUE(untuned.ok());
     const float *none = nullptr;
@@ -753,7 +752,6 @@ TEST(Validation, NamedOnlyVariantsAreLeftOutOfTheRanking) {
     for (const VariantInfo &v : variants()) {
         if (v.lanes) lanes = &v;
     }
-    int cases = 0;
     for (const std::array<int64_t, 4> &k : {std::array<int64_t, 4>{512, 16, 750, 8}, {384, 8, 240, 4}, {64, 4, 1000, 2}}) {
         Params p;
         p.stride = int(k[3]);
@@ -766,16 +764,16 @@ TEST(Validation, NamedOnlyVariantsAreLeftOutOfTheRanking) {
             ASSERT_NE(v, nullptr) << r.variant;
             EXPECT_FALSE(v->lanes || v->autoscheduled) << r.variant << " ranked at stride " << p.stride;
         }
-        EXPECT_NE(variant_info(choose_variant(x, w, p, Device::CPU).variant)->lanes, true);
+        const VariantInfo *chosen = variant_info(choose_variant(x, w, p, Device::CPU).variant);
+        ASSERT_NE(chosen, nullptr);
+        EXPECT_FALSE(chosen->lanes);
         if (lanes) {
             std::string why;
             const detail::VariantEntry *e = detail::find_variant(lanes->name);
             ASSERT_NE(e, nullptr);
             EXPECT_TRUE(detail::can_run(*e, x, w, p, Device::CPU, &why)) << lanes->name << ": " << why;
         }
-        ++cases;
     }
-    EXPECT_EQ(cases, 3);
     if (default_variant("cpu_phase_cl")) EXPECT_NE(lanes, nullptr);
 }
 
