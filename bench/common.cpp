@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <random>
 
 namespace convt1d::bench {
@@ -14,8 +13,7 @@ namespace convt1d::bench {
 std::vector<tools::Shape> suite(const std::string &where) {
     // A caller's own layers (a file in shapes.csv's format) timed beside the incumbents: CONVT1D_SHAPES
     const char *own = std::getenv("CONVT1D_SHAPES");
-    std::string file = own && *own ? own : CONVT1D_SHAPES_FILE;
-    if (!(own && *own) && !std::ifstream(file)) file = "bench/shapes.csv";  // a build carried to another machine
+    const std::string file = tools::shapes_file(own ? own : "");
     std::vector<tools::Shape> out;
     try {
         for (const tools::Shape &s : tools::load_shapes(file)) {

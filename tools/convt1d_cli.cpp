@@ -12,7 +12,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <random>
@@ -360,10 +359,7 @@ int main(int argc, char **argv) {
         if (i + 1 >= argc) return usage();
         a[k] = argv[++i];
     }
-    // The shape list: --file, else the source tree this was built from, else ./bench/shapes.csv
-    // (a build carried to another machine and run from the repository root).
-    std::string file = a.count("file") ? a.at("file") : CONVT1D_SHAPES_FILE;
-    if (!a.count("file") && !std::ifstream(file)) file = "bench/shapes.csv";
+    const std::string file = tools::shapes_file(a.count("file") ? a.at("file") : "");  // (--file, else the suite's)
     try {
         if (cmd == "variants") return cmd_variants();
         if (cmd == "shapes") return cmd_shapes(file);

@@ -26,6 +26,11 @@ double Shape::bytes_once(bool bias) const {
     return 4.0 * elems;
 }
 
+std::string shapes_file(const std::string &given) {
+    if (!given.empty()) return given;
+    return std::ifstream(CONVT1D_SHAPES_FILE) ? CONVT1D_SHAPES_FILE : "bench/shapes.csv";
+}
+
 std::vector<Shape> load_shapes(const std::string &path) {
     std::ifstream in(path);
     if (!in) throw std::runtime_error("cannot open shape list " + path);

@@ -21,6 +21,10 @@ struct Shape {
     double bytes_once(bool bias) const;
 };
 
+// The shape list to read: the caller's (given, where not empty), else the source tree's this was built from
+// (CONVT1D_SHAPES_FILE), else ./bench/shapes.csv (a build carried to another machine and run from the
+// repository root).
+std::string shapes_file(const std::string &given);
 // Reads the CSV; throws std::runtime_error naming the file and line on a malformed row.
 std::vector<Shape> load_shapes(const std::string &path);
 const Shape *find_shape(const std::vector<Shape> &shapes, const std::string &name);
