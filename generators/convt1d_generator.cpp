@@ -304,21 +304,6 @@ public:
             const int chunk = split_ci;
             RDom rc(0, taps_max, 0, chunk > 0 ? Expr(chunk) : cin_g, 0, 1, "r");  // m, ci (in group or chunk), (one k_p)
             const Expr ci_in_group = chunk > 0 ? u * chunk + rc.y : Expr(rc.y);
-            // Phase p's own taps: k_p + m·step < K, where the rounded-up count (taps_max, the most any phase
-            // has) passes the phase's. Where K is not a multiple of the step (K = 2·stride + 1: one phase
-            // of the stride's three taps, the others two) the phases with fewer taps skip the slots past
-            // K − 1 instead of summing zero weights there (K 11 at stride 5: 11 taps, not 15). Stated
-            // for cpu_phase (by block), whose tap loop lies outside its input channels' in the general
-            // nest, so that the test is one per tap and chunk of channels. The CUDA families keep the
-            // rounded-up slots (their tiles unroll the taps; a test per tap there is not measured yet).
-            // Besides the work, a zero weight's slot is not a no-op where x holds an inf or a NaN (0 · inf
-            // is NaN): PyTorch's sum has no such term. (The CPU's tested form, family cpu, keeps its slots:
-            // the same test there, as a where on r or as a select on the term, gave wrong sums at stride 2
-            // — its weights' boundary select, inlined into the sum, was simplified away in a loop nest that
-            // still ran the slot, reading the next channel's weights; not diagnosed further. Here the
-            // weights are a Func of their own, wtile, and the tests pass; the runtime's CPU ranking leaves
-            // a variant out where it would sum such a slot, registry's zero_slots.)
-            const Expr own_tap = by_block && !windowed ? two_taps || phase.k_p + rc.x * step < K : cast<bool>(true);
             if (chunk > 0) {
                 // The last chunk stops at the group's last channel. With one group its channels are tested
                 // in whole groups of unroll_ci (those past C_in read zeros from x and w, so the sums are the
@@ -329,10 +314,10 @@ public:
                 // loop's PTX is branch-free either way (checked), and the groups, as measured, stay.
                 const int group_of = std::max(int(unroll_ci), 1);
                 const Expr tested = select(groups == 1, u * chunk + rc.y / group_of * group_of, ci_in_group);
-                rc.where(lands && own_tap && tested < cin_g);
+                rc.where(lands && tested < cin_g);
                 chunks = RDom(0, (cin_g + chunk - 1) / chunk, "ru");
             } else {
-                rc.where(lands && own_tap);
+                rc.where(lands);
             }
             r = rc;
             Var m("m");
