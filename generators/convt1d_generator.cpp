@@ -267,6 +267,7 @@ public:
         Func wtile("wtile");  // cpu_phase: wphase by blocks of its channels (below)
         Func phase_base("phase_base");
         Expr two_taps = cast<bool>(false);  // closed form: every phase has exactly two taps (below)
+        Expr all_slots = cast<bool>(false);  // closed form: every phase has a tap in each of the sum's slots (below)
         if (closed_form(family)) {
             // The closed form (top of the file): phase p's taps k_p + m·step, none tested.
             if (exact || fixed_stride > 0 || one_k_lo) {
@@ -297,6 +298,19 @@ public:
                                 "stride", this->stride, "dilation", this->dilation);
             }
             Expr taps_max = windowed ? Expr(int(phase_taps)) : select(two_taps, 2, (K - 1) / step + 1);
+            // A phase sums its own taps, k_p + m·step < K, not the rounded-up slots (taps_max: T of a
+            // window, else ⌈K / step⌉): where K is not a multiple of the step (K = 2·stride + 1: one phase of
+            // the stride has three taps, the others two) the phases with fewer skip the slots past K − 1
+            // instead of multiplying zero weights there (K 11 at stride 5: 11 taps a stride's phases, not
+            // 15), and a slot's 0 · x is not summed (0 · inf is NaN; PyTorch's sum has no such term). Slot 0
+            // is a tap wherever the phase lands (k_p < K). all_slots says every slot is a tap (K = T·step for
+            // a window, K a multiple of the step otherwise): a schedule's specialisation on it sees the test
+            // true and keeps its loops free of it (NOTES 49 (e): in cpu_phase's general nest the test, an `if`
+            // around each tap's pass over a chunk of channels, cost grouped_cpu 0.80 -> 1.10-1.22 ms, K 3 at
+            // stride 1, where no slot is ever skipped). Stated for cpu_phase (by block, with or without a
+            // window); the CUDA families keep their slots (the same test in cuda_phase's windows, an `if` a
+            // slot in each unrolled channel, measured 23-35 % slower on an H100: NOTES 50 (d)).
+            all_slots = windowed ? K == int(phase_taps) * step : K % step == 0;
             // The sum over input channels, whole or in chunks of split_ci (a schedule's split-K): then
             // conv(.., u) is chunk u's sum over input channels [u·split_ci, (u + 1)·split_ci) of the group,
             // and merged(l, co, b) the bias plus the chunks' sums at l, added in order u = 0, 1, ... (the
@@ -304,6 +318,11 @@ public:
             const int chunk = split_ci;
             RDom rc(0, taps_max, 0, chunk > 0 ? Expr(chunk) : cin_g, 0, 1, "r");  // m, ci (in group or chunk), (one k_p)
             const Expr ci_in_group = chunk > 0 ? u * chunk + rc.y : Expr(rc.y);
+            // (two_taps, the two-taps nests' specialisation, has every slot a tap without a window: two slots)
+            const Expr own_slot = rc.x == 0 || phase.k_p + rc.x * step < K;
+            const Expr own_tap = !by_block ? cast<bool>(true)
+                                 : windowed ? all_slots || own_slot
+                                            : two_taps || all_slots || own_slot;
             if (chunk > 0) {
                 // The last chunk stops at the group's last channel. With one group its channels are tested
                 // in whole groups of unroll_ci (those past C_in read zeros from x and w, so the sums are the
@@ -314,10 +333,10 @@ public:
                 // loop's PTX is branch-free either way (checked), and the groups, as measured, stay.
                 const int group_of = std::max(int(unroll_ci), 1);
                 const Expr tested = select(groups == 1, u * chunk + rc.y / group_of * group_of, ci_in_group);
-                rc.where(lands && tested < cin_g);
+                rc.where(lands && own_tap && tested < cin_g);
                 chunks = RDom(0, (cin_g + chunk - 1) / chunk, "ru");
             } else {
-                rc.where(lands);
+                rc.where(lands && own_tap);
             }
             r = rc;
             Var m("m");
@@ -509,7 +528,7 @@ public:
             return;
         }
         Stages s{out, conv, xz, wz, wphase, wtile, phase_base, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps,
-                 groups_in_blocks, merged, u, chunks, threads, cache_bytes, out.dim(0).extent(), out.dim(1).extent(),
+                 all_slots, groups_in_blocks, merged, u, chunks, threads, cache_bytes, out.dim(0).extent(), out.dim(1).extent(),
                  out.dim(2).extent(), cin_g};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
                     fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps, lanes != 0};

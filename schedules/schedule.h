@@ -35,6 +35,8 @@ struct Stages {
     Halide::Expr stride, groups, K, dilation, padding;  // for the schedules' specialisations (stride as
                                                         // the math uses it: a constant where compiled in)
     Halide::Expr two_taps;  // closed form: K == 2·step, each phase's tap loop then of extent 2 (else false)
+    Halide::Expr all_slots;  // closed form: every phase has a tap in each slot of its sum (K == T·step for a
+                             // phase_taps = T window, K a multiple of the step otherwise): no slot tested
     Halide::Expr groups_in_blocks;  // cpu_phase: C_out / groups a multiple of its channel block, whose
                                     // group the generator then writes as one value (else false)
     // Closed form: merged(l, co, b) is what out casts, the value at output l: conv read at l's phase and

@@ -7,6 +7,8 @@
 #                                                    [SANITIZE=0] [SANITIZE_MATCH=awk regex on variant names]
 #                                                    [TESTS=0] [BENCH=0] [TUNE=0] [TORCH=0] [CPU=1]
 #                                                    [NCU="shape:variant ..."] (profiles into $OUT/ncu.txt)
+#                                                    [SHAPES=file] (the benchmark's and PyTorch's shapes: a list in
+#                                                    bench/shapes.csv's format, e.g. bench/other_layers.csv)
 #   The benchmark's names are convt1d/<shape>/<who>, who one of halide_<variant>, halide_runtime,
 #   cudnn_fp32, cudnn_tf32, host_*: e.g. BENCH_FILTER='(dac_up1|encodec_up1)/(halide_cuda_phase|halide_runtime|cudnn_fp32)'.
 set -uo pipefail
@@ -127,9 +129,10 @@ if [ "${TUNE:-1}" = 1 ]; then
 fi
 if [ "${TORCH:-1}" = 1 ]; then
   echo "== PyTorch's F.conv_transpose1d on the same shapes (fp32, TF32 off)"
-  python3 scripts/torch_bench.py --out "$OUT/torch.json" 2>&1 | tee "$OUT/torch.txt"
+  python3 scripts/torch_bench.py --shapes "${SHAPES:-bench/shapes.csv}" --out "$OUT/torch.json" 2>&1 | tee "$OUT/torch.txt"
 fi
 echo "== benchmark"
+if [ -n "${SHAPES:-}" ]; then export CONVT1D_SHAPES="$SHAPES"; fi
 ./build/bench/convt1d_bench_gpu --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$OUT/bench_gpu.json" \
   --benchmark_out_format=json --benchmark_counters_tabular=true 2>&1 | tee "$OUT/bench_gpu.txt" | \
   awk '/^convt1d/{printf "%-48s %10s %s\n", $1, $2, $0 ~ /ERROR|not run|wrong/ ? substr($0, index($0,$4)) : ""} !/^convt1d/' | cut -c1-160

@@ -302,6 +302,88 @@ TEST(Runtime, LibraryHoldsACpuVariantAndAtLeastSixCudaVariants) {
     EXPECT_GE(cuda, 6);
 }
 
+// An inf or a NaN in x reaches the outputs whose sums PyTorch gives it a term in, and no others:
+// each output is of the float64 reference's kind (NaN, the same infinity, or finite and close). Where
+// the phases' tap counts differ (K not a multiple of the step between a phase's taps: K = 2·stride + 1,
+// or a dilation sharing a factor with the stride), a slot past a phase's last tap summed on a zero
+// weight would make 0 · inf = NaN at outputs PyTorch computes finite. The closed form by phase sums each
+// phase's own taps (the generator's own_tap). On the CPU: the runtime's call (whose ranking leaves out
+// the variants that would sum such a slot), a Layer, and each CPU variant but the tested form `cpu` where
+// K passes the stride and is not a multiple of it (its slots: README, guarantees), the windows (`*_w2`)
+// where the layer fits their class. (The CUDA variants keep their slots.)
+TEST(NonFinite, InfAndNaNInXReachOnlyTheOutputsTheirTermsReach) {
+    std::mt19937_64 rng(test_seed() + 4);
+    struct Geometry {
+        int64_t K, stride, padding, dilation, groups, cin_g, cout_g;
+    };
+    const Geometry geometries[] = {
+        {7, 3, 2, 1, 1, 4, 3},    // K = 2·stride + 1: one phase of three taps, two of two
+        {11, 5, 3, 1, 2, 4, 3},   // the same at stride 5, grouped
+        {5, 4, 1, 2, 1, 4, 3},    // dilation 2 at stride 4: step 2, phases of three taps and of two
+        {7, 4, 3, 1, 1, 4, 3},    // K = 2·stride − 1: phases of two taps and of one (a w2 window: a slot skipped)
+        {5, 4, 2, 1, 1, 4, 3},    // K = stride + 1: one phase of two taps, three of one (a w2 window too)
+        {3, 1, 1, 2, 1, 4, 3},    // stride 1: every phase all K taps (no slot to skip; the kinds still checked)
+        {3, 2, 3, 3, 1, 2, 65},   // two input channels: the cost model ranks the tested form (cpu) first,
+                                  // whose slots past a phase's last tap leave it out of the ranking here
+    };
+    Options on_cpu;
+    on_cpu.device = Device::CPU;
+    int checked = 0;
+    for (const Geometry &g : geometries) {
+        Problem pr{2, g.cin_g * g.groups, g.cout_g * g.groups, g.K, 40, Params{}, true};
+        pr.p.stride = g.stride, pr.p.padding = g.padding, pr.p.dilation = g.dilation, pr.p.groups = g.groups;
+        Case c(pr, rng);
+        const int64_t L = pr.L_in;
+        c.x[size_t((0 * pr.C_in + 1) * L + L / 3)] = std::numeric_limits<float>::infinity();
+        c.x[size_t((1 * pr.C_in + 0) * L + L / 2)] = -std::numeric_limits<float>::infinity();
+        c.x[size_t((1 * pr.C_in + pr.C_in - 1) * L + 5)] = std::numeric_limits<float>::quiet_NaN();
+        c.compute_reference();
+        int infinite = 0, nan = 0, finite = 0;
+        for (double r : c.ref) ++(std::isnan(r) ? nan : std::isinf(r) ? infinite : finite);
+        ASSERT_GT(infinite, 0) << "the inputs reach no output as an infinity: " << pr.str();
+        ASSERT_GT(nan, 0) << "the NaN reaches no output: " << pr.str();
+        ASSERT_GT(finite, 0) << pr.str();
+        auto kinds_match = [&](const std::vector<float> &got, const std::string &what) -> ::testing::AssertionResult {
+            for (size_t i = 0; i < c.ref.size(); ++i) {
+                const double r = c.ref[i], v = got[i];
+                const bool ok = std::isnan(r)   ? std::isnan(v)
+                                : std::isinf(r) ? v == r
+                                                : std::isfinite(v) && std::abs(v - r) <= 1e-5 * c.ref_abs[i] + 1e-6;
+                if (!ok) {
+                    return ::testing::AssertionFailure() << what << ": output " << i << " is " << v << ", float64 "
+                                                         << r << " (" << pr.str() << ")";
+                }
+            }
+            return ::testing::AssertionSuccess();
+        };
+        RunInfo info;
+        std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
+        Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, on_cpu, &info);
+        ASSERT_TRUE(st.ok) << st.message;
+        EXPECT_TRUE(kinds_match(c.out, "the runtime's CPU call (" + info.variant + ")"));
+        Layer layer;
+        ASSERT_TRUE(Layer::create(c.tw, c.bias_ptr(), c.pr.p, on_cpu, &layer).ok);
+        std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
+        st = layer.forward(c.tx, c.to, &info);
+        ASSERT_TRUE(st.ok) << st.message;
+        EXPECT_TRUE(kinds_match(c.out, "a Layer (" + info.variant + ")"));
+        const int64_t step = g.stride / std::gcd(g.stride, g.dilation);
+        for (const VariantInfo &v : variants()) {
+            // (the tested form where its slots pass a phase's taps: K past the stride and not a multiple;
+            // a window where the layer is of its class: at most phase_taps taps a phase, x's tap step 1)
+            const bool slots = v.family == "cpu" && g.K > g.stride && g.K % g.stride != 0;
+            const bool window_fits = g.dilation == g.stride / step && (g.K + step - 1) / step <= v.phase_taps;
+            if (v.device != Device::CPU || slots || (v.phase_taps > 0 && !window_fits)) continue;
+            std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
+            st = c.run(v.name, Device::CPU);
+            ASSERT_TRUE(st.ok) << v.name << ": " << st.message;
+            EXPECT_TRUE(kinds_match(c.out, v.name));
+            ++checked;
+        }
+    }
+    EXPECT_GE(checked, int(std::size(geometries)) + 3) << "cpu_phase ran every geometry, cpu those without slots, the windows theirs";
+}
+
 TEST(Reference, ScatterAndGatherFormsAgree) {
     // The two reference forms are written independently; they must agree to rounding.
     std::mt19937_64 rng(test_seed() + 2);

@@ -120,6 +120,12 @@ int64_t shared_limit();
 // faster than cpu_phase on one vocoder layer and slower on others, with nothing in the problem's
 // figures to tell them apart (docs/NOTES.md 47).
 inline bool named_only(const VariantEntry &v) { return v.autoscheduled || v.lanes; }
+// Whether a variant sums a zero weight in slots past a phase's last tap on this problem — 0 · x, so that
+// an inf or a NaN in x makes NaN an output PyTorch computes finite: the CPU's tested form (cpu) and the
+// CUDA families where K passes the step between a phase's taps and is not a multiple of it, a CUDA
+// window of phase_taps a phase past the layer's taps. The closed form on the CPU (cpu_phase, its windows
+// too) sums each phase's own taps (the generator's own_tap). The CPU's ranking leaves such a plan out.
+bool zero_slots(const VariantEntry &v, int64_t K, const Params &p);
 // Whether a variant can run this problem on device d; if not, why (for the error message).
 bool can_run(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p, Device d,
              std::string *why);

@@ -208,7 +208,8 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     const bool phase = std::string(v.family) == "cpu_phase";
     const double lanes_idle = (!phase && S != 1 && S != 2 && S != 4) ? 8.0 : 1.0;
     const int64_t step = phase ? tap_step(int(S), int(f.p.dilation)) : S;
-    const double taps = taps_executed(f.K, S, step, !phase);
+    // (the closed form sums each phase's own taps, window or not: K in all; the tested form its slots)
+    const double taps = phase ? 1.0 : taps_executed(f.K, S, step, true);
     const double tile_fmas = phase ? double(v.reg_l) * v.reg_co : 8.0;
     const bool tiles_in_groups = f.p.groups == 1 || (phase && f.cout_g % v.reg_co == 0);
     const double loads_per_fma = phase ? (!tiles_in_groups ? 1 + v.reg_co / tile_fmas : (v.reg_l + v.reg_co) / tile_fmas)

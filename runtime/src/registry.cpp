@@ -185,11 +185,23 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
     return true;
 }
 
+bool detail::zero_slots(const VariantEntry &v, int64_t K, const Params &p) {
+    if (std::string(v.family) == "cpu_phase") return false;  // each phase's own taps, window or not
+    const int64_t step = v.only || general_gpu(v) ? tap_step(p.stride, p.dilation) : p.stride;
+    // a CUDA window: phase_taps slots in every landing phase; else ⌈K / step⌉ slots a landing phase (a
+    // residue k_lo < min(step, K)), past K − 1 in some where K passes the step and is not a multiple of it
+    if (v.phase_taps > 0) return K != int64_t(v.phase_taps) * step;
+    return K > step && K % step != 0;
+}
+
 std::vector<detail::Plan> detail::ranked_plans(const ConstTensor &x, const ConstTensor &w, const Params &p,
                                                Device d, bool allow_in_place, std::vector<double> *seconds) {
     std::vector<std::pair<double, Plan>> scored;
     for (const VariantEntry &v : kVariantTable) {
         if (named_only(v) || (!allow_in_place && in_place(v))) continue;  // (a measured or named choice only)
+        // (on the CPU, a plan whose sums meet x's infs and NaNs as PyTorch's do: the variants that would sum
+        // a zero weight's slot on this layer are left to a caller who names them, README's guarantees)
+        if (d == Device::CPU && v.device == Device::CPU && zero_slots(v, w.shape[2], p)) continue;
         for (const bool per_group : {false, true}) {
             const Plan plan{&v, per_group};
             if ((per_group && p.groups == 1) || !can_run(plan, x, w, p, d, nullptr)) continue;
