@@ -582,6 +582,34 @@ TEST(Runtime, StagedOutputsCountInTheSharedMemoryABlockNeeds) {
     if (default_variant("cuda_l128_r4_c8_s_u4_inplace_so_reg80_k5s1d3p0")) EXPECT_GT(checked, 0);
 }
 
+// A window (phase_taps = T) stages T taps of each input channel's weights whatever the layer's taps a
+// phase (the generator's slots), so a layer with fewer needs what T taps need: at one channel past what
+// fits, its plan is refused with the rule, not launched (before NOTES 50 (e) the count was the layer's
+// ⌈K / step⌉: the whole-C_in w3 point was let run dac_up1, K 16 at stride 8, and its launch failed).
+TEST(Runtime, AWindowCountsItsCompiledInTapsInTheSharedMemoryItNeeds) {
+    int checked = 0;
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        if (v->device != Device::CUDA || v->phase_taps < 2 || v->split_ci > 0 || !v->stage_w) continue;
+        Params p;
+        p.stride = 4;
+        p.padding = 1;
+        const int64_t K = int64_t(v->phase_taps - 1) * p.stride;  // a tap fewer a phase than the window's
+        const int64_t per_cin = int64_t(v->reg_co) * v->phase_taps * 4;
+        const int64_t fits = detail::shared_limit() / per_cin;
+        alignas(16) static float buf[4];
+        std::string why;
+        EXPECT_TRUE(detail::can_run(*v, contiguous(buf, 1, fits, 64), contiguous(buf, fits, 8, K), p, Device::CUDA, &why))
+            << v->name << ": " << why;
+        why.clear();
+        EXPECT_FALSE(detail::can_run(*v, contiguous(buf, 1, fits + 1, 64), contiguous(buf, fits + 1, 8, K), p,
+                                     Device::CUDA, &why))
+            << v->name << " at C_in " << fits + 1 << " (" << per_cin * (fits + 1) << " bytes of weights)";
+        EXPECT_NE(why.find("bytes of shared memory per block"), std::string::npos) << v->name << ": " << why;
+        ++checked;
+    }
+    if (default_variant("cuda_phase_l128_r4_c16_p_u8_cf_w3")) EXPECT_GT(checked, 1);
+}
+
 // The launches opt in to the shared memory the device allows beyond the 48 KiB every kernel gets
 // (Halide 21's runtime does not: such a launch failed with CUDA_ERROR_INVALID_VALUE): every variant
 // that stages its weights runs a problem whose block needs more than 48 KiB and matches the reference.

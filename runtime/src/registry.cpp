@@ -95,11 +95,12 @@ const char *to_string(Device d) {
 int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p) {
     // the staged weights: reg_co channels × the taps k_lo + j·step reaches (K rounded up to whole
     // steps: the stride, or for a compiled-in geometry stride / gcd(stride, dilation)) × C_in/groups
-    // (the closed form, cuda_phase: one phase's ⌈K / step⌉ taps × split_ci or C_in/groups channels)
+    // (the closed form, cuda_phase: one phase's ⌈K / step⌉ taps, or a window's phase_taps whatever the
+    // layer's, × split_ci or C_in/groups channels)
     if (v.device == Device::CPU) return 0;  // (no shared memory)
     const bool closed = general_gpu(v);
     const int64_t K = w.shape[2], step = v.only || closed ? tap_step(p.stride, p.dilation) : p.stride;
-    const int64_t taps = closed ? (K + step - 1) / step : (K + step - 1) / step * step;
+    const int64_t taps = !closed ? (K + step - 1) / step * step : v.phase_taps > 0 ? v.phase_taps : (K + step - 1) / step;
     const int64_t cin_g = x.shape[1] / p.groups;
     const int64_t channels = closed && v.split_ci ? std::min<int64_t>(v.split_ci, cin_g) : cin_g;
     const int64_t weights = v.stage_w ? int64_t(v.reg_co) * taps * channels * 4 : 0;
