@@ -281,6 +281,36 @@ TEST(Runtime, TheModelRanksByTheProblemsFigures) {
     }
 }
 
+TEST(Runtime, TheModelCountsASplitVariantsLastChunkAtTheChannelsItHas) {
+    if (!has_cuda_variants()) GTEST_SKIP() << kNoCudaVariants;
+    // A variant that splits the input channels (split_ci) launches its chunks one after another, the
+    // last over the channels left: 1.5 chunks' channels cost about 1.5 launches of work, not 2 (counted
+    // as whole chunks, a DAC-24k layer's C_in 768 put the 512-channel point 7th, where it measured
+    // fastest; NOTES 51). A compute-bound two-taps layer (K = 2·stride), shapes only.
+    Params p;
+    p.stride = 5;
+    p.padding = 3;
+    p.dilation = 1;
+    const float *none = nullptr;
+    int checked = 0;
+    for (const VariantInfo &v : variants()) {
+        if (v.device != Device::CUDA || v.split_ci <= 0) continue;
+        auto estimate = [&](int64_t C_in) {
+            const ConstTensor x = contiguous(none, 4, C_in, 6000), w = contiguous(none, C_in, 384, 10);
+            for (const RankedPlan &r : rank_plans(x, w, p, Device::CUDA)) {
+                if (r.variant == v.name && !r.per_group) return r.estimated_ms;
+            }
+            return 0.0;  // not ranked (its staged weights over this build's shared memory)
+        };
+        const double one_and_half = estimate(v.split_ci + v.split_ci / 2), two = estimate(2 * v.split_ci);
+        if (one_and_half == 0 || two == 0) continue;
+        EXPECT_LT(one_and_half / two, 0.85) << v.name << ": " << one_and_half << " ms against " << two;
+        EXPECT_GT(one_and_half / two, 0.6) << v.name << ": " << one_and_half << " ms against " << two;
+        ++checked;
+    }
+    EXPECT_GT(checked, 0) << "no split variant ranked";
+}
+
 TEST(Validation, ASizeRuleIsReportedBeforeANullPointer) {
     // A zero-length x with no data: the size is the rule the caller broke (the null pointer comes with
     // it), and validate_shapes, which reads no data pointer, checks the same shapes without one.
