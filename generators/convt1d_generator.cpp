@@ -117,6 +117,7 @@ public:
     GeneratorParam<int> split_ci{"split_ci", 0};    // input channels per block (split-K; schedules); 0 = all
     GeneratorParam<int> phase_taps{"phase_taps", 0};  // closed form: at most this many taps a phase, x's tap step 1 (below); 0 = any
     GeneratorParam<int> lanes{"lanes", 0};  // cpu_phase: 1, the tile's output channels in the vector lanes (schedules)
+    GeneratorParam<int> tap_classes{"tap_classes", 0};  // cuda_phase, phase_taps 3: 1, the phases by their taps in two sums (below)
     // cpu_phase: 1 = its weights by blocks (wtile, below) are an input, wpacked, prepared once per layer
     // by the convt1d_pack_weights generator (convt1d::Layer), instead of gathered from w in every call
     GeneratorParam<int> packed_w{"packed_w", 0};
@@ -263,9 +264,14 @@ public:
         if (split_ci > 0 && !closed_form(family)) {
             throw CompileError("split_ci needs the closed form (cuda_phase, cpu_phase)");
         }
+        if (tap_classes && (family.value() != "cuda_phase" || phase_taps != 3 || split_ci > 0 || !pad_x)) {
+            throw CompileError("tap_classes needs family cuda_phase, phase_taps 3, pad_x and no split_ci");
+        }
+        std::vector<SumClass> classes;  // tap_classes: each class's sums, its phases' weights, its RDom
         Func wphase("wphase");
         Func wtile("wtile");  // cpu_phase: wphase by blocks of its channels (below)
         Func phase_base("phase_base");
+        Func phase_first("phase_first");  // tap_classes: each phase's first tap (below)
         Expr two_taps = cast<bool>(false);  // closed form: every phase has exactly two taps (below)
         Expr all_slots = cast<bool>(false);  // closed form: every phase has a tap in each of the sum's slots (below)
         if (closed_form(family)) {
@@ -454,8 +460,46 @@ public:
                                      x.dim(2).extent() - 1);
                     xrows(n, ci_v) = xz(n - row * pitch + first, ci_v, row);
                     xz = xrows;
-                    accumulate({q, p, co}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xrows(q - rc.x, ci_c)),
-                               {b * pitch + ql - first, pl, co});
+                    if (!tap_classes) {
+                        accumulate({q, p, co}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xrows(q - rc.x, ci_c)),
+                                   {b * pitch + ql - first, pl, co});
+                    } else {
+                        // The phases in two classes by their taps (tap_classes): the phases whose first tap
+                        // k_p < K − 2·step have three (k_p, k_p + step, k_p + 2·step), the others two or fewer,
+                        // and each class is a sum of its own, over three slots and over two. Indexed by the
+                        // phase's first tap, not by the phase: class three's phase c has k_p = c, class two's
+                        // k_p = three + c; a window reads x[i − m] whatever the phase (x's tap step 1), so
+                        // only the weights tell the phases apart. Where K = 2·stride + 1 a stride's phases
+                        // then sum 11 slots for K 11, not 15 (NOTES 51). Each class computes one phase at
+                        // least: an empty one (K <= 2·step, or K = 3·step) one phase's sums no output reads.
+                        const Expr three = clamp(K - 2 * step, 0, step);
+                        const Expr n3 = max(three, 1), n2 = max(step - three, 1);
+                        Func conv3("conv3"), conv2("conv2"), w3("wphase3"), w2("wphase2");
+                        w3(m, co, ci_v, p) = wz(p + m * step, co, ci_v);
+                        w2(m, co, ci_v, p) = wz(three + p + m * step, co, ci_v);
+                        RDom r3(0, 3, 0, cin_g, 0, 1, "r3"), r2(0, 2, 0, cin_g, 0, 1, "r2");
+                        const Expr co_g3 = select(groups == 1, co, co % cout_g);
+                        conv3(q, p, co) = cast(acc_t, biasz(co));
+                        conv3(q, p, co) += cast(acc_t, w3(r3.x, co_g3, g * cin_g + r3.y, p)) *
+                                           cast(acc_t, xrows(q - r3.x, g * cin_g + r3.y));
+                        conv2(q, p, co) = cast(acc_t, biasz(co));
+                        conv2(q, p, co) += cast(acc_t, w2(r2.x, co_g3, g * cin_g + r2.y, p)) *
+                                           cast(acc_t, xrows(q - r2.x, g * cin_g + r2.y));
+                        // each phase's first tap, -1 where none lands: a table a schedule can compute once (as
+                        // phase_base), where the output's kernel computing it for every position (its divisions by
+                        // run-time values) took 196-230 us against 56-66 for the one class's (ncu, H100 run 126)
+                        phase_first(p) = select(phase.lands, phase.k_p, -1);
+                        const Expr kl = clamp(phase_first(pl), -1, step - 1);
+                        const Expr at = b * pitch + ql - first;
+                        merged(l, co, b) = select(kl < 0, cast(acc_t, biasz(co)),
+                                                  kl < three, conv3(at, clamp(kl, 0, n3 - 1), co),
+                                                  conv2(at, clamp(kl - three, 0, n2 - 1), co));
+                        out(l, co, b) = cast(elem_type, merged(l, co, b));
+                        classes = {{conv3, w3, r3}, {conv2, w2, r2}};
+                        conv = conv3;
+                        wphase = w3;
+                        r = r3;
+                    }
                 }
             } else {
                 const Expr tap_dx = select(this->dilation == 1, 1, dx);  // x's step between a phase's taps, 1 stated where it is (Stages::two_taps)
@@ -529,9 +573,10 @@ public:
         }
         Stages s{out, conv, xz, wz, wphase, wtile, phase_base, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps,
                  all_slots, groups_in_blocks, merged, u, chunks, threads, cache_bytes, out.dim(0).extent(), out.dim(1).extent(),
-                 out.dim(2).extent(), cin_g};
+                 out.dim(2).extent(), cin_g, classes, phase_first};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
-                    fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps, lanes != 0};
+                    fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps, lanes != 0,
+                    tap_classes != 0};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

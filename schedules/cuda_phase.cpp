@@ -63,7 +63,7 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     }
 
     Var lb("lb"), tl("tl"), qb("qb"), tq("tq"), rq("rq"), cb("cb"), cr("cr"), pb("pb"), lt("lt");
-    RVar m = s.r.x, rci = s.r.y, rz = s.r.z, ro("ro"), ri("ri");
+    RVar ro("ro"), ri("ri");
 
     // ---- kernel 2: the output in position order (the chunks added: below) -----------------------
     // out_l consecutive positions a thread, unrolled: one position a thread, the kernel was bound by
@@ -129,96 +129,138 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         s.out.specialize(s.stride == 2);
     }
 
-    // ---- kernel 1: the phase planes -------------------------------------------------------------
-    // acc: the thread's accumulators (registers); planes: the kernel's output in global memory, one
-    // plane per phase (and per chunk u where split).
-    Func acc = s.conv, planes = s.conv.in(s.merged);
-    // (the chunks u, where split, a serial loop of launches: fused into the grid, the accumulators'
-    // index kept a run-time term and LLVM left them in local memory, 128-256 bytes of stack)
-    planes.compute_root().split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf);
-    if (folded) {
-        planes.rename(s.p, pb);  // a block's tile runs over the batch rows (the generator)
-    } else {
-        planes.fuse(s.p, s.b, pb);
-    }
-    const Var thread = warp ? lt : tq;  // the loop the accumulators are computed at
-    if (warp) {
-        planes.split(s.q, qb, tq, tile_l * reg_l, TailStrategy::GuardWithIf)
-            .split(tq, lt, tq, 32 * reg_l, TailStrategy::GuardWithIf)
-            .split(tq, rq, tq, 32, TailStrategy::GuardWithIf);
-    } else {
-        planes.split(s.q, qb, tq, tile_l * reg_l, TailStrategy::GuardWithIf)
-            .split(tq, tq, rq, reg_l, TailStrategy::GuardWithIf);
-    }
-    // loops innermost first: the channels and positions of a thread, its thread (or lane), the tiles
-    // of a one-warp block, then the blocks (channel blocks innermost with co_first)
-    std::vector<VarOrRVar> order{cr, rq, tq};
-    if (warp) order.push_back(lt);
-    if (k.co_first) {
-        order.insert(order.end(), {cb, qb, pb});
-        planes.reorder(order).gpu_blocks(cb, qb, pb);
-    } else {
-        order.insert(order.end(), {qb, cb, pb});
-        planes.reorder(order).gpu_blocks(qb, cb, pb);
-    }
-    const Var block = k.co_first ? cb : qb;  // the innermost block loop: where per-block stages go
-    if (warp) {
-        planes.gpu_lanes(tq);
-    } else {
-        planes.gpu_threads(tq);
-    }
-    planes.unroll(rq).unroll(cr);
-
-    // ---- reg_l × reg_co accumulators per thread ------------------------------------------------
-    // Budget (per input channel and tap, per warp): reg_l scalar x loads + reg_co/4 broadcast
-    // 16-byte shared loads for reg_l·reg_co FMA instructions.
-    acc.compute_at(planes, thread)
-        .store_in(MemoryType::Register)
-        .bound_extent(s.q, warp ? 32 * reg_l : reg_l)
-        .bound_extent(s.co, reg_co)
-        .bound_extent(s.p, 1)
-        .fold_storage(s.p, 1);
-    if (!folded) acc.bound_extent(s.b, 1).fold_storage(s.b, 1);
-    if (chunk > 0) acc.bound_extent(s.u, 1).fold_storage(s.u, 1);
-    acc.update().split(rci, ro, ri, unroll, TailStrategy::GuardWithIf);
-    if (warp) {
-        // (the lane loop outermost in each stage: inside the unrolled loops, Halide closes and
-        // reopens it around every channel vector with a barrier; schedules/cuda_warp.cpp)
-        Var lane("lane"), lo("lo");
-        acc.split(s.q, lo, lane, 32).reorder(s.co, lo, lane).gpu_lanes(lane).unroll(lo).unroll(s.co);
-        acc.update().split(s.q, lo, lane, 32).reorder(s.co, lo, ri, m, ro, rz, lane).gpu_lanes(lane).unroll(lo);
-    } else if (window_taps > 0) {
-        acc.unroll(s.q).unroll(s.co);
-        acc.update().reorder(s.co, s.q, m, ri, ro, rz).unroll(s.q).unroll(m);
-    } else {
-        acc.unroll(s.q).unroll(s.co);
-        acc.update().reorder(s.co, s.q, ri, m, ro, rz).unroll(s.q);
-    }
-    acc.update().unroll(s.co).unroll(ri).vectorize(s.co, kVec);
-    acc.vectorize(s.co, kVec);
-    if (window_taps > 0) {
-        // A thread's window of x per input channel, in registers as aligned 16-byte vectors: its reg_l
-        // positions i (a multiple of 4 from the plane's aligned first position) and the window_taps − 1
-        // before them, x[i − window_taps + 1 .. i + reg_l − 1] rounded out to whole vectors (8 floats for 4
-        // positions and 2 taps: one ld.global.v4 and the last float of the vector before it, 8 L1
-        // wavefronts a warp, where the scalar loads of the thread-consecutive positions took 5 × 4).
-        // Measured (ncu run 24, dac_up1's chunk kernel): L1 80.7 -> 62.1 %, 0.91 -> 0.84 ms a chunk, at
-        // 168 registers (the window's 40 floats over 8 unrolled channels; 128 spilled).
-        if (warp || reg_l % kVec != 0) {
-            throw CompileError("cuda_phase schedule: phase_taps needs the thread form and reg_l a multiple of 4");
+    // ---- kernel 1 (a kernel a class with tap_classes): the phase planes -------------------------
+    // sums: the generator's conv (or a class's), wphase its phases' weights, r its RDom (tap m, input
+    // channel, one k_lo); the same schedule for each
+    auto schedule_sums = [&](Func sums, Func wphase, const RDom &r) {
+        const RVar m = r.x, rci = r.y, rz = r.z;
+        // ---- kernel 1: the phase planes -------------------------------------------------------------
+        // acc: the thread's accumulators (registers); planes: the kernel's output in global memory, one
+        // plane per phase (and per chunk u where split).
+        Func acc = sums, planes = sums.in(s.merged);
+        // (the chunks u, where split, a serial loop of launches: fused into the grid, the accumulators'
+        // index kept a run-time term and LLVM left them in local memory, 128-256 bytes of stack)
+        planes.compute_root().split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf);
+        if (folded) {
+            planes.rename(s.p, pb);  // a block's tile runs over the batch rows (the generator)
+        } else {
+            planes.fuse(s.p, s.b, pb);
         }
-        // Where split (the list's 168-register points), the windows of all unroll_ci channels are loaded
-        // first, at the unrolled group (ro), then their multiply-adds: every x load of the group in
-        // flight together. Loaded channel by channel (at ri), ptxas issued 4 of the 16 loads at the
-        // group's start and the rest among the multiply-adds, each waiting there (SASS), and a chunk of
-        // dac_up1 took 1.49 ms (ncu, H200 run 57) against 1.44 when Halide's rfactor guarded each channel's
-        // loads, which ptxas made predicated loads and issued all first (run 49; NOTES 35). At the
-        // whole-C_in points' 128 registers the 8 windows spill (ptxas: 348 bytes), so they load at ri.
-        Func xw = s.xz.in(acc);
-        const Var wl = xw.args()[0];
-        xw.compute_at(acc, chunk > 0 ? ro : ri).store_in(MemoryType::Register).align_bounds(wl, kVec).vectorize(wl, kVec).unroll(wl);
-        if (chunk > 0) xw.unroll(xw.args()[1]);
-        planes.align_bounds(s.q, kVec);
+        const Var thread = warp ? lt : tq;  // the loop the accumulators are computed at
+        if (warp) {
+            planes.split(s.q, qb, tq, tile_l * reg_l, TailStrategy::GuardWithIf)
+                .split(tq, lt, tq, 32 * reg_l, TailStrategy::GuardWithIf)
+                .split(tq, rq, tq, 32, TailStrategy::GuardWithIf);
+        } else {
+            planes.split(s.q, qb, tq, tile_l * reg_l, TailStrategy::GuardWithIf)
+                .split(tq, tq, rq, reg_l, TailStrategy::GuardWithIf);
+        }
+        // loops innermost first: the channels and positions of a thread, its thread (or lane), the tiles
+        // of a one-warp block, then the blocks (channel blocks innermost with co_first)
+        std::vector<VarOrRVar> order{cr, rq, tq};
+        if (warp) order.push_back(lt);
+        if (k.co_first) {
+            order.insert(order.end(), {cb, qb, pb});
+            planes.reorder(order).gpu_blocks(cb, qb, pb);
+        } else {
+            order.insert(order.end(), {qb, cb, pb});
+            planes.reorder(order).gpu_blocks(qb, cb, pb);
+        }
+        const Var block = k.co_first ? cb : qb;  // the innermost block loop: where per-block stages go
+        if (warp) {
+            planes.gpu_lanes(tq);
+        } else {
+            planes.gpu_threads(tq);
+        }
+        planes.unroll(rq).unroll(cr);
+
+        // ---- reg_l × reg_co accumulators per thread ------------------------------------------------
+        // Budget (per input channel and tap, per warp): reg_l scalar x loads + reg_co/4 broadcast
+        // 16-byte shared loads for reg_l·reg_co FMA instructions.
+        acc.compute_at(planes, thread)
+            .store_in(MemoryType::Register)
+            .bound_extent(s.q, warp ? 32 * reg_l : reg_l)
+            .bound_extent(s.co, reg_co)
+            .bound_extent(s.p, 1)
+            .fold_storage(s.p, 1);
+        if (!folded) acc.bound_extent(s.b, 1).fold_storage(s.b, 1);
+        if (chunk > 0) acc.bound_extent(s.u, 1).fold_storage(s.u, 1);
+        acc.update().split(rci, ro, ri, unroll, TailStrategy::GuardWithIf);
+        if (warp) {
+            // (the lane loop outermost in each stage: inside the unrolled loops, Halide closes and
+            // reopens it around every channel vector with a barrier; schedules/cuda_warp.cpp)
+            Var lane("lane"), lo("lo");
+            acc.split(s.q, lo, lane, 32).reorder(s.co, lo, lane).gpu_lanes(lane).unroll(lo).unroll(s.co);
+            acc.update().split(s.q, lo, lane, 32).reorder(s.co, lo, ri, m, ro, rz, lane).gpu_lanes(lane).unroll(lo);
+        } else if (window_taps > 0) {
+            acc.unroll(s.q).unroll(s.co);
+            acc.update().reorder(s.co, s.q, m, ri, ro, rz).unroll(s.q).unroll(m);
+        } else {
+            acc.unroll(s.q).unroll(s.co);
+            acc.update().reorder(s.co, s.q, ri, m, ro, rz).unroll(s.q);
+        }
+        acc.update().unroll(s.co).unroll(ri).vectorize(s.co, kVec);
+        acc.vectorize(s.co, kVec);
+        if (window_taps > 0) {
+            // A thread's window of x per input channel, in registers as aligned 16-byte vectors: its reg_l
+            // positions i (a multiple of 4 from the plane's aligned first position) and the window_taps − 1
+            // before them, x[i − window_taps + 1 .. i + reg_l − 1] rounded out to whole vectors (8 floats for 4
+            // positions and 2 taps: one ld.global.v4 and the last float of the vector before it, 8 L1
+            // wavefronts a warp, where the scalar loads of the thread-consecutive positions took 5 × 4).
+            // Measured (ncu run 24, dac_up1's chunk kernel): L1 80.7 -> 62.1 %, 0.91 -> 0.84 ms a chunk, at
+            // 168 registers (the window's 40 floats over 8 unrolled channels; 128 spilled).
+            if (warp || reg_l % kVec != 0) {
+                throw CompileError("cuda_phase schedule: phase_taps needs the thread form and reg_l a multiple of 4");
+            }
+            // Where split (the list's 168-register points), the windows of all unroll_ci channels are loaded
+            // first, at the unrolled group (ro), then their multiply-adds: every x load of the group in
+            // flight together. Loaded channel by channel (at ri), ptxas issued 4 of the 16 loads at the
+            // group's start and the rest among the multiply-adds, each waiting there (SASS), and a chunk of
+            // dac_up1 took 1.49 ms (ncu, H200 run 57) against 1.44 when Halide's rfactor guarded each channel's
+            // loads, which ptxas made predicated loads and issued all first (run 49; NOTES 35). At the
+            // whole-C_in points' 128 registers the 8 windows spill (ptxas: 348 bytes), so they load at ri.
+            Func xw = s.xz.in(acc);
+            const Var wl = xw.args()[0];
+            xw.compute_at(acc, chunk > 0 ? ro : ri).store_in(MemoryType::Register).align_bounds(wl, kVec).vectorize(wl, kVec).unroll(wl);
+            if (chunk > 0) xw.unroll(xw.args()[1]);
+            planes.align_bounds(s.q, kVec);
+        } else {
+            // Two taps a phase at dilation 1 (K = 2·stride, the vocoders' upsamplers): the tap loop is the
+            // constant 2, unrolled, so that the taps' x reads, x[q + base] and x[q + base − 1] over the
+            // thread's reg_l positions, are reg_l + 1 loads instead of 2·reg_l (5 instead of 8 scalar loads of
+            // 4 L1 wavefronts each per input channel at reg_l 4: the L1 pipe is the limit, NOTES 27 (g)).
+            acc.update().specialize(s.groups == 1 && s.dilation == 1 && s.two_taps).unroll(m);
+        }
+        // One group: plain channel indices (the runtime runs grouped problems once per group).
+        acc.update().specialize(s.groups == 1);
+        acc.update().specialize_fail("this variant computes groups == 1 only");
+
+        // ---- the phase's weights of the block in shared memory ------------------------------------
+        // wphase(m, co, ci, p): reg_co channels innermost (16-byte loads), the taps loop outside, the
+        // threads over (channel, input channel), the fused index split by the constant reg_co.
+        Var t("t"), ti("ti");
+        const std::vector<Var> wa = wphase.args();  // m, co, ci, p
+        wphase.compute_at(planes, block)
+            .store_in(MemoryType::GPUShared)
+            .bound_storage(wa[1], reg_co)
+            .bound_extent(wa[1], reg_co)
+            .reorder_storage(wa[1], wa[0], wa[2], wa[3])
+            .reorder(wa[1], wa[2], wa[0], wa[3])
+            .fuse(wa[1], wa[2], t)
+            .split(t, t, ti, warp ? 32 : tile_l, TailStrategy::GuardWithIf);
+        if (warp) {
+            wphase.gpu_lanes(ti);
+        } else {
+            wphase.gpu_threads(ti);
+        }
+    };
+    if (s.classes.empty()) {
+        schedule_sums(s.conv, s.wphase, s.r);
+    } else {
+        // (tap_classes: the phases of three taps, then those of two, each a kernel; NOTES 51)
+        for (const SumClass &c : s.classes) schedule_sums(c.sums, c.wphase, c.r);
+    }
+    if (window_taps > 0) {
         // Each phase's offset into x, read by the output's kernel for every position: a table of
         // min(stride, L_out) values made by a kernel of its own. Computed per position (its four
         // divisions by run-time values) that kernel took 2.5× the time of the one indexed by q
@@ -228,34 +270,14 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
             .split(s.p, tb, tt, 64, TailStrategy::GuardWithIf)
             .gpu_blocks(tb)
             .gpu_threads(tt);
-    } else {
-        // Two taps a phase at dilation 1 (K = 2·stride, the vocoders' upsamplers): the tap loop is the
-        // constant 2, unrolled, so that the taps' x reads, x[q + base] and x[q + base − 1] over the
-        // thread's reg_l positions, are reg_l + 1 loads instead of 2·reg_l (5 instead of 8 scalar loads of
-        // 4 L1 wavefronts each per input channel at reg_l 4: the L1 pipe is the limit, NOTES 27 (g)).
-        acc.update().specialize(s.groups == 1 && s.dilation == 1 && s.two_taps).unroll(m);
-    }
-    // One group: plain channel indices (the runtime runs grouped problems once per group).
-    acc.update().specialize(s.groups == 1);
-    acc.update().specialize_fail("this variant computes groups == 1 only");
-
-    // ---- the phase's weights of the block in shared memory ------------------------------------
-    // wphase(m, co, ci, p): reg_co channels innermost (16-byte loads), the taps loop outside, the
-    // threads over (channel, input channel), the fused index split by the constant reg_co.
-    Var t("t"), ti("ti");
-    const std::vector<Var> wa = s.wphase.args();  // m, co, ci, p
-    s.wphase.compute_at(planes, block)
-        .store_in(MemoryType::GPUShared)
-        .bound_storage(wa[1], reg_co)
-        .bound_extent(wa[1], reg_co)
-        .reorder_storage(wa[1], wa[0], wa[2], wa[3])
-        .reorder(wa[1], wa[2], wa[0], wa[3])
-        .fuse(wa[1], wa[2], t)
-        .split(t, t, ti, warp ? 32 : tile_l, TailStrategy::GuardWithIf);
-    if (warp) {
-        s.wphase.gpu_lanes(ti);
-    } else {
-        s.wphase.gpu_threads(ti);
+        if (s.phase_first.defined()) {
+            // (tap_classes: each phase's first tap, which tells the output's kernel the phase's class, a table
+            // the same way)
+            s.phase_first.compute_root()
+                .split(s.p, tb, tt, 64, TailStrategy::GuardWithIf)
+                .gpu_blocks(tb)
+                .gpu_threads(tt);
+        }
     }
 
     if (k.pad_x) pad_x(s, k);

@@ -11,6 +11,13 @@
 
 namespace convt1d {
 
+// A class of phases summed on its own (the closed form with tap_classes): its sums, shaped as Stages::conv
+// with p the class's phase index, its phases' weights, shaped as Stages::wphase, and its RDom, as Stages::r.
+struct SumClass {
+    Halide::Func sums, wphase;
+    Halide::RDom r;
+};
+
 // The stages of the algorithm, with the names a schedule refers to.
 struct Stages {
     Halide::Func out;    // (l, co, b): the output, cast to the element type; reads conv at l, or at its
@@ -50,6 +57,10 @@ struct Stages {
     Halide::Expr cache_bytes;  // the L2 cache of a core, bytes, 0 where unknown (the generator's input; no math reads it)
     Halide::Expr L_out, C_out, batch;  // the output's extents (l, co, b)
     Halide::Expr C_in_g;  // x's rows a block of output channels reads (its group's input channels)
+    // Closed form with tap_classes: the phases of three taps (conv3) and the others (conv2), each a sum of
+    // its own that merged reads. Else empty.
+    std::vector<SumClass> classes;
+    Halide::Func phase_first;  // (p): with tap_classes, phase p's first tap, -1 where none lands (else undefined)
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant
@@ -102,6 +113,9 @@ struct Knobs {
     // cpu_phase's tile form: the tile's output channels in the vector lanes and its positions
     // broadcast from x, where false puts its positions in the lanes (schedules/cpu_phase.cpp).
     bool lanes;
+    // The phases in two classes by their taps, each a kernel of its own (cuda_phase with phase_taps 3):
+    // three slots for the phases of three taps, two for the others (Stages::classes).
+    bool tap_classes;
 };
 
 // Which indexing of the accumulator a schedule takes (generators/convt1d_generator.cpp): by phase,

@@ -20,13 +20,16 @@
 #              taps and whose dilation divides the stride (x's tap step 1: every K ≤ pt·stride at
 #              dilation 1), x read as aligned 16-byte windows; others are refused (run by the rest)
 #   ln         lanes (cpu_phase): 1 the tile's output channels in the vector lanes, x broadcast; 0 its positions
+#   tc         tap classes (cuda_phase with pt 3, pad_x): 1 the phases computed in two kernels by their taps,
+#              those with three and those with two, each summing its own (K = 2·stride + 1: 11 taps a
+#              stride's phases, not the 15 slots of one kernel of three); 0 one kernel of pt slots
 #   form       what a geometry compiles in: `-` nothing (every geometry at run time, a general
 #              variant); `only` its K, stride, dilation and padding, one group, other problems refused
 #              (an odd dilation at a power-of-two stride takes each phase's one landing tap in closed
 #              form); `stride` its stride only; `taps` its K and dilation, specialised at stride 1;
 #              `pad` its stride, padding and dilation, specialised
 #
-#    point                                 family          tile_l reg_l reg_co ungrouped stage_w pad_x unroll_ci regs so cf split pt ln form
+#    point                                 family          tile_l reg_l reg_co ungrouped stage_w pad_x unroll_ci regs so cf split pt ln tc form
 set(CONVT1D_SCHEDULE_POINTS
     # CPU (every geometry): the tested form, and the closed form by phase (cpu_phase's knobs: tile_l
     # positions a task at strides 1-2, reg_l vectors along q × reg_co channels, halved below AVX-512;
@@ -34,8 +37,8 @@ set(CONVT1D_SCHEDULE_POINTS
     # side, none faster on most shapes, NOTES 32). A cpu_phase point without split or pt also builds
     # its twin that reads weights prepared once per layer (convt1d::Layer: `<point>_packed`) and the
     # pipeline that prepares them (`<point>_pack`, generator convt1d_pack_weights): schedules/CMakeLists.txt
-    "cpu                                   cpu             16     1     4      0         0       0     1         0    0  0  0     0  0     -"
-    "cpu_phase                             cpu_phase       2048   2     8      0         0       0     4         0    0  0  0     0  0     -"
+    "cpu                                   cpu             16     1     4      0         0       0     1         0    0  0  0     0  0     0  -"
+    "cpu_phase                             cpu_phase       2048   2     8      0         0       0     4         0    0  0  0     0  0     0  -"
     # the same closed form with the output channels in the vector lanes (ln 1): a vector of 16 channels
     # (8 below AVX-512) × 26 positions (10 below AVX-512: reg_l by the register budget, not a power of
     # two, schedules/cpu_phase.cpp), x broadcast once a position for both taps of a two-taps phase.
@@ -43,27 +46,27 @@ set(CONVT1D_SCHEDULE_POINTS
     # this session's AMD VM against the row above, through a Layer alternated, bigvgan_up1_cpu 9-11 %
     # faster, encodec_up1_cpu 8 % and stride4_cpu 4-8 % slower, the others within the VM's noise, and
     # nothing in the problems' figures told them apart (NOTES 47); AVX-512 not measured yet
-    "cpu_phase_cl                          cpu_phase       2048   26    16     0         0       0     2         0    0  0  0     0  1     -"
+    "cpu_phase_cl                          cpu_phase       2048   26    16     0         0       0     2         0    0  0  0     0  1     0  -"
     # the same with the two-taps-a-phase class compiled in (pt 2): the batch rows folded into the planes'
     # positions, as the GPU's *_w2 points (generators/convt1d_generator.cpp), so that a machine
     # without a GPU (CI) checks that math on 500 random problems
-    "cpu_phase_w2                          cpu_phase       2048   2     8      0         0       0     4         0    0  0  0     2  0     -"
+    "cpu_phase_w2                          cpu_phase       2048   2     8      0         0       0     4         0    0  0  0     2  0     0  -"
     # and with the input channels in chunks of 16 besides: the chunks' sums added to the bias where
     # the output reads them, as the GPU's split points (`_k512_cf_w2`) do, so that CI checks that math
     # on 500 random problems (one in five over two chunks and a few channels more, grouped or not)
-    "cpu_phase_w2_k16                      cpu_phase       2048   2     8      0         0       0     4         0    0  0  16    2  0     -"
+    "cpu_phase_w2_k16                      cpu_phase       2048   2     8      0         0       0     4         0    0  0  16    2  0     0  -"
     # general CUDA, by position: any groups (kb74_small, and the concurrency tests' one kernel)
-    "cuda_l128_c4_g                        cuda            128    1     4      0         0       0     1         64   0  0  0     0  0     -"
+    "cuda_l128_c4_g                        cuda            128    1     4      0         0       0     1         64   0  0  0     0  0     0  -"
     # general CUDA, by position, staged weights: grouped's per-group calls, kb64_small
-    "cuda_l128_r4_c8_s_u4                  cuda            128    4     8      1         1       0     4         64   0  0  0     0  0     -"
-    "cuda_l128_r4_c8_s_u4_reg255           cuda            128    4     8      1         1       0     4         255  0  0  0     0  0     -"
+    "cuda_l128_r4_c8_s_u4                  cuda            128    4     8      1         1       0     4         64   0  0  0     0  0     0  -"
+    "cuda_l128_r4_c8_s_u4_reg255           cuda            128    4     8      1         1       0     4         255  0  0  0     0  0     0  -"
     # general CUDA by phase (the closed form): the vocoders' layers (split over input channels), the
     # general column of every stride > 1 shape, tiny_odd
-    "cuda_phase_l128_r4_c16_p_u8_k256_cf   cuda_phase      128    4     16     1         1       1     8         128  0  1  256   0  0     -"
-    "cuda_phase_l128_r4_c16_p_u4_k128_cf   cuda_phase      128    4     16     1         1       1     4         128  0  1  128   0  0     -"
-    "cuda_phase_l128_r4_c8_p_u4_cf         cuda_phase      128    4     8      1         1       1     4         96   0  1  0     0  0     -"
-    "cuda_phase_l128_r4_c8_u4              cuda_phase      128    4     8      1         1       0     4         96   0  0  0     0  0     -"
-    "cuda_phase_l128_r1_c32_p_u4           cuda_phase      128    1     32     1         1       1     4         96   0  0  0     0  0     -"
+    "cuda_phase_l128_r4_c16_p_u8_k256_cf   cuda_phase      128    4     16     1         1       1     8         128  0  1  256   0  0     0  -"
+    "cuda_phase_l128_r4_c16_p_u4_k128_cf   cuda_phase      128    4     16     1         1       1     4         128  0  1  128   0  0     0  -"
+    "cuda_phase_l128_r4_c8_p_u4_cf         cuda_phase      128    4     8      1         1       1     4         96   0  1  0     0  0     0  -"
+    "cuda_phase_l128_r4_c8_u4              cuda_phase      128    4     8      1         1       0     4         96   0  0  0     0  0     0  -"
+    "cuda_phase_l128_r1_c32_p_u4           cuda_phase      128    1     32     1         1       1     4         96   0  0  0     0  0     0  -"
     # general CUDA by phase, at most two taps a phase with the dilation dividing the stride (the
     # vocoders' K = 2·stride at dilation 1; K, stride and padding at run time): x as aligned 16-byte
     # windows (NOTES 29). Run 24 (H200, ms, before the phases' offsets were tabulated): dac_up1 4.60
@@ -74,33 +77,37 @@ set(CONVT1D_SCHEDULE_POINTS
     # 48 KiB a kernel gets without the opt-in the runtime's launches now make): dac_up1 and
     # bigvgan_up1 3 chunks instead of 6 (NOTES 30); the whole c16 block: encodec_up1 (64 KiB) 0.960 ms
     # where the c8 block took 1.04 (run 33)
-    "cuda_phase_l128_r4_c16_p_u8_k256_cf_w2_reg168 cuda_phase 128 4     16     1         1       1     8         168  0  1  256   2  0     -"
-    "cuda_phase_l128_r4_c16_p_u8_k512_cf_w2_reg168 cuda_phase 128 4     16     1         1       1     8         168  0  1  512   2  0     -"
-    "cuda_phase_l128_r4_c8_p_u4_cf_w2      cuda_phase      128    4     8      1         1       1     4         96   0  1  0     2  0     -"
-    "cuda_phase_l128_r4_c16_p_u8_cf_w2     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     2  0     -"
-    "cuda_phase_l128_r4_c16_p_u8_cf_w3     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     3  0     -"
+    "cuda_phase_l128_r4_c16_p_u8_k256_cf_w2_reg168 cuda_phase 128 4     16     1         1       1     8         168  0  1  256   2  0     0  -"
+    "cuda_phase_l128_r4_c16_p_u8_k512_cf_w2_reg168 cuda_phase 128 4     16     1         1       1     8         168  0  1  512   2  0     0  -"
+    "cuda_phase_l128_r4_c8_p_u4_cf_w2      cuda_phase      128    4     8      1         1       1     4         96   0  1  0     2  0     0  -"
+    "cuda_phase_l128_r4_c16_p_u8_cf_w2     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     2  0     0  -"
+    "cuda_phase_l128_r4_c16_p_u8_cf_w3     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     3  0     0  -"
+    # the same window of three with the phases in two classes by their taps (tc 1): a kernel for the
+    # phases of three taps and one for those of two, each summing its own (K = 2·stride + 1, e.g. K 11 at
+    # stride 5: 11 taps a stride's phases where the row above multiplies 15 slots; NOTES 51)
+    "cuda_phase_l128_r4_c16_p_u8_cf_w3c    cuda_phase      128    4     16     1         1       1     8         128  0  1  0     3  0     1  -"
     # the whole-C_in two-taps point reading x in place (no pad_x: no copy of x, the windows x's own
     # aligned vectors, each row's middle, the ends by another variant): the long-row layers, whose
     # x pass is a tenth of the call (NOTES 41)
-    "cuda_phase_l128_r4_c16_u8_inplace_cf_w2 cuda_phase   128    4     16     1         1       0     8         128  0  1  0     2  0     -"
+    "cuda_phase_l128_r4_c16_u8_inplace_cf_w2 cuda_phase   128    4     16     1         1       0     8         128  0  1  0     2  0     0  -"
     # general CUDA by phase, one warp's 32 positions a block, one position × 4 channels a thread: small
     # layers (kb64_small: 80 blocks where the 512-position tiles made 16)
-    "cuda_phase_l32_r1_c4_u4               cuda_phase      32     1     4      1         1       0     4         64   0  0  0     0  0     -"
+    "cuda_phase_l32_r1_c4_u4               cuda_phase      32     1     4      1         1       0     4         64   0  0  0     0  0     0  -"
     # general CUDA, one warp per block, the tile striped over the lanes: kb74's general column
-    "cuda_w8_r4_c8_sp                      cuda_warp       256    4     8      1         1       1     1         64   0  0  0     0  0     -"
+    "cuda_w8_r4_c8_sp                      cuda_warp       256    4     8      1         1       1     1         64   0  0  0     0  0     0  -"
     # and its 8 positions × 8 channels a lane at 96 registers: kb74 3.44-3.45 ms against 3.58-3.59 for the
     # row above and cuDNN FP32's 4.30-4.35 (two passes, H200 run 119; its knob neighbours 3.73-3.99: 2
     # channels unrolled, a cap of 80, 4 × 16 at 128; NOTES 48 (f))
-    "cuda_w8_r8_c8_sp_reg96                cuda_warp       256    8     8      1         1       1     1         96   0  0  0     0  0     -"
+    "cuda_w8_r8_c8_sp_reg96                cuda_warp       256    8     8      1         1       1     1         96   0  0  0     0  0     0  -"
     # Halide's Anderson2021 GPU autoscheduler on the kb74 problem: kept as the reference point it is
-    "cuda_anderson2021                     auto            0      0     0      0         0       0     1         0    0  0  0     0  0     -"
+    "cuda_anderson2021                     auto            0      0     0      0         0       0     1         0    0  0  0     0  0     0  -"
     # compiled-in geometries (rows of CONVT1D_GEOMETRY_POINTS below): x read in place as 16-byte
     # windows (4 positions a phase), or zero-extended (wide's odd-dilation block)
-    "cuda_l128_r4_c8_s_u4_inplace_so_reg80         cuda 128 4  8 1 1 0 4 80  1 0 0 0 0 only"
-    "cuda_l128_r4_c8_s_u8_inplace_cf_reg96         cuda 128 4  8 1 1 0 8 96  0 1 0 0 0 only"
-    "cuda_l128_r8_c8_s_u8_inplace_so2_cf_reg72     cuda 128 8  8 1 1 0 8 72  2 1 0 0 0 only"
-    "cuda_l128_r8_c4_sp_u8_only_so_reg255          cuda 128 8  4 1 1 1 8 255 1 0 0 0 0 only"
-    "cuda_l128_r16_c4_s_u8_inplace_so2_reg128      cuda 128 16 4 1 1 0 8 128 2 0 0 0 0 only"
+    "cuda_l128_r4_c8_s_u4_inplace_so_reg80         cuda 128 4  8 1 1 0 4 80  1 0 0 0 0 0  only"
+    "cuda_l128_r4_c8_s_u8_inplace_cf_reg96         cuda 128 4  8 1 1 0 8 96  0 1 0 0 0 0  only"
+    "cuda_l128_r8_c8_s_u8_inplace_so2_cf_reg72     cuda 128 8  8 1 1 0 8 72  2 1 0 0 0 0  only"
+    "cuda_l128_r8_c4_sp_u8_only_so_reg255          cuda 128 8  4 1 1 1 8 255 1 0 0 0 0 0  only"
+    "cuda_l128_r16_c4_s_u8_inplace_so2_reg128      cuda 128 16 4 1 1 0 8 128 2 0 0 0 0 0  only"
 )
 
 # Layer geometries compiled in, as "K,stride,dilation,padding". Configure with

@@ -30,7 +30,8 @@ fi
 # or 3 for a variant of odd dilations only: column 10 ends in "odd"), K $3, padding $4, output_padding
 # 1 — or, for a variant compiled for one geometry (column 10 "K=..,dilation=..,padding=..,only"), its
 # own K, dilation and padding and output_padding 0; for one with the taps a phase compiled in
-# ("phase_taps<=T"), dilation 1 and K = T·stride — and the length: $5 for an in-place variant
+# ("phase_taps<=T"), dilation 1 and K = T·stride (one less where its phases are in classes by their taps,
+# ",classes": both classes then have phases) — and the length: $5 for an in-place variant
 # (column 7), else $6.
 variant_problems() {
   ./build/convt1d variants | awk "$1" | awk -v any="$2" -v k0="$3" -v p0="$4" -v len_in_place="$5" -v len="$6" '{
@@ -38,6 +39,7 @@ variant_problems() {
       if ($10 ~ /,only$/) {split($10, f, /[=,]/); k=f[2]; d=f[4]; p=f[6]; op=0}
       s=($NF=="any" ? any : $NF)
       if ($10 ~ /^phase_taps<=/) {split($10, f, /=/); d=1; k=f[2]*s}
+      if ($10 ~ /,classes$/) k=k-1
       print $1, s, $6, d, k, p, op, ($7=="in-place" ? len_in_place : len)}'
 }
 if [ "${SANITIZE:-1}" = 1 ]; then

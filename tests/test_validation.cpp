@@ -311,6 +311,46 @@ TEST(Runtime, TheModelCountsASplitVariantsLastChunkAtTheChannelsItHas) {
     EXPECT_GT(checked, 0) << "no split variant ranked";
 }
 
+TEST(Runtime, TheModelCountsTheTapsOfPhasesInClasses) {
+    if (!has_cuda_variants()) GTEST_SKIP() << kNoCudaVariants;
+    // A window of three taps computes three slots in every phase; with the phases in classes by their
+    // taps (tap_classes) the phases of two taps compute two. On K = 2·stride + 1 (one phase of the stride
+    // with three taps) the classes' estimate is under the one-kernel window's by about the slots saved;
+    // on K = 3 at stride 1 (one phase, of three taps: the class of two computes a phase no output reads)
+    // it is over. Shapes only.
+    const float *none = nullptr;
+    auto estimate = [&](const std::string &name, int64_t K, int stride) {
+        Params p;
+        p.stride = stride;
+        p.padding = 1;
+        p.dilation = 1;
+        // (128 input channels: 16 channels × 3 taps of weights, 24 KiB, fit a device without the opt-in)
+        const ConstTensor x = contiguous(none, 4, 128, 8000), w = contiguous(none, 128, 128, K);
+        for (const RankedPlan &r : rank_plans(x, w, p, Device::CUDA)) {
+            if (r.variant == name) return r.estimated_ms;
+        }
+        return 0.0;
+    };
+    int checked = 0;
+    for (const VariantInfo &c : variants()) {
+        if (!c.tap_classes) continue;
+        for (const VariantInfo &v : variants()) {
+            // the same point in one kernel
+            if (v.tap_classes || v.family != c.family || v.phase_taps != c.phase_taps || v.reg_l != c.reg_l ||
+                v.reg_co != c.reg_co || v.split_ci != c.split_ci || v.pad_x != c.pad_x || v.max_regs != c.max_regs) {
+                continue;
+            }
+            const double one_k11 = estimate(v.name, 11, 5), classes_k11 = estimate(c.name, 11, 5);
+            const double one_k3 = estimate(v.name, 3, 1), classes_k3 = estimate(c.name, 3, 1);
+            ASSERT_GT(one_k11 * classes_k11 * one_k3 * classes_k3, 0) << c.name << " or " << v.name << " not ranked";
+            EXPECT_LT(classes_k11, 0.85 * one_k11) << c.name << " against " << v.name;  // 11 slots of 15
+            EXPECT_GT(classes_k3, 1.2 * one_k3) << c.name << " against " << v.name;     // 5 slots of 3
+            ++checked;
+        }
+    }
+    EXPECT_GT(checked, 0) << "no variant with tap classes beside its one-kernel point";
+}
+
 TEST(Validation, ASizeRuleIsReportedBeforeANullPointer) {
     // A zero-length x with no data: the size is the rule the caller broke (the null pointer comes with
     // it), and validate_shapes, which reads no data pointer, checks the same shapes without one.

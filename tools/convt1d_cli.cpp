@@ -58,6 +58,7 @@ int cmd_variants() {
         if (v.odd_dilation) fixed += fixed.empty() ? "dilation=odd" : ",odd";
         if (v.only) fixed += ",only";
         if (v.phase_taps > 0) fixed += "phase_taps<=" + std::to_string(v.phase_taps);  // (a class, no geometry)
+        if (v.tap_classes) fixed += ",classes";  // (its phases in two kernels by their taps)
         if (fixed.empty()) fixed = "-";
         const std::string stride = v.stride > 0 ? std::to_string(v.stride) : v.only ? "1" : "any";
         // x: zero-extended first ("padded"), read with boundary tests ("direct"), or read in place

@@ -77,6 +77,12 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     // through each tap residue
     double taps = taps_executed(f.K, S, step, !phase && v.stride == 0);
     if (v.phase_taps > 0) taps = double(v.phase_taps * step) / f.K;  // phase_taps a phase, zeros past K
+    if (v.tap_classes) {
+        // the phases of three taps (K − 2·step of a step's) in one kernel, the others' two slots in another;
+        // each kernel computes one phase at least (an empty class: one phase's sums that no output reads)
+        const int64_t three = std::clamp<int64_t>(f.K - 2 * step, 0, step);
+        taps = double(3 * std::max<int64_t>(three, 1) + 2 * std::max<int64_t>(step - three, 1)) / f.K;
+    }
     const int64_t positions = phase ? ceil_div(f.L_out, S) : f.L_out;  // per phase for cuda_phase
     const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);  // a block's positions
 
@@ -191,6 +197,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     }
     if (in_place_v) kernels += 4;  // the row ends: two more calls
     if (v.phase_taps > 0) kernels += 1;  // the phases' offsets into x, tabulated
+    if (v.tap_classes) kernels += 2;     // a kernel a class, and the phases' first taps tabulated
     const double memory = bytes / kCopyBytesPerSecond;
     return std::max(arithmetic, memory) + serial_bytes / kCopyBytesPerSecond + kernels * kLaunchSeconds;
 }

@@ -74,7 +74,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0, v.stage_out, v.lanes != 0, v.split_ci, v.phase_taps, v.family});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0, v.stage_out, v.lanes != 0, v.split_ci, v.phase_taps, v.tap_classes != 0, v.family});
         }
         return l;
     }();
@@ -191,6 +191,9 @@ bool detail::zero_slots(const VariantEntry &v, int64_t K, const Params &p) {
     const int64_t step = v.only || general_gpu(v) ? tap_step(p.stride, p.dilation) : p.stride;
     // a CUDA window: phase_taps slots in every landing phase; else ⌈K / step⌉ slots a landing phase (a
     // residue k_lo < min(step, K)), past K − 1 in some where K passes the step and is not a multiple of it
+    // (in two classes by their taps, tap_classes: three slots where a phase has three, two in the others,
+    // past K − 1 where a phase has fewer than two: K < 2·step)
+    if (v.tap_classes) return K < 2 * step;
     if (v.phase_taps > 0) return K != int64_t(v.phase_taps) * step;
     return K > step && K % step != 0;
 }

@@ -187,6 +187,8 @@ struct VariantInfo {
                          // whose dilation divides the stride (x's tap step 1: K <= phase_taps·stride at
                          // dilation 1), reading x as aligned vectors; others refused with a message.
                          // 0 = any. None of K, stride, dilation or padding is compiled in.
+    bool tap_classes = false;  // cuda_phase with phase_taps 3: the phases in two kernels by their taps, those
+                               // with three and those with two (or fewer), each summing its own slots only
     std::string family;  // schedule family: cpu, cpu_phase, cuda, cuda_warp, cuda_phase (the general
                          // GPU family: every geometry at run time), auto
 
