@@ -274,12 +274,14 @@ def main():
     if a.readme:
         files = sorted(f for f in os.listdir(a.out) if f.endswith(".json") and not f.startswith("raw-"))
         latest = {}
-        for f in files:  # the newest GPU summary and the newest of each CPU (older ones stay linked from the README)
+        for f in files:  # the newest summary of each GPU and of each CPU (older ones stay linked from the README)
             s = json.load(open(os.path.join(a.out, f)))
-            key = "gpu" if is_gpu(s) else "cpu: " + s["device"]
+            key = ("gpu: " if is_gpu(s) else "cpu: ") + s["device"]
             if key not in latest or s["date"] >= latest[key][0]["date"]:
                 latest[key] = (s, os.path.join(a.out, f))
-        latest = dict(sorted(latest.items(), key=lambda kv: kv[0] != "gpu"))  # the GPU's first
+        # the GPUs first, the newest summary of them first
+        latest = dict(sorted(latest.items(), key=lambda kv: (not kv[0].startswith("gpu"), kv[0].startswith("gpu") and
+                                                             tuple(-ord(c) for c in kv[1][0]["date"]))))
         text = open(a.readme).read()
         begin, end = "<!-- results:begin -->", "<!-- results:end -->"
         if begin not in text:

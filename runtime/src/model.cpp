@@ -78,10 +78,11 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     double taps = taps_executed(f.K, S, step, !phase && v.stride == 0);
     if (v.phase_taps > 0) taps = double(v.phase_taps * step) / f.K;  // phase_taps a phase, zeros past K
     if (v.tap_classes) {
-        // the phases of three taps (K − 2·step of a step's) in one kernel, the others' two slots in another;
-        // each kernel computes one phase at least (an empty class: one phase's sums that no output reads)
+        // the phases of three taps (K − 2·step of a step's) in one kernel, the others' two slots in another:
+        // the class of three computes one phase at least (where empty, K <= 2·step, one phase's sums that no
+        // output reads); the class of two is skipped where empty (K = 3·step: Halide's skip_stages)
         const int64_t three = std::clamp<int64_t>(f.K - 2 * step, 0, step);
-        taps = double(3 * std::max<int64_t>(three, 1) + 2 * std::max<int64_t>(step - three, 1)) / f.K;
+        taps = double(3 * std::max<int64_t>(three, 1) + 2 * (step - three)) / f.K;
     }
     const int64_t positions = phase ? ceil_div(f.L_out, S) : f.L_out;  // per phase for cuda_phase
     const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);  // a block's positions
