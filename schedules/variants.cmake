@@ -84,7 +84,9 @@ set(CONVT1D_SCHEDULE_POINTS
     "cuda_phase_l128_r4_c16_p_u8_cf_w3     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     3  0     0  -"
     # the same window of three with the phases in two classes by their taps (tc 1): a kernel for the
     # phases of three taps and one for those of two, each summing its own (K = 2·stride + 1, e.g. K 11 at
-    # stride 5: 11 taps a stride's phases where the row above multiplies 15 slots; NOTES 51)
+    # stride 5: 11 taps a stride's phases where the row above multiplies 15 slots). H100 run 128, ms against
+    # the row above: K 11 at stride 5 1.41 / 1.94 (cuDNN FP32 1.36), K 9 at 4 2.19 / 2.98 (2.21), K 7 at 3
+    # 0.906 / 1.00 (0.956); kb79's general column 1.76 / 2.85 (only the phases a tap lands on; NOTES 51)
     "cuda_phase_l128_r4_c16_p_u8_cf_w3c    cuda_phase      128    4     16     1         1       1     8         128  0  1  0     3  0     1  -"
     # the whole-C_in two-taps point reading x in place (no pad_x: no copy of x, the windows x's own
     # aligned vectors, each row's middle, the ends by another variant): the long-row layers, whose
