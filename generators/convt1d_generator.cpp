@@ -477,14 +477,15 @@ public:
                         Func conv3("conv3"), conv2("conv2"), w3("wphase3"), w2("wphase2");
                         w3(m, co, ci_v, p) = wz(p + m * step, co, ci_v);
                         w2(m, co, ci_v, p) = wz(three + p + m * step, co, ci_v);
-                        RDom r3(0, 3, 0, cin_g, 0, 1, "r3"), r2(0, 2, 0, cin_g, 0, 1, "r2");
-                        const Expr co_g3 = select(groups == 1, co, co % cout_g);
-                        conv3(q, p, co) = cast(acc_t, biasz(co));
-                        conv3(q, p, co) += cast(acc_t, w3(r3.x, co_g3, g * cin_g + r3.y, p)) *
-                                           cast(acc_t, xrows(q - r3.x, g * cin_g + r3.y));
-                        conv2(q, p, co) = cast(acc_t, biasz(co));
-                        conv2(q, p, co) += cast(acc_t, w2(r2.x, co_g3, g * cin_g + r2.y, p)) *
-                                           cast(acc_t, xrows(q - r2.x, g * cin_g + r2.y));
+                        // a class's sum: the bias and its slots over the group's input channels
+                        auto class_sum = [&](Func sums, const Func &weights, int slots, const char *name) {
+                            RDom rr(0, slots, 0, cin_g, 0, 1, name);
+                            const Expr c = g * cin_g + rr.y;
+                            sums(q, p, co) = cast(acc_t, biasz(co));
+                            sums(q, p, co) += cast(acc_t, weights(rr.x, co_g, c, p)) * cast(acc_t, xrows(q - rr.x, c));
+                            return rr;
+                        };
+                        const RDom r3 = class_sum(conv3, w3, 3, "r3"), r2 = class_sum(conv2, w2, 2, "r2");
                         // each phase's first tap, -1 where none lands: a table a schedule can compute once (as
                         // phase_base), where the output's kernel computing it for every position (its divisions by
                         // run-time values) took 196-230 us against 56-66 for the one class's (ncu, H100 run 126)

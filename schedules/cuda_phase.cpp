@@ -266,18 +266,13 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         // divisions by run-time values) that kernel took 2.5× the time of the one indexed by q
         // (ncu, dac_up1: 0.26 against 0.10 ms a call; encodec_up1 0.15 ms of a 1.3 ms call).
         Var tb("tb"), tt("tt");
-        s.phase_base.compute_root()
-            .split(s.p, tb, tt, 64, TailStrategy::GuardWithIf)
-            .gpu_blocks(tb)
-            .gpu_threads(tt);
-        if (s.phase_first.defined()) {
-            // (tap_classes: each phase's first tap, which tells the output's kernel the phase's class, a table
-            // the same way)
-            s.phase_first.compute_root()
-                .split(s.p, tb, tt, 64, TailStrategy::GuardWithIf)
-                .gpu_blocks(tb)
-                .gpu_threads(tt);
-        }
+        auto tabulate = [&](Func table) {
+            table.compute_root().split(s.p, tb, tt, 64, TailStrategy::GuardWithIf).gpu_blocks(tb).gpu_threads(tt);
+        };
+        tabulate(s.phase_base);
+        // (tap_classes: each phase's first tap, which tells the output's kernel the phase's class, a table
+        // the same way)
+        if (s.phase_first.defined()) tabulate(s.phase_first);
     }
 
     if (k.pad_x) pad_x(s, k);

@@ -279,9 +279,10 @@ def main():
             key = ("gpu: " if is_gpu(s) else "cpu: ") + s["device"]
             if key not in latest or s["date"] >= latest[key][0]["date"]:
                 latest[key] = (s, os.path.join(a.out, f))
-        # the GPUs first, the newest summary of them first
-        latest = dict(sorted(latest.items(), key=lambda kv: (not kv[0].startswith("gpu"), kv[0].startswith("gpu") and
-                                                             tuple(-ord(c) for c in kv[1][0]["date"]))))
+        # the GPUs first, the newest summary of them first; the CPUs after, in the files' order
+        gpus = sorted((kv for kv in latest.items() if kv[0].startswith("gpu")), key=lambda kv: kv[1][0]["date"],
+                      reverse=True)
+        latest = dict(gpus + [kv for kv in latest.items() if not kv[0].startswith("gpu")])
         text = open(a.readme).read()
         begin, end = "<!-- results:begin -->", "<!-- results:end -->"
         if begin not in text:
