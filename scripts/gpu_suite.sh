@@ -61,11 +61,13 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     done
     if [[ "$v" =~ _k[0-9]+(_|$) ]]; then
       # a variant that splits the input channels over blocks: two chunks and a tail (K 2·stride at
-      # dilation 1, a vocoder's layer)
+      # dilation 1, a vocoder's layer; a window variant's own K where it is more, e.g. 3·stride − 1 for
+      # phases in classes by their taps)
+      sk=$((k > 2 * s ? k : 2 * s))
       compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 601 --cout 40 \
-        --kernel $((2 * s)) --length 200 --stride "$s" --padding 1 --dilation 1 --bias --device cuda --variant "$v" --reps 1 \
+        --kernel "$sk" --length 200 --stride "$s" --padding 1 --dilation 1 --bias --device cuda --variant "$v" --reps 1 \
         > "$OUT/memcheck.tmp" 2>&1
-      echo "$v stride=$s C_in=601 rc=$? $(grep -E 'ERROR SUMMARY|bytes of shared|convt1d: ' "$OUT/memcheck.tmp" | head -1)"
+      echo "$v stride=$s K=$sk C_in=601 rc=$? $(grep -E 'ERROR SUMMARY|bytes of shared|convt1d: ' "$OUT/memcheck.tmp" | head -1)"
     fi
   done | tee "$OUT/memcheck.txt"
   echo "== compute-sanitizer (memcheck) on the compiled-in taps of every variant that has them (stride 1, or an only variant's own: their path)"
