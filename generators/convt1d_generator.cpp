@@ -264,8 +264,8 @@ public:
         if (split_ci > 0 && !closed_form(family)) {
             throw CompileError("split_ci needs the closed form (cuda_phase, cpu_phase)");
         }
-        if (tap_classes && (family.value() != "cuda_phase" || phase_taps != 3 || !pad_x)) {
-            throw CompileError("tap_classes needs family cuda_phase, phase_taps 3 and pad_x");
+        if (tap_classes && (family.value() != "cuda_phase" || phase_taps != 3 || split_ci > 0 || !pad_x)) {
+            throw CompileError("tap_classes needs family cuda_phase, phase_taps 3, pad_x and no split_ci");
         }
         std::vector<SumClass> classes;  // tap_classes: each class's sums, its phases' weights, its RDom
         Func wphase("wphase");
@@ -477,19 +477,12 @@ public:
                         Func conv3("conv3"), conv2("conv2"), w3("wphase3"), w2("wphase2");
                         w3(m, co, ci_v, p) = wz(p + m * step, co, ci_v);
                         w2(m, co, ci_v, p) = wz(three + p + m * step, co, ci_v);
-                        // a class's sum: the bias and its slots over the group's input channels; or split, its
-                        // slots over chunk u's channels (tested in whole groups of unroll_ci, as rc above)
+                        // a class's sum: the bias and its slots over the group's input channels
                         auto class_sum = [&](Func sums, const Func &weights, int slots, const char *name) {
-                            RDom rr(0, slots, 0, chunk > 0 ? Expr(chunk) : cin_g, 0, 1, name);
-                            const Expr ci = chunk > 0 ? u * chunk + rr.y : Expr(rr.y), c = g * cin_g + ci;
-                            std::vector<Var> args{q, p, co};
-                            if (chunk > 0) {
-                                const int group_of = std::max(int(unroll_ci), 1);
-                                rr.where(select(groups == 1, u * chunk + rr.y / group_of * group_of, ci) < cin_g);
-                                args.push_back(u);
-                            }
-                            sums(args) = chunk > 0 ? cast(acc_t, 0) : cast(acc_t, biasz(co));
-                            sums(args) += cast(acc_t, weights(rr.x, co_g, c, p)) * cast(acc_t, xrows(q - rr.x, c));
+                            RDom rr(0, slots, 0, cin_g, 0, 1, name);
+                            const Expr c = g * cin_g + rr.y;
+                            sums(q, p, co) = cast(acc_t, biasz(co));
+                            sums(q, p, co) += cast(acc_t, weights(rr.x, co_g, c, p)) * cast(acc_t, xrows(q - rr.x, c));
                             return rr;
                         };
                         const RDom r3 = class_sum(conv3, w3, 3, "r3"), r2 = class_sum(conv2, w2, 2, "r2");
@@ -499,16 +492,9 @@ public:
                         phase_first(p) = select(phase.lands, phase.k_p, -1);
                         const Expr kl = clamp(phase_first(pl), -1, step - 1);
                         const Expr at = b * pitch + ql - first;
-                        std::vector<Expr> at3{at, clamp(kl, 0, n3 - 1), co}, at2{at, clamp(kl - three, 0, n2 - 1), co};
-                        if (chunk > 0) {
-                            // the bias, then each chunk's sums added in turn (as accumulate's merged above)
-                            at3.push_back(chunks.x);
-                            at2.push_back(chunks.x);
-                            merged(l, co, b) = cast(acc_t, biasz(co));
-                            merged(l, co, b) += select(kl < 0, cast(acc_t, 0), kl < three, conv3(at3), conv2(at2));
-                        } else {
-                            merged(l, co, b) = select(kl < 0, cast(acc_t, biasz(co)), kl < three, conv3(at3), conv2(at2));
-                        }
+                        merged(l, co, b) = select(kl < 0, cast(acc_t, biasz(co)),
+                                                  kl < three, conv3(at, clamp(kl, 0, n3 - 1), co),
+                                                  conv2(at, clamp(kl - three, 0, n2 - 1), co));
                         out(l, co, b) = cast(elem_type, merged(l, co, b));
                         classes = {{conv3, w3, r3}, {conv2, w2, r2}};
                         conv = conv3;

@@ -2,6 +2,7 @@
 #include "test_util.h"
 
 #include <array>
+#include <set>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -309,6 +310,35 @@ TEST(Runtime, TheModelCountsASplitVariantsLastChunkAtTheChannelsItHas) {
         ++checked;
     }
     EXPECT_GT(checked, 0) << "no split variant ranked";
+}
+
+TEST(Runtime, AVariantWhoseOwnBuffersPass2To31ElementsIsNotRanked) {
+    if (!has_cuda_variants()) GTEST_SKIP() << kNoCudaVariants;
+    // Halide indexes a buffer with 32 bits. A two-taps layer of kb64's rows (64 rows of 65,536 positions,
+    // C_in 128, K 4 at stride 2): x's copy in the folded rows is 64 × 65,542 slots × its channels, 537 M
+    // elements for the whole-C_in points, but 2.15 G for a point that splits C_in in chunks of 512 (the
+    // one chunk copied whole), which faulted on such a shape (NOTES 52 (h)). Shapes only.
+    Params p;
+    p.stride = 2;
+    p.padding = 1;
+    p.dilation = 1;
+    const float *none = nullptr;
+    const ConstTensor x = contiguous(none, 64, 128, 65536), w = contiguous(none, 128, 128, 4);
+    std::set<std::string> ranked;
+    for (const RankedPlan &r : rank_plans(x, w, p, Device::CUDA)) ranked.insert(r.variant);
+    int refused = 0, kept = 0;
+    for (const VariantInfo &v : variants()) {
+        if (v.device != Device::CUDA || v.family != "cuda_phase" || !v.pad_x || v.phase_taps != 2) continue;
+        if (v.split_ci >= 512) {
+            EXPECT_EQ(ranked.count(v.name), 0u) << v.name << " ranked: its copy of x passes 2^31 elements";
+            ++refused;
+        } else if (v.split_ci == 0) {
+            EXPECT_EQ(ranked.count(v.name), 1u) << v.name << " not ranked: its buffers fit 32-bit indices";
+            ++kept;
+        }
+    }
+    EXPECT_GT(refused, 0) << "no two-taps point splits C_in in chunks of 512 or more";
+    EXPECT_GT(kept, 0) << "no whole-C_in two-taps point";
 }
 
 TEST(Runtime, TheModelCountsTheTapsOfPhasesInClasses) {

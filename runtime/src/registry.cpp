@@ -176,6 +176,33 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
             return false;
         }
     }
+    if (general_gpu(v)) {
+        // Halide indexes a buffer with 32 bits: the variant's own intermediates must each hold at most
+        // 2^31 − 1 elements — the phase planes (per chunk where split) and, with pad_x, x's zero-extended
+        // copy (its channels whole chunks where split: C_in 128 in one chunk of 512 is copied as 512). A k512 split
+        // point on kb64's shape (64 rows of 65,540 slots, 512 channels: 2.15 G elements) faulted on an
+        // H100 with an illegal address (NOTES 52 (h)); the count below would have refused it.
+        const int64_t B = x.shape[0], cin_g = x.shape[1] / p.groups, L_in = x.shape[2], K = w.shape[2];
+        const int64_t S = std::max<int64_t>(p.stride, 1), L_out = std::max<int64_t>(output_length(L_in, K, p), 1);
+        const int64_t chunks = v.split_ci > 0 ? (cin_g + v.split_ci - 1) / v.split_ci : 1;
+        const int64_t channels = v.split_ci > 0 ? chunks * v.split_ci : cin_g;
+        // a row's slots: the folded rows' pitch (phase_taps), else x's positions and the taps' reach
+        const int64_t slots = v.phase_taps > 0 ? folded_pitch((L_out - 1) / S, v.phase_taps) + v.phase_taps
+                                               : L_in + p.dilation * (K - 1) + 2 * S + 16;
+        const int64_t positions = v.phase_taps > 0 ? slots : (L_out - 1) / S + 1;  // a plane's, per row
+        const int64_t C_out = w.shape[1] * p.groups, reg_co = std::max(v.reg_co, 1);
+        const __int128 copy = v.pad_x ? (__int128)B * slots * channels : 0;
+        const __int128 planes = (__int128)B * positions * std::min(S, L_out) * ((C_out + reg_co - 1) / reg_co * reg_co) * chunks;
+        constexpr int64_t kMaxElements = 2147483647;
+        if (copy > kMaxElements || planes > kMaxElements) {
+            if (why) {
+                *why = "needs intermediate buffers over 2^31-1 elements for this problem (x's copy " +
+                       std::to_string((long long)std::min<__int128>(copy, INT64_MAX)) + ", the phase planes " +
+                       std::to_string((long long)std::min<__int128>(planes, INT64_MAX)) + "; Halide indexes with 32 bits)";
+            }
+            return false;
+        }
+    }
     if (const int64_t need = shared_bytes(v, x, w, p), limit = shared_limit(); need > limit) {
         if (why) {
             *why = "needs " + std::to_string(need) + " bytes of shared memory per block for this problem (limit " +
