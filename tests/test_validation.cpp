@@ -282,16 +282,22 @@ TEST(Runtime, TheModelRanksByTheProblemsFigures) {
     }
 }
 
+// A layer's parameters at dilation 1 (the model tests below).
+Params stride_padding(int64_t stride, int64_t padding) {
+    Params p;
+    p.stride = stride;
+    p.padding = padding;
+    p.dilation = 1;
+    return p;
+}
+
 TEST(Runtime, TheModelCountsASplitVariantsLastChunkAtTheChannelsItHas) {
     if (!has_cuda_variants()) GTEST_SKIP() << kNoCudaVariants;
     // A variant that splits the input channels (split_ci) launches its chunks one after another, the
     // last over the channels left: 1.5 chunks' channels cost about 1.5 launches of work, not 2 (counted
     // as whole chunks, a DAC-24k layer's C_in 768 put the 512-channel point 7th, where it measured
     // fastest; NOTES 51). A compute-bound two-taps layer (K = 2·stride), shapes only.
-    Params p;
-    p.stride = 5;
-    p.padding = 3;
-    p.dilation = 1;
+    const Params p = stride_padding(5, 3);
     const float *none = nullptr;
     int checked = 0;
     for (const VariantInfo &v : variants()) {
@@ -318,10 +324,7 @@ TEST(Runtime, AVariantWhoseOwnBuffersPass2To31ElementsIsNotRanked) {
     // C_in 128, K 4 at stride 2): x's copy in the folded rows is 64 × 65,542 slots × its channels, 537 M
     // elements for the whole-C_in points, but 2.15 G for a point that splits C_in in chunks of 512 (the
     // one chunk copied whole), which faulted on such a shape (NOTES 52 (h)). Shapes only.
-    Params p;
-    p.stride = 2;
-    p.padding = 1;
-    p.dilation = 1;
+    const Params p = stride_padding(2, 1);
     const float *none = nullptr;
     const ConstTensor x = contiguous(none, 64, 128, 65536), w = contiguous(none, 128, 128, 4);
     std::set<std::string> ranked;
