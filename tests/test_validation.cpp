@@ -282,7 +282,7 @@ TEST(Runtime, TheModelRanksByTheProblemsFigures) {
     }
 }
 
-// A layer's parameters at dilation 1 (the model tests below).
+// A layer's parameters at dilation 1 (the model and rule tests below).
 Params stride_padding(int64_t stride, int64_t padding) {
     Params p;
     p.stride = stride;
@@ -354,10 +354,7 @@ TEST(Runtime, TheModelCountsTheTapsOfPhasesInClasses) {
     // phase no output reads) it is under the window's and over the two-slot one's. Shapes only.
     const float *none = nullptr;
     auto estimate = [&](const std::string &name, int64_t K, int stride) {
-        Params p;
-        p.stride = stride;
-        p.padding = 1;
-        p.dilation = 1;
+        const Params p = stride_padding(stride, 1);
         // (128 input channels: 16 channels × 3 taps of weights, 24 KiB, fit a device without the opt-in)
         const ConstTensor x = contiguous(none, 4, 128, 8000), w = contiguous(none, 128, 128, K);
         for (const RankedPlan &r : rank_plans(x, w, p, Device::CUDA)) {
@@ -698,9 +695,7 @@ TEST(Runtime, AWindowCountsItsCompiledInTapsInTheSharedMemoryItNeeds) {
     int checked = 0;
     for (const detail::VariantEntry *v : detail::all_variants()) {
         if (v->device != Device::CUDA || v->phase_taps < 2 || v->split_ci > 0 || !v->stage_w) continue;
-        Params p;
-        p.stride = 4;
-        p.padding = 1;
+        const Params p = stride_padding(4, 1);
         const int64_t K = int64_t(v->phase_taps - 1) * p.stride;  // a tap fewer a phase than the window's
         const int64_t per_cin = int64_t(v->reg_co) * v->phase_taps * 4;
         const int64_t fits = detail::shared_limit() / per_cin;
@@ -756,9 +751,7 @@ TEST(Runtime, SplitVariantsComputeAStrideLongerThanTheOutput) {
     int ran = 0;
     for (const detail::VariantEntry *v : detail::all_variants()) {
         if (v->split_ci == 0 || (v->device == Device::CUDA && !cuda_available())) continue;
-        Params p;
-        p.stride = 9;
-        p.padding = 1;  // K 3, L_in 1: L_out 1, one phase of nine
+        const Params p = stride_padding(9, 1);  // K 3, L_in 1: L_out 1, one phase of nine
         Problem pr{2, 2 * v->split_ci + 3, 8, 3, 1, p, true};
         for (const int64_t L_in : {int64_t(1), int64_t(5)}) {  // L_out 1 (stride > L_out), then 37
             pr.L_in = L_in;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 
 namespace convt1d {
 namespace detail {
@@ -179,9 +180,9 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
     if (general_gpu(v)) {
         // Halide indexes a buffer with 32 bits: the variant's own intermediates must each hold at most
         // 2^31 − 1 elements — the phase planes (per chunk where split) and, with pad_x, x's zero-extended
-        // copy (its channels whole chunks where split: C_in 128 in one chunk of 512 is copied as 512). A k512 split
-        // point on kb64's shape (64 rows of 65,540 slots, 512 channels: 2.15 G elements) faulted on an
-        // H100 with an illegal address (NOTES 52 (h)); the count below would have refused it.
+        // copy (its channels whole chunks where split: C_in 128 in one chunk of 512 is copied as 512). A
+        // k512 split point on kb64's shape (64 rows of ~65,550 slots, 512 channels: 2.15 G elements)
+        // faulted on an H100 with an illegal address (NOTES 52 (h)); the count below refuses it.
         const int64_t B = x.shape[0], cin_g = x.shape[1] / p.groups, L_in = x.shape[2], K = w.shape[2];
         const int64_t S = std::max<int64_t>(p.stride, 1), L_out = std::max<int64_t>(output_length(L_in, K, p), 1);
         const int64_t chunks = v.split_ci > 0 ? (cin_g + v.split_ci - 1) / v.split_ci : 1;
@@ -193,7 +194,7 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         const int64_t C_out = w.shape[1] * p.groups, reg_co = std::max(v.reg_co, 1);
         const __int128 copy = v.pad_x ? (__int128)B * slots * channels : 0;
         const __int128 planes = (__int128)B * positions * std::min(S, L_out) * ((C_out + reg_co - 1) / reg_co * reg_co) * chunks;
-        constexpr int64_t kMaxElements = 2147483647;
+        constexpr int64_t kMaxElements = std::numeric_limits<int32_t>::max();
         if (copy > kMaxElements || planes > kMaxElements) {
             if (why) {
                 *why = "needs intermediate buffers over 2^31-1 elements for this problem (x's copy " +
