@@ -264,8 +264,8 @@ public:
         if (split_ci > 0 && !closed_form(family)) {
             throw CompileError("split_ci needs the closed form (cuda_phase, cpu_phase)");
         }
-        if (tap_classes && (family.value() != "cuda_phase" || phase_taps != 3 || split_ci > 0 || !pad_x)) {
-            throw CompileError("tap_classes needs family cuda_phase, phase_taps 3, pad_x and no split_ci");
+        if (tap_classes && (family.value() != "cuda_phase" || phase_taps != 3 || !pad_x)) {
+            throw CompileError("tap_classes needs family cuda_phase, phase_taps 3 and pad_x");
         }
         std::vector<SumClass> classes;  // tap_classes: each class's sums, its phases' weights, its RDom
         Func wphase("wphase");
@@ -460,8 +460,17 @@ public:
                                      x.dim(2).extent() - 1);
                     xrows(n, ci_v) = xz(n - row * pitch + first, ci_v, row);
                     xz = xrows;
+                    // Split, the channels a chunk reads are promised inside x's, rounded up to whole groups of
+                    // unroll_ci (a no-op: the test above keeps every channel read below that), so that Halide's
+                    // bounds of x's copy stop at them: without it they are whole chunks of channels, kb64's 128
+                    // input channels copied as 512 (64 rows of 65,542 slots: 2.15 G elements, past the 32-bit
+                    // index; an illegal address on an H100, NOTES 52 (h)).
+                    const int group_of = std::max(int(unroll_ci), 1);
+                    auto read_c = [&](const Expr &c) {
+                        return chunk > 0 ? unsafe_promise_clamped(c, 0, (x.dim(1).extent() + group_of - 1) / group_of * group_of - 1) : c;
+                    };
                     if (!tap_classes) {
-                        accumulate({q, p, co}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xrows(q - rc.x, ci_c)),
+                        accumulate({q, p, co}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xrows(q - rc.x, read_c(ci_c))),
                                    {b * pitch + ql - first, pl, co});
                     } else {
                         // The phases in two classes by their taps (tap_classes): the phases whose first tap
@@ -477,12 +486,18 @@ public:
                         Func conv3("conv3"), conv2("conv2"), w3("wphase3"), w2("wphase2");
                         w3(m, co, ci_v, p) = wz(p + m * step, co, ci_v);
                         w2(m, co, ci_v, p) = wz(three + p + m * step, co, ci_v);
-                        // a class's sum: the bias and its slots over the group's input channels
+                        // a class's sum: the bias and its slots over the group's input channels; or split, its
+                        // slots over chunk u's channels (tested in whole groups of unroll_ci, as rc above)
                         auto class_sum = [&](Func sums, const Func &weights, int slots, const char *name) {
-                            RDom rr(0, slots, 0, cin_g, 0, 1, name);
-                            const Expr c = g * cin_g + rr.y;
-                            sums(q, p, co) = cast(acc_t, biasz(co));
-                            sums(q, p, co) += cast(acc_t, weights(rr.x, co_g, c, p)) * cast(acc_t, xrows(q - rr.x, c));
+                            RDom rr(0, slots, 0, chunk > 0 ? Expr(chunk) : cin_g, 0, 1, name);
+                            const Expr ci = chunk > 0 ? u * chunk + rr.y : Expr(rr.y), c = g * cin_g + ci;
+                            std::vector<Var> args{q, p, co};
+                            if (chunk > 0) {
+                                rr.where(select(groups == 1, u * chunk + rr.y / group_of * group_of, ci) < cin_g);
+                                args.push_back(u);
+                            }
+                            sums(args) = chunk > 0 ? cast(acc_t, 0) : cast(acc_t, biasz(co));
+                            sums(args) += cast(acc_t, weights(rr.x, co_g, c, p)) * cast(acc_t, xrows(q - rr.x, read_c(c)));
                             return rr;
                         };
                         const RDom r3 = class_sum(conv3, w3, 3, "r3"), r2 = class_sum(conv2, w2, 2, "r2");
@@ -492,9 +507,16 @@ public:
                         phase_first(p) = select(phase.lands, phase.k_p, -1);
                         const Expr kl = clamp(phase_first(pl), -1, step - 1);
                         const Expr at = b * pitch + ql - first;
-                        merged(l, co, b) = select(kl < 0, cast(acc_t, biasz(co)),
-                                                  kl < three, conv3(at, clamp(kl, 0, n3 - 1), co),
-                                                  conv2(at, clamp(kl - three, 0, n2 - 1), co));
+                        std::vector<Expr> at3{at, clamp(kl, 0, n3 - 1), co}, at2{at, clamp(kl - three, 0, n2 - 1), co};
+                        if (chunk > 0) {
+                            // the bias, then each chunk's sums added in turn (as accumulate's merged above)
+                            at3.push_back(chunks.x);
+                            at2.push_back(chunks.x);
+                            merged(l, co, b) = cast(acc_t, biasz(co));
+                            merged(l, co, b) += select(kl < 0, cast(acc_t, 0), kl < three, conv3(at3), conv2(at2));
+                        } else {
+                            merged(l, co, b) = select(kl < 0, cast(acc_t, biasz(co)), kl < three, conv3(at3), conv2(at2));
+                        }
                         out(l, co, b) = cast(elem_type, merged(l, co, b));
                         classes = {{conv3, w3, r3}, {conv2, w2, r2}};
                         conv = conv3;

@@ -88,6 +88,18 @@ set(CONVT1D_SCHEDULE_POINTS
     # the row above: K 11 at stride 5 1.41 / 1.94 (cuDNN FP32 1.36), K 9 at 4 2.19 / 2.98 (2.21), K 7 at 3
     # 0.906 / 1.00 (0.956); kb79's general column 1.76 / 2.85 (only the phases a tap lands on; NOTES 51)
     "cuda_phase_l128_r4_c16_p_u8_cf_w3c    cuda_phase      128    4     16     1         1       1     8         128  0  1  0     3  0     1  -"
+    # and split over the input channels in chunks of 256 at 168 registers (the w2 split points' form):
+    # layers whose weights of three taps over all of C_in do not fit a block (16 channels × 3 taps × 4
+    # bytes × C_in: 227 KiB at C_in ~1,200), or fill it (one block an SM). H100 run 130, ms against the
+    # general k256 point and cuDNN FP32: K 9 at stride 4, C_in 1,024 2.43 / 3.42 (2.25; the row above 4.15);
+    # K 11 at 5, C_in 1,536 1.84 / 2.67 (1.54; the row above cannot run it). In chunks of 512 (the w2 split
+    # points' k512 form: half the launches and partial planes; 96 KiB for the class of three, 2 blocks an
+    # SM, which its small grid does not fill anyway), run 133: 2.24 and 1.69, and on C_in 512 K 11 at 5
+    # 1.37 (the whole-C_in row 1.41, cuDNN 1.36), K 9 at 4 2.17 (2.20; 2.23); K 7 at 3 1.07 (0.906).
+    # (Withdrawn in NOTES 52 (h) when the k512 one faulted on kb64's shape, its copy of x whole chunks of
+    # channels; back since the copy stops at C_in, NOTES 53)
+    "cuda_phase_l128_r4_c16_p_u8_k256_cf_w3c_reg168 cuda_phase 128 4    16     1         1       1     8         168  0  1  256   3  0     1  -"
+    "cuda_phase_l128_r4_c16_p_u8_k512_cf_w3c_reg168 cuda_phase 128 4    16     1         1       1     8         168  0  1  512   3  0     1  -"
     # the whole-C_in two-taps point reading x in place (no pad_x: no copy of x, the windows x's own
     # aligned vectors, each row's middle, the ends by another variant): the long-row layers, whose
     # x pass is a tenth of the call (NOTES 41)

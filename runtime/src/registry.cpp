@@ -180,13 +180,14 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
     if (general_gpu(v)) {
         // Halide indexes a buffer with 32 bits: the variant's own intermediates must each hold at most
         // 2^31 − 1 elements — the phase planes (per chunk where split) and, with pad_x, x's zero-extended
-        // copy (its channels whole chunks where split: C_in 128 in one chunk of 512 is copied as 512). A
-        // k512 split point on kb64's shape (64 rows of ~65,550 slots, 512 channels: 2.15 G elements)
-        // faulted on an H100 with an illegal address (NOTES 52 (h)); the count below refuses it.
+        // copy (where split, its channels C_in rounded up to the unrolled channels: the generator bounds it
+        // so since NOTES 53; before, whole chunks, and a k512 split point on kb64's shape, 64 rows of ~65,550
+        // slots × 512 channels, 2.15 G elements, faulted on an H100 with an illegal address, NOTES 52 (h)).
         const int64_t B = x.shape[0], cin_g = x.shape[1] / p.groups, L_in = x.shape[2], K = w.shape[2];
         const int64_t S = std::max<int64_t>(p.stride, 1), L_out = std::max<int64_t>(output_length(L_in, K, p), 1);
         const int64_t chunks = v.split_ci > 0 ? (cin_g + v.split_ci - 1) / v.split_ci : 1;
-        const int64_t channels = v.split_ci > 0 ? chunks * v.split_ci : cin_g;
+        const int64_t unroll = std::max(v.unroll_ci, 1);
+        const int64_t channels = v.split_ci > 0 ? std::min(chunks * v.split_ci, (cin_g + unroll - 1) / unroll * unroll) : cin_g;
         // a row's slots: the folded rows' pitch (phase_taps), else x's positions and the taps' reach
         const int64_t slots = v.phase_taps > 0 ? folded_pitch((L_out - 1) / S, v.phase_taps) + v.phase_taps
                                                : L_in + p.dilation * (K - 1) + 2 * S + 16;
