@@ -273,6 +273,7 @@ public:
         Func phase_base("phase_base");
         Func phase_first("phase_first");  // tap_classes: each phase's first tap (below)
         Expr two_taps = cast<bool>(false);  // closed form: every phase has exactly two taps (below)
+        Expr three_taps = cast<bool>(false);  // ... exactly three (below)
         Expr all_slots = cast<bool>(false);  // closed form: every phase has a tap in each of the sum's slots (below)
         if (closed_form(family)) {
             // The closed form (top of the file): phase p's taps k_p + m·step, none tested.
@@ -290,6 +291,10 @@ public:
             // and dx 1 at dilation 1: written so that a schedule's specialisation on those (Stages::
             // two_taps) sees the constants, which lets a thread's two taps share their x loads.
             two_taps = K == 2 * step;
+            // and K = 3·step (K 3 at stride 1: kb64, grouped) the same way for cpu_phase (by blocks), whose
+            // lanes form has a specialisation of its own (schedules/cpu_phase.cpp); false elsewhere, so that
+            // the CUDA families' code is as before
+            three_taps = by_block ? K == 3 * step : cast<bool>(false);
             // A variant may compile the taps a phase has in (phase_taps = T: any K <= T·step, the phases
             // with fewer taps reading zero weights past K − 1) with x's tap step dx = 1 (dilation
             // dividing the stride: every vocoder layer, K = 2·stride at dilation 1, fits T = 2). Then
@@ -303,7 +308,7 @@ public:
                                 int(phase_taps), "taps a phase with the dilation dividing the stride, got K", K,
                                 "stride", this->stride, "dilation", this->dilation);
             }
-            Expr taps_max = windowed ? Expr(int(phase_taps)) : select(two_taps, 2, (K - 1) / step + 1);
+            Expr taps_max = windowed ? Expr(int(phase_taps)) : select(two_taps, 2, three_taps, 3, (K - 1) / step + 1);
             // A phase sums its own taps, k_p + m·step < K, not the rounded-up slots (taps_max: T of a
             // window, else ⌈K / step⌉): where K is not a multiple of the step (K = 2·stride + 1: one phase of
             // the stride has three taps, the others two) the phases with fewer skip the slots past K − 1
@@ -324,11 +329,11 @@ public:
             const int chunk = split_ci;
             RDom rc(0, taps_max, 0, chunk > 0 ? Expr(chunk) : cin_g, 0, 1, "r");  // m, ci (in group or chunk), (one k_p)
             const Expr ci_in_group = chunk > 0 ? u * chunk + rc.y : Expr(rc.y);
-            // (two_taps, the two-taps nests' specialisation, has every slot a tap without a window: two slots)
+            // (two_taps and three_taps, the nests' specialisations, have every slot a tap without a window)
             const Expr own_slot = rc.x == 0 || phase.k_p + rc.x * step < K;
             const Expr own_tap = !by_block ? cast<bool>(true)
                                  : windowed ? all_slots || own_slot
-                                            : two_taps || all_slots || own_slot;
+                                            : two_taps || three_taps || all_slots || own_slot;
             if (chunk > 0) {
                 // The last chunk stops at the group's last channel. With one group its channels are tested
                 // in whole groups of unroll_ci (those past C_in read zeros from x and w, so the sums are the
@@ -594,7 +599,7 @@ public:
             set_autoscheduler_estimates(*this);  // schedules/autoschedule.h: the kb74 problem
             return;
         }
-        Stages s{out, conv, xz, wz, wphase, wtile, phase_base, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps,
+        Stages s{out, conv, xz, wz, wphase, wtile, phase_base, l, q, p, co, b, r, stride, groups, K, dilation, padding, two_taps, three_taps,
                  all_slots, groups_in_blocks, merged, u, chunks, threads, cache_bytes, out.dim(0).extent(), out.dim(1).extent(),
                  out.dim(2).extent(), cin_g, classes, phase_first};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,

@@ -217,9 +217,10 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // group as one value): the tile lies in one group, so that one x vector again meets the tile's
     // broadcast weights, instead of a load of x per channel (the grouped loop nest, the last below).
     RVar cio("cio"), cii("cii"), cc("cc"), cic("cic");
-    auto channels = [&](Stage st, bool two_taps) {
-        if (two_taps) {
-            st.split(ci, cio, cii, std::max(1, unroll / 2), TailStrategy::GuardWithIf);
+    // (taps: a phase's taps when the nest unrolls them inside the channels, 2 or 3; 0 for the general nest)
+    auto channels = [&](Stage st, int taps) {
+        if (taps > 0) {
+            st.split(ci, cio, cii, std::max(1, unroll / taps), TailStrategy::GuardWithIf);
             st.reorder(s.q, s.co, m, cii, cio, rz).unroll(m);
         } else {
             st.split(ci, cc, cic, 32, TailStrategy::GuardWithIf);
@@ -228,7 +229,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
         }
         if (lanes_co) {
             // position by position: its x broadcast, then each tap's vector of channels
-            if (two_taps) {
+            if (taps > 0) {
                 st.reorder(s.co, m, s.q, cii, cio, rz);
             } else {
                 st.reorder(s.co, s.q, cii, cio, m, cc, rz);
@@ -242,14 +243,26 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // at stride 1 always), its taps untested; otherwise a phase with fewer taps tests each slot past its
     // first (the generator's own taps: an `if` a tap and chunk of channels in the general nest, which in
     // the untested case cost grouped_cpu 0.80 -> 1.10-1.22 ms on this VM, NOTES 49 (e))
+    // With the channels in the lanes, three taps a phase at dilation 1 (K 3 at stride 1: kb64_cpu,
+    // grouped_cpu) as two: a channel's taps together inside its positions, unrolled, so that x[i] is
+    // broadcast once for the three positions i + m it meets (P + 2 broadcasts and 3 weight vectors for
+    // 3·P FMAs, LLVM merging the same loads: 26 vbroadcastss for 78 FMAs in the AVX-512 loop), where the
+    // general nest broadcasts x P times a tap. Measured outside Halide on the H100 machine's Xeon
+    // (tools/cpu_tile_probe.cpp, NOTES 53 (e)): one core 126-148 GFLOP/s against the taps-outside order's
+    // 93-128; 16 busy threads 58-62 a thread against 52-55. This variant on this session's AMD VM (AVX2: 10
+    // positions; 2 threads through a Layer, 3 alternations, ms): kb64_cpu 6.20-6.37 -> 3.07-3.31, grouped_cpu
+    // 2.04-2.14 -> 1.61-1.65 (cpu_phase's 2 × 4 tile there: 2.67-2.75 and 1.00-1.07; NOTES 53 (f)).
+    const int lane_taps = lanes_co ? 3 : 0;
     Stage update = s.conv.update();
-    channels(update.specialize(s.groups == 1 && s.dilation == 1 && s.two_taps), true);
-    channels(update.specialize(s.groups == 1 && s.all_slots), false);
-    channels(update.specialize(s.groups == 1), false);
-    channels(update.specialize(s.groups_in_blocks && s.dilation == 1 && s.two_taps), true);
-    channels(update.specialize(s.groups_in_blocks && s.all_slots), false);
-    channels(update.specialize(s.groups_in_blocks), false);
-    channels(update, false);
+    channels(update.specialize(s.groups == 1 && s.dilation == 1 && s.two_taps), 2);
+    if (lane_taps) channels(update.specialize(s.groups == 1 && s.dilation == 1 && s.three_taps), lane_taps);
+    channels(update.specialize(s.groups == 1 && s.all_slots), 0);
+    channels(update.specialize(s.groups == 1), 0);
+    channels(update.specialize(s.groups_in_blocks && s.dilation == 1 && s.two_taps), 2);
+    if (lane_taps) channels(update.specialize(s.groups_in_blocks && s.dilation == 1 && s.three_taps), lane_taps);
+    channels(update.specialize(s.groups_in_blocks && s.all_slots), 0);
+    channels(update.specialize(s.groups_in_blocks), 0);
+    channels(update, 0);
 
     // ---- x zero-extended once (a pass over x), so that the inner loop's loads carry no boundary
     // select

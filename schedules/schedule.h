@@ -42,6 +42,7 @@ struct Stages {
     Halide::Expr stride, groups, K, dilation, padding;  // for the schedules' specialisations (stride as
                                                         // the math uses it: a constant where compiled in)
     Halide::Expr two_taps;  // closed form: K == 2·step, each phase's tap loop then of extent 2 (else false)
+    Halide::Expr three_taps;  // closed form: K == 3·step (K 3 at stride 1), the tap loop of extent 3 (else false)
     Halide::Expr all_slots;  // closed form: every phase has a tap in each slot of its sum (K == T·step for a
                              // phase_taps = T window, K a multiple of the step otherwise): no slot tested
     Halide::Expr groups_in_blocks;  // cpu_phase: C_out / groups a multiple of its channel block, whose

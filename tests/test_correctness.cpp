@@ -55,7 +55,7 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
                computes_geometry(pr) && x_aligned(pr) && whole_channel_block(pr) &&
                phase_taps_fit(pr);
     };
-    int refused_stride = 0, ran_chunks = 0, ran_two_taps = 0;
+    int refused_stride = 0, ran_chunks = 0, ran_two_taps = 0, ran_three_taps = 0;
     auto two_taps_at_dilation_1 = [](Problem &pr) {
         pr.p.dilation = 1;
         pr.K = 2 * pr.p.stride;
@@ -88,6 +88,15 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
             two_taps_at_dilation_1(pr);
             pr.p.groups = 1;
             pr.L_in = std::max<int64_t>(pr.L_in, 12);  // L_out >= stride (split variants)
+        }
+        // ... and with every phase three taps at dilation 1 (K = 3·stride: K 3 at stride 1, as kb64), which
+        // cpu_phase's lanes form computes in a specialisation of its own (a channel's three taps together,
+        // schedules/cpu_phase.cpp): one problem in ten, grouped as drawn.
+        if (v->general() && i % 10 == 3) {
+            pr.p.dilation = 1;
+            pr.K = 3 * pr.p.stride;
+            pr.p.output_padding = std::min<int64_t>(pr.p.output_padding, pr.p.stride - 1);
+            while (pr.L_out() < 1) pr.L_in += 8;
         }
         if (v->phase_taps > 0 && i % 5 != 0 && !phase_taps_fit(pr)) {
             // the dilation a divisor of the stride (1, or their gcd), K within phase_taps steps
@@ -217,9 +226,13 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         ran_compiled_in += compiled_in;
         ran_chunks += chunks;
         ran_two_taps += c.pr.p.dilation == 1 && c.pr.K == 2 * c.pr.p.stride && c.pr.p.groups == 1;
+        ran_three_taps += c.pr.p.dilation == 1 && c.pr.K == 3 * c.pr.p.stride;
     }
     if (v->general()) {
         EXPECT_GE(ran_two_taps, kCases / 10) << "too few problems with two taps a phase at dilation 1 ran on " << name;
+    }
+    if (v->device == Device::CPU && v->general() && v->phase_taps == 0) {  // (a window of two taps refuses them)
+        EXPECT_GE(ran_three_taps, kCases / 20) << "too few problems with three taps a phase at dilation 1 ran on " << name;
     }
     if (!v->autoscheduled) {  // (which refuses the random problems: see below)
         EXPECT_GE(ran_per_group, kCases / 10) << "too few grouped problems ran once per group on " << name;
