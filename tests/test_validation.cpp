@@ -410,7 +410,7 @@ TEST(Runtime, AVariantWhoseOwnBuffersPass2To31ElementsIsRefused) {
     const float *none = nullptr;
     int checked = 0;
     for (const detail::VariantEntry *v : detail::all_variants()) {
-        if (v->device != Device::CUDA || v->family != "cuda_phase" || !v->pad_x || v->phase_taps == 0) continue;
+        if (v->device != Device::CUDA || std::string(v->family) != "cuda_phase" || !v->pad_x || v->phase_taps == 0) continue;
         std::string why;
         detail::can_run(*v, contiguous(none, 64, 128, 65536), contiguous(none, 128, 128, 4), p, Device::CUDA, &why);
         EXPECT_EQ(why.find("2^31"), std::string::npos) << v->name << " on C_in 128: " << why;
