@@ -2,7 +2,6 @@
 #include "test_util.h"
 
 #include <array>
-#include <set>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>

@@ -92,6 +92,10 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
 // The general GPU family (cuda_phase, cuda_phase_warp: the closed form, schedules/cuda_phase.cpp):
 // one phase's taps staged per block, its input channels split over blocks where split_ci > 0.
 inline bool general_gpu(const VariantEntry &v) { return std::string(v.family).rfind("cuda_phase", 0) == 0; }
+inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+// The chunks a variant splits a group's cin_g input channels into (split_ci, the closed form: the
+// generator's conv(.., u)), one launch each; 1 where it does not split.
+inline int64_t input_chunks(const VariantEntry &v, int64_t cin_g) { return v.split_ci > 0 ? ceil_div(cin_g, v.split_ci) : 1; }
 
 // A variant that reads x in place (no zero-extension pass): one compiled for one geometry, or a
 // general one with the taps a phase compiled in (phase_taps, its windows x's own vectors). It computes

@@ -43,7 +43,6 @@ constexpr int64_t kSharedPerSM = 228 * 1024;
 constexpr double kWarpsToHideLatency = 8;  // 4 schedulers × 2 warps
 constexpr double kPhaseUnrollHidingLatency = 8;  // ... the general family's with 8 input channels' loads in flight (below)
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Taps executed per landing tap: K rounded to whole steps where each phase's taps are computed (the
 // closed form, or a geometry compiled in: step = stride / gcd(stride, dilation)); where each tap
@@ -58,12 +57,6 @@ struct Figures {
     int64_t B, C_in, C_out, K, L_in, L_out, cin_g, cout_g;
     Params p;
 };
-
-// The chunks a variant splits its input channels into (split_ci, the closed form: the generator's
-// conv(.., u)); 1 where it does not split.
-int64_t input_chunks(const VariantEntry &v, const Figures &f) {
-    return v.split_ci > 0 ? ceil_div(f.cin_g, v.split_ci) : 1;
-}
 
 double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &x, const ConstTensor &w) {
     const int64_t S = f.p.stride, d = f.p.dilation;
@@ -130,7 +123,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
                               ? ceil_div(f.B * folded_pitch((f.L_out - 1) / S, v.phase_taps), block_tile)
                               : ceil_div(positions, block_tile) * f.B;
     const int64_t blocks = tiles * ceil_div(f.C_out, v.reg_co) * phase_blocks;
-    const int64_t chunks = input_chunks(v, f);  // one launch each, in turn
+    const int64_t chunks = input_chunks(v, f.cin_g);  // one launch each, in turn
     const int64_t shared = std::max<int64_t>(shared_bytes(v, x, w, f.p), 1);
     const int64_t per_sm = std::max<int64_t>(
         1, std::min({int64_t(kThreadsPerSM / threads), int64_t(kRegistersPerSM / (regs * threads)),
@@ -241,7 +234,7 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // stride4_cpu 1.6-1.9 against 2.2-2.5 ms, encodec_up3_cpu 6.0-8.9 against 7.3-10.9; the other
     // vocoder layers level)
     // (split into chunks of input channels, split_ci: each chunk's planes so read, and added)
-    const double out_gather = v.phase_taps > 0 ? double(input_chunks(v, f)) * ob / 4 * kCpuGatherSeconds : 0;
+    const double out_gather = v.phase_taps > 0 ? double(input_chunks(v, f.cin_g)) * ob / 4 * kCpuGatherSeconds : 0;
     return useful * taps * lanes_idle * (1 + loads_per_fma) / kCpuFmaPerSecond +
            (phase ? ob / kCpuBytesPerSecond + weights * kCpuGatherSeconds + out_gather : 0) + kCpuCallSeconds;
 }

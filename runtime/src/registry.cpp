@@ -185,16 +185,15 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         // slots × 512 channels, 2.15 G elements, faulted on an H100 with an illegal address, NOTES 52 (h)).
         const int64_t B = x.shape[0], cin_g = x.shape[1] / p.groups, L_in = x.shape[2], K = w.shape[2];
         const int64_t S = std::max<int64_t>(p.stride, 1), L_out = std::max<int64_t>(output_length(L_in, K, p), 1);
-        const int64_t chunks = v.split_ci > 0 ? (cin_g + v.split_ci - 1) / v.split_ci : 1;
-        const int64_t unroll = std::max(v.unroll_ci, 1);
-        const int64_t channels = v.split_ci > 0 ? std::min(chunks * v.split_ci, (cin_g + unroll - 1) / unroll * unroll) : cin_g;
+        const int64_t chunks = input_chunks(v, cin_g), unroll = std::max(v.unroll_ci, 1);
+        const int64_t channels = v.split_ci > 0 ? std::min(chunks * v.split_ci, ceil_div(cin_g, unroll) * unroll) : cin_g;
         // a row's slots: the folded rows' pitch (phase_taps), else x's positions and the taps' reach
         const int64_t slots = v.phase_taps > 0 ? folded_pitch((L_out - 1) / S, v.phase_taps) + v.phase_taps
                                                : L_in + p.dilation * (K - 1) + 2 * S + 16;
         const int64_t positions = v.phase_taps > 0 ? slots : (L_out - 1) / S + 1;  // a plane's, per row
         const int64_t C_out = w.shape[1] * p.groups, reg_co = std::max(v.reg_co, 1);
         const __int128 copy = v.pad_x ? (__int128)B * slots * channels : 0;
-        const __int128 planes = (__int128)B * positions * std::min(S, L_out) * ((C_out + reg_co - 1) / reg_co * reg_co) * chunks;
+        const __int128 planes = (__int128)B * positions * std::min(S, L_out) * ceil_div(C_out, reg_co) * reg_co * chunks;
         constexpr int64_t kMaxElements = std::numeric_limits<int32_t>::max();
         if (copy > kMaxElements || planes > kMaxElements) {
             if (why) {
