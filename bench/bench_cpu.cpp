@@ -12,8 +12,9 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -202,6 +203,14 @@ int main(int argc, char **argv) {
     using namespace convt1d;
     using namespace convt1d::bench;
     benchmark::Initialize(&argc, argv);
+    // A tuning cache of this run's own (unless the caller names one), so that every run measures the same
+    // thing: `halide_runtime` a first call's choice on a shape (the cost model's), `halide_layer` a new
+    // Layer's, which its first forward measures (the library's measured choice on the CPU).
+    if (const char *c = std::getenv("CONVT1D_TUNING_CACHE"); !c || !*c) {
+        std::string dir = "/tmp/convt1d-bench-cpu-tuning-XXXXXX";
+        if (mkdtemp(dir.data())) setenv("CONVT1D_TUNING_CACHE", (dir + "/tuning.tsv").c_str(), 1);
+    }
+    std::printf("tuning cache: %s\n", tuning_cache_path().c_str());
     measure_cpu_peaks();
     std::printf("measured on %u threads: copy %.1f GB/s, FP32 FMA peak %.1f GFLOP/s (%s)\n",
                 std::max(1u, std::thread::hardware_concurrency()), g_copy_GBps, g_peak_GFLOPs, g_peak_isa.c_str());

@@ -3,7 +3,12 @@
 // within 1e-5.
 #include "test_util.h"
 
+#include "internal.h"
+
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <thread>
 
@@ -185,6 +190,93 @@ TEST(Layer, SharedByEightThreads) {
     }
     std::printf("[ threads  ] %d threads x %d calls over %d layers (%d of them read prepared weights)\n", kThreads,
                 kCalls, kLayers, prepared);
+}
+
+// A CPU Layer's measured choice: its first forward on a shape the tuning cache does not know times the
+// model's first plan and every variant the layer prepared weights for (the lanes tile among them, which
+// the model does not rank), runs the fastest and records it under the problem's key (the CPU's threads in
+// it); later forwards, and conv_transpose1d on that problem, run the recorded plan: the same bits. With
+// autotune off, the model's first and nothing recorded.
+TEST(Layer, MeasuresItsPreparedVariantsOnceAndKeepsTheFastest) {
+    int takers = 0;
+    for (const VariantInfo &v : variants()) takers += v.device == Device::CPU && takes_prepared(v.name);
+    if (takers < 2) GTEST_SKIP() << "this build has " << takers << " CPU variant(s) that read prepared weights";
+    char dir[] = "/tmp/convt1d-layer-tuning-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    const std::string path = std::string(dir) + "/tuning.tsv";
+    setenv("CONVT1D_TUNING_CACHE", path.c_str(), 1);
+    auto lines = [&path] {
+        std::vector<std::string> out;
+        std::ifstream in(path);
+        for (std::string line; std::getline(in, line);) out.push_back(line);
+        return out;
+    };
+    std::mt19937_64 rng(test_seed() + 75);
+    Problem pr{2, 32, 32, 3, 300, Params{}, true};
+    pr.p.padding = 1;
+    Case c(pr, rng);
+    const Layer layer = layer_of(c);
+    ASSERT_TRUE(layer.prepared());
+    RunInfo first;
+    ASSERT_TRUE(layer.forward(c.tx, c.to, &first).ok);
+    EXPECT_TRUE(c.check(c.out)) << first.variant;
+    EXPECT_EQ(first.choice, "tuned") << "a first forward measures its candidates";
+    EXPECT_TRUE(takes_prepared(first.variant)) << first.variant;
+    EXPECT_TRUE(first.prepared_weights);
+    const std::vector<std::string> recorded = lines();
+    ASSERT_EQ(recorded.size(), 1u);
+    EXPECT_NE(recorded[0].find("|" + std::to_string(detail::thread_pool_threads()) + " threads|"), std::string::npos)
+        << recorded[0];
+    EXPECT_NE(recorded[0].find("\t" + first.variant + "\t"), std::string::npos) << recorded[0];
+    const std::vector<float> got = c.out;
+    for (int i = 0; i < 2; ++i) {
+        std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
+        RunInfo again;
+        if (i == 0) {
+            ASSERT_TRUE(layer.forward(c.tx, c.to, &again).ok);
+        } else {
+            ASSERT_TRUE(conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, cpu(), &again).ok);
+        }
+        EXPECT_EQ(again.choice, "tuned");
+        EXPECT_EQ(again.variant, first.variant);
+        EXPECT_EQ(0, std::memcmp(got.data(), c.out.data(), got.size() * sizeof(float))) << (i ? "the call" : "forward");
+    }
+    EXPECT_EQ(lines().size(), 1u) << "a known problem is not measured again";
+
+    // the recorded plan is what runs: the other candidate written in its place is followed
+    const std::string other = first.variant == "cpu_phase" ? "cpu_phase_cl" : "cpu_phase";
+    if (variant_info(other)) {
+        const size_t tab = recorded[0].find('\t');
+        FILE *f = fopen(path.c_str(), "w");
+        ASSERT_NE(f, nullptr);
+        fprintf(f, "%s\t%s\t1.0\n", recorded[0].substr(0, tab).c_str(), other.c_str());
+        fclose(f);
+        const std::string alias = std::string(dir) + "/../" + (std::strrchr(dir, '/') + 1) + "/tuning.tsv";
+        setenv("CONVT1D_TUNING_CACHE", alias.c_str(), 1);  // the cache reloads when its path changes
+        RunInfo followed;
+        ASSERT_TRUE(layer.forward(c.tx, c.to, &followed).ok);
+        EXPECT_EQ(followed.variant, other);
+        EXPECT_EQ(followed.choice, "tuned");
+        EXPECT_TRUE(c.check(c.out)) << other;
+        setenv("CONVT1D_TUNING_CACHE", path.c_str(), 1);
+    }
+
+    // autotune off, on another length: the model's first, nothing measured or recorded
+    Options quiet = cpu();
+    quiet.autotune = false;
+    const Layer untuned = layer_of(c, quiet);
+    Problem longer = pr;
+    longer.L_in = 301;
+    Case d(longer, rng);
+    d.w = c.w, d.bias = c.bias;
+    d.compute_reference();
+    RunInfo info;
+    ASSERT_TRUE(untuned.forward(d.tx, d.to, &info).ok);
+    EXPECT_TRUE(d.check(d.out));
+    EXPECT_EQ(info.choice, "heuristic");
+    EXPECT_EQ(info.variant, choose_variant(d.tx, d.tw, d.pr.p, Device::CPU).variant);
+    EXPECT_EQ(lines().size(), 1u);
+    tests_tuning_cache();
 }
 
 // Bad arguments: create names the argument and the rule; forward checks x and out against the held

@@ -219,17 +219,39 @@ inline bool default_variant(const char *name) {
     return false;
 }
 
+// The tests' own tuning cache: a file in a fresh temporary folder, named in CONVT1D_TUNING_CACHE as the
+// test process starts (a first CPU Layer forward records its measured choice, which must not land in the
+// user's ~/.cache nor carry over from an earlier run); a test that points the cache elsewhere puts this
+// one back (tests_tuning_cache()).
+inline std::string fresh_tuning_cache(const char *pattern) {
+    std::string dir = std::string("/tmp/") + pattern + "-XXXXXX";
+    if (!mkdtemp(dir.data())) return "";
+    return dir + "/tuning.tsv";
+}
+inline const std::string kTestsTuningCache = [] {
+    const std::string path = fresh_tuning_cache("convt1d-tests-tuning");
+    if (!path.empty()) setenv("CONVT1D_TUNING_CACHE", path.c_str(), 1);
+    return path;
+}();
+inline void tests_tuning_cache() {
+    if (kTestsTuningCache.empty()) {
+        unsetenv("CONVT1D_TUNING_CACHE");
+    } else {
+        setenv("CONVT1D_TUNING_CACHE", kTestsTuningCache.c_str(), 1);
+    }
+}
+
 // For the life of the object, CONVT1D_TUNING_CACHE names a file that does not exist in a fresh
-// temporary folder, so that nothing is tuned; unset again afterwards, also when an assertion ends
-// the test early.
+// temporary folder, so that nothing is tuned; the tests' own cache again afterwards, also when an
+// assertion ends the test early.
 class NothingTuned {
 public:
     NothingTuned() {
-        char dir[] = "/tmp/convt1d-untuned-XXXXXX";
-        ok_ = mkdtemp(dir) != nullptr;
-        if (ok_) setenv("CONVT1D_TUNING_CACHE", (std::string(dir) + "/empty.tsv").c_str(), 1);
+        const std::string path = fresh_tuning_cache("convt1d-untuned");
+        ok_ = !path.empty();
+        if (ok_) setenv("CONVT1D_TUNING_CACHE", path.c_str(), 1);
     }
-    ~NothingTuned() { unsetenv("CONVT1D_TUNING_CACHE"); }
+    ~NothingTuned() { tests_tuning_cache(); }
     NothingTuned(const NothingTuned &) = delete;
     NothingTuned &operator=(const NothingTuned &) = delete;
     bool ok() const { return ok_; }

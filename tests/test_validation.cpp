@@ -1,6 +1,8 @@
 // Bad input: each rule has a test that the call fails with its message and leaves out untouched.
 #include "test_util.h"
 
+#include "internal.h"
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -153,7 +155,9 @@ TEST(TuningCache, TrustsValidLinesAndDropsCorruptOnes) {
     // nothing cached yet: the heuristic
     EXPECT_EQ(choose_variant(v.tx, v.tw, v.p, Device::CPU).reason, "heuristic");
     // a cache with one valid line among corrupt ones
-    const std::string key = "cpu|cpu|convt1d " + std::string(version()) + "|halide " + halide_version() +
+    // (the CPU's device field: the threads a loop uses, whose count changes the CPU tiles' ranking)
+    const std::string cpu = "cpu|" + std::to_string(detail::thread_pool_threads()) + " threads";
+    const std::string key = cpu + "|convt1d " + std::string(version()) + "|halide " + halide_version() +
                             "|x 2x4x10|w 4x3x3|s2 p1 op0 d2 g2";
     ASSERT_EQ(mkdir((std::string(dir) + "/sub").c_str(), 0755), 0);
     FILE *f = fopen(path.c_str(), "w");
@@ -177,7 +181,7 @@ TEST(TuningCache, TrustsValidLinesAndDropsCorruptOnes) {
     q.padding = 0;
     EXPECT_EQ(choose_variant(v.tx, v.tw, q, Device::CPU).reason, "heuristic");
     // a per-group plan is the variant's name with "/per_group"; an unknown variant's is dropped
-    const std::string key_q = "cpu|cpu|convt1d " + std::string(version()) + "|halide " + halide_version() +
+    const std::string key_q = cpu + "|convt1d " + std::string(version()) + "|halide " + halide_version() +
                               "|x 2x4x10|w 4x3x3|s2 p0 op0 d2 g2";
     f = fopen(path.c_str(), "a");
     fprintf(f, "%s\tno_such_variant/per_group\t0.5\n", key_q.c_str());
@@ -192,7 +196,7 @@ TEST(TuningCache, TrustsValidLinesAndDropsCorruptOnes) {
     EXPECT_EQ(cq.reason, "tuned");
     EXPECT_EQ(cq.variant, "cpu");
     EXPECT_TRUE(cq.per_group);
-    unsetenv("CONVT1D_TUNING_CACHE");
+    tests_tuning_cache();
 }
 
 TEST(Runtime, TheModelSplitsAFewWideGroupsOfALongRow) {
@@ -389,8 +393,6 @@ TEST(Validation, ValidProblemRunsAndWritesEveryElement) {
 }  // namespace
 }  // namespace convt1d::test
 
-#include "internal.h"
-
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -462,7 +464,7 @@ TEST(TuningCache, TwoWritersNeverLeaveAMalformedFile) {
     }
     check_file();
     EXPECT_EQ(malformed, 0) << "after " << reads << " reads";
-    unsetenv("CONVT1D_TUNING_CACHE");
+    tests_tuning_cache();
 }
 
 // HL_CUDA_JIT_MAX_REGISTERS as the process started: read before main(), so before any call.

@@ -35,7 +35,9 @@ int usage() {
                  "                   by (0: the machine's)\n"
                  "                   --layer: through a convt1d::Layer (weights held, on the CPU prepared once\n"
                  "                   before the timed calls; host pointers)\n"
-                 "       convt1d tune [--shape NAME]   measure the variants on the suite's GPU shapes\n"
+                 "       convt1d tune [--shape NAME] [--device auto|cpu|cuda]\n"
+                 "                   measure the plans on the suite's shapes of the device, recorded in the\n"
+                 "                   tuning cache (the CPU's through a Layer, its weights prepared)\n"
                  "       convt1d rank [--shape NAME] [--device cpu|cuda] [problem flags as for run]\n"
                  "                   the cost model's ranking of the plans (what an untuned call runs)\n"
                  "       convt1d variants\n"
@@ -96,37 +98,55 @@ std::string plan_text(const std::string &variant, bool per_group) {
     return variant + (per_group ? " per group" : "");
 }
 
-// Tunes the suite's GPU shapes (or one --shape): a device-pointer call per shape, which measures
-// every variant that can run it and records the fastest in the tuning cache.
+// Tunes the suite's shapes of the device (or one --shape): on a GPU a device-pointer call a shape, which
+// measures the plans the cost model ranks first; on the CPU (no GPU, or --device cpu) a Layer's first
+// forward, which measures the model's first plan beside the variants whose weights the Layer prepared.
+// Either records the fastest in the tuning cache.
 int cmd_tune(const std::map<std::string, std::string> &a, const std::string &file) {
-    if (!cuda_available()) {
-        std::fprintf(stderr, "convt1d tune: no CUDA device; the CPU has one variant and needs no tuning\n");
+    const std::string dev = a.count("device") ? a.at("device") : "auto";
+    if (dev != "auto" && dev != "cpu" && dev != "cuda") throw std::invalid_argument("--device must be auto, cpu or cuda, got '" + dev + "'");
+    const bool gpu = dev == "cuda" || (dev == "auto" && cuda_available());
+    if (gpu && !cuda_available()) {
+        std::fprintf(stderr, "convt1d tune: --device cuda, but no CUDA device is available\n");
         return 1;
     }
     std::vector<tools::Shape> shapes;
     for (const tools::Shape &s : suite(file)) {
-        if (a.count("shape") ? s.name == a.at("shape") : s.where == "gpu") shapes.push_back(s);
+        if (a.count("shape") ? s.name == a.at("shape") : s.where == (gpu ? "gpu" : "cpu")) shapes.push_back(s);
     }
-    std::printf("tuning %zu shape(s) on %s; cache %s\n", shapes.size(), cuda_device_name().c_str(),
+    std::printf("tuning %zu shape(s) on %s; cache %s\n", shapes.size(), gpu ? cuda_device_name().c_str() : "the CPU",
                 tuning_cache_path().c_str());
     int done = 0, failed = 0;
     for (const tools::Shape &s : shapes) {
         const int64_t cout_g = s.C_out / s.p.groups, L_out = s.L_out();
         std::vector<float> x(size_t(s.B * s.C_in * s.L_in), 0.5f), w(size_t(s.C_in * cout_g * s.K), 0.25f);
-        DeviceBuffer dx, dw, dout;
-        Status st = DeviceBuffer::allocate(x.size(), &dx);
-        if (st) st = DeviceBuffer::allocate(w.size(), &dw);
-        if (st) st = DeviceBuffer::allocate(size_t(s.B * s.C_out * L_out), &dout);
-        if (st) st = dx.upload(x.data(), x.size());
-        if (st) st = dw.upload(w.data(), w.size());
         RunInfo info;
         const auto t0 = std::chrono::steady_clock::now();
-        if (st) {
-            st = conv_transpose1d_device(contiguous(std::as_const(dx).data(), s.B, s.C_in, s.L_in),
-                                         contiguous(std::as_const(dw).data(), s.C_in, cout_g, s.K), nullptr,
-                                         contiguous(dout.data(), s.B, s.C_out, L_out), s.p, {}, &info);
+        Status st;
+        if (gpu) {
+            DeviceBuffer dx, dw, dout;
+            st = DeviceBuffer::allocate(x.size(), &dx);
+            if (st) st = DeviceBuffer::allocate(w.size(), &dw);
+            if (st) st = DeviceBuffer::allocate(size_t(s.B * s.C_out * L_out), &dout);
+            if (st) st = dx.upload(x.data(), x.size());
+            if (st) st = dw.upload(w.data(), w.size());
+            if (st) {
+                st = conv_transpose1d_device(contiguous(std::as_const(dx).data(), s.B, s.C_in, s.L_in),
+                                             contiguous(std::as_const(dw).data(), s.C_in, cout_g, s.K), nullptr,
+                                             contiguous(dout.data(), s.B, s.C_out, L_out), s.p, {}, &info);
+            }
+            if (st) st = synchronize();
+        } else {
+            Options o;
+            o.device = Device::CPU;
+            std::vector<float> out(size_t(s.B * s.C_out * L_out));
+            Layer layer;
+            st = Layer::create(contiguous(std::as_const(w).data(), s.C_in, cout_g, s.K), nullptr, s.p, o, &layer);
+            if (st) {
+                st = layer.forward(contiguous(std::as_const(x).data(), s.B, s.C_in, s.L_in),
+                                   contiguous(out.data(), s.B, s.C_out, L_out), &info);
+            }
         }
-        if (st) st = synchronize();
         const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         ++done;
         failed += !st;

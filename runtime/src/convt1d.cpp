@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -380,24 +381,18 @@ Status invoke(const char *api, const Plan &plan, const ConstTensor &x, const Con
     return Status::success();
 }
 
-// Times the first `candidates` plans the cost model ranks for the problem on the caller's device
-// buffers (a warm-up, then the median of 3 synchronised calls) and returns the fastest; the output
-// holds a correct result after every call, so the caller's data is never left half-written.
-Plan autotune(const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out, const Params &p,
-              void *stream, int candidates, double *best_ms) {
+// Times each plan on the caller's buffers (`once`: one call of it, run to completion; a warm-up, then
+// the median of 3) and returns the fastest, its median in *best_ms. Every call leaves a correct result
+// in the output (the caller's data is never half-written); the caller's own call with the fastest
+// follows, so that the output holds the bits later calls compute.
+Plan fastest(const std::vector<Plan> &plans, const std::function<bool(const Plan &)> &once, double *best_ms) {
     Plan best;
-    std::vector<Plan> ranked = ranked_plans(x, w, p, Device::CUDA);
-    if (const size_t n = size_t(std::max(candidates, 1)); ranked.size() > n) ranked.resize(n);
-    for (const Plan &plan : ranked) {
-        auto once = [&] {
-            return invoke("autotune", plan, x, w, bias, out, p, Device::CUDA, true, stream, /*cache_bytes=*/0).ok &&
-                   synchronize(stream).ok;
-        };
-        if (!once()) continue;  // warm-up: module load, allocations
+    for (const Plan &plan : plans) {
+        if (!once(plan)) continue;  // warm-up: module load, allocations, first touches
         std::vector<double> ms;
         for (int r = 0; r < 3; ++r) {
             const auto t0 = std::chrono::steady_clock::now();
-            if (!once()) break;
+            if (!once(plan)) break;
             ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
         }
         if (ms.size() < 3) continue;
@@ -410,10 +405,45 @@ Plan autotune(const ConstTensor &x, const ConstTensor &w, const float *bias, con
     return best;
 }
 
+// A Layer's weights prepared for the plan's variant over all groups at once, or nullptr.
+const PreparedWeights *prepared_for(const std::vector<PreparedWeights> *prepared, const Plan &plan, const Params &p) {
+    if (!prepared || (plan.per_group && p.groups > 1)) return nullptr;
+    for (const PreparedWeights &pw : *prepared) {
+        if (pw.v == plan.v) return &pw;
+    }
+    return nullptr;
+}
+
+// The plans a first call on a new problem measures: on device pointers the first `candidates` plans the
+// cost model ranks; on the CPU, where a Layer holds weights prepared for several variants, the model's
+// first plan and each of those variants over all groups (the lanes tile among them, which the model does
+// not rank: through a Layer on the H100 machine's 16 cores it ran grouped_cpu 1.55 times as fast as the
+// model's choice, and in the suite's run 136 the other layers level to 26 % slower, NOTES 53 (f), 54); else
+// none (one plan: nothing to choose between).
+std::vector<Plan> tuning_candidates(const ConstTensor &x, const ConstTensor &w, const Params &p, Device device,
+                                    bool device_pointers, const Plan &first, int candidates,
+                                    const std::vector<PreparedWeights> *prepared) {
+    std::vector<Plan> plans;
+    if (device_pointers) {
+        plans = ranked_plans(x, w, p, Device::CUDA);
+        if (const size_t n = size_t(std::max(candidates, 1)); plans.size() > n) plans.resize(n);
+    } else if (device == Device::CPU && prepared && prepared->size() > 1) {
+        if (first.v) plans.push_back(first);
+        for (const PreparedWeights &pw : *prepared) {
+            const Plan plan{pw.v, false};
+            if ((first.v == plan.v && !first.per_group) || !can_run(plan, x, w, p, device, nullptr)) continue;
+            plans.push_back(plan);
+        }
+        if (plans.size() < 2) plans.clear();
+    }
+    return plans;
+}
+
 }  // namespace
 
 Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
-           const Params &p, const Options &opt, RunInfo *info, bool device_pointers, const PreparedWeights *prepared) {
+           const Params &p, const Options &opt, RunInfo *info, bool device_pointers,
+           const std::vector<PreparedWeights> *prepared) {
     if (Status s = validate(x, w, bias, out, p); !s) return s;
     if (Status s = validate_options(api, opt); !s) return s;
 
@@ -427,6 +457,15 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
         return Status::error(std::string(api) + ": device = cuda, but no CUDA device is available "
                                                 "(libcuda missing or no GPU)");
     }
+    // (before the choice: the CPU's tuning key counts the threads)
+    if (device == Device::CPU && opt.cpu_threads > 0) thread_pool_set_threads(opt.cpu_threads);
+    // the L2 the CPU variants size their chunks by (the GPU's ignore it)
+    const int32_t cache_bytes = opt.cpu_cache_bytes > 0 ? int32_t(std::min<int64_t>(opt.cpu_cache_bytes, INT32_MAX)) : cpu_l2_bytes();
+    // one call of a plan, as run below makes it (the tuner's)
+    auto call = [&](const char *who, const Plan &plan, bool *prepared_here) {
+        return invoke(who, plan, x, w, bias, out, p, device, device_pointers, opt.cuda_stream, cache_bytes,
+                      prepared_for(prepared, plan, p), prepared_here);
+    };
 
     // the plan: the caller's, else the tuned one, else a new measurement, else the heuristic's
     Plan plan;
@@ -442,9 +481,17 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
         const Choice c = choose_variant(x, w, p, device);
         plan = {find_variant(c.variant), c.per_group};
         how = c.reason;
-        if (how != "tuned" && device_pointers && opt.autotune) {
+        if (how != "tuned" && opt.autotune) {
+            const std::vector<Plan> candidates =
+                tuning_candidates(x, w, p, device, device_pointers, plan, opt.tune_candidates, prepared);
             double ms = 0;
-            if (const Plan t = autotune(x, w, bias, out, p, opt.cuda_stream, opt.tune_candidates, &ms); t.v) {
+            const Plan t = fastest(
+                candidates,
+                [&](const Plan &candidate) {
+                    return call("autotune", candidate, nullptr).ok && (!device_pointers || synchronize(opt.cuda_stream).ok);
+                },
+                &ms);
+            if (t.v) {
                 record_tuning(tuning_key(x, w, p, device), plan_name(t), ms);
                 plan = t;
                 how = "tuned";
@@ -453,18 +500,11 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
         if (!plan.v) return Status::error(std::string("no variant for device ") + to_string(device) + " in this library");
     }
 
-    if (device == Device::CPU && opt.cpu_threads > 0) thread_pool_set_threads(opt.cpu_threads);
-    // (a Layer's weights, where they were prepared for this plan: its variant over all groups at once)
-    if (prepared && (prepared->v != plan.v || (plan.per_group && p.groups > 1))) prepared = nullptr;
-    // the L2 the CPU variants size their chunks by (the GPU's ignore it)
-    const int32_t cache_bytes = opt.cpu_cache_bytes > 0 ? int32_t(std::min<int64_t>(opt.cpu_cache_bytes, INT32_MAX)) : cpu_l2_bytes();
     bool prepared_here = false;
-    if (Status s = invoke(api, plan, x, w, bias, out, p, device, device_pointers, opt.cuda_stream, cache_bytes, prepared,
-                          &prepared_here);
-        !s) {
-        return s;
+    if (Status s = call(api, plan, &prepared_here); !s) return s;
+    if (info) {
+        *info = RunInfo{plan.v->name, device, how, plan.per_group, prepared_for(prepared, plan, p) != nullptr, prepared_here};
     }
-    if (info) *info = RunInfo{plan.v->name, device, how, plan.per_group, prepared != nullptr, prepared_here};
     return Status::success();
 }
 

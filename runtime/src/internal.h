@@ -83,11 +83,13 @@ Status validate_layer(const ConstTensor &w, const Params &p);
 // The Options' own rules (validate.cpp), the error naming the API that was called.
 Status validate_options(const char *api, const Options &opt);
 
-// The library's one call path (convt1d.cpp): validate, choose the plan, run it; `prepared` (a Layer's
-// weights, or nullptr) is used where the plan is its variant over all groups at once.
+// The library's one call path (convt1d.cpp): validate, choose the plan, run it. `prepared` (a Layer's
+// weights, one set a variant, or nullptr) is used where the plan is one of their variants over all groups
+// at once; on the CPU, with opt.autotune and a problem the tuning cache does not know, those variants are
+// the plans a first call measures beside the model's first (a Layer's measured choice).
 Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const float *bias, const Tensor &out,
            const Params &p, const Options &opt, RunInfo *info, bool device_pointers,
-           const PreparedWeights *prepared = nullptr);
+           const std::vector<PreparedWeights> *prepared = nullptr);
 
 // The general GPU family (cuda_phase, cuda_phase_warp: the closed form, schedules/cuda_phase.cpp):
 // one phase's taps staged per block, its input channels split over blocks where split_ci > 0.
@@ -120,10 +122,10 @@ int64_t shared_bytes(const VariantEntry &v, const ConstTensor &x, const ConstTen
 constexpr int64_t kSharedDefault = 48 * 1024;
 int64_t shared_limit();
 
-// A variant the cost model does not rank (a caller names it, or the GPU's tuner measures it): the
+// A variant the cost model does not rank (a caller names it, or a measurement takes it): the
 // autoscheduler's reference point, and cpu_phase with its channels in the lanes, which measured
-// faster than cpu_phase on one vocoder layer and slower on others, with nothing in the problem's
-// figures to tell them apart (docs/NOTES.md 47).
+// faster than cpu_phase on some layers and slower on others, with nothing in the problem's figures to
+// tell them apart (docs/NOTES.md 47, 53 (f)): a CPU Layer's first forward measures it (convt1d.cpp).
 inline bool named_only(const VariantEntry &v) { return v.autoscheduled || v.lanes; }
 // Whether a variant sums a zero weight in slots past a phase's last tap on this problem — 0 · x, so that
 // an inf or a NaN in x makes NaN an output PyTorch computes finite: the CPU's tested form (cpu) and the

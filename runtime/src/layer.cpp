@@ -15,22 +15,11 @@ struct Layer::Impl {
     std::vector<float> w;     // C_in × C_out/groups × K, contiguous
     std::array<int64_t, 3> w_shape{};
     std::vector<float> bias;  // C_out floats, or empty: no bias
-    std::unique_ptr<float[]> packed;      // the prepared weights, or none
-    detail::PreparedWeights prepared;     // what they are (v == nullptr: none)
+    // the prepared weights, one set a general CPU variant with a pack pipeline (cpu_phase, cpu_phase_cl),
+    // and what each is; empty: none
+    std::vector<std::unique_ptr<float[]>> packed;
+    std::vector<detail::PreparedWeights> prepared;
 };
-
-namespace {
-
-// The general CPU variant whose weights a Layer prepares: the first in the list with a pack pipeline
-// that the cost model ranks (cpu_phase; cpu_phase_cl is named only, registry's named_only).
-const detail::VariantEntry *preparing_variant() {
-    for (const detail::VariantEntry *v : detail::all_variants()) {
-        if (v->device == Device::CPU && v->pack_fn && v->packed_fn && !detail::named_only(*v)) return v;
-    }
-    return nullptr;
-}
-
-}  // namespace
 
 Status Layer::create(const ConstTensor &w, const float *bias, const Params &p, const Options &opt, Layer *out) {
     if (!out) return Status::error("Layer::create: out is a null pointer");
@@ -54,12 +43,21 @@ Status Layer::create(const ConstTensor &w, const float *bias, const Params &p, c
 
     const Device device = opt.device == Device::Auto ? (cuda_available() ? Device::CUDA : Device::CPU) : opt.device;
     if (device == Device::CPU) {
-        if (const detail::VariantEntry *v = preparing_variant()) {
-            // (else, a stride far beyond K, forward runs the variant that gathers them in every call)
-            const int32_t extent[3] = {int32_t(K), int32_t(cout_g), int32_t(C_in)};
-            halide_dimension_t dims[3];
-            halide_buffer_t hw = detail::dense_buffer(impl->w.data(), 3, extent, dims);
-            detail::prepare_weights(*v, &hw, p, &impl->packed, &impl->prepared);
+        // Every general CPU variant with a pack pipeline: the model's (cpu_phase) and the lanes tile
+        // (cpu_phase_cl), which the model does not rank: a forward with opt.autotune measures them on its
+        // first input of a shape and keeps the faster (runtime/src/convt1d.cpp). (None where a stride far
+        // beyond K would make the prepared copy many times w: forward then gathers them in every call.)
+        const int32_t extent[3] = {int32_t(K), int32_t(cout_g), int32_t(C_in)};
+        halide_dimension_t dims[3];
+        halide_buffer_t hw = detail::dense_buffer(impl->w.data(), 3, extent, dims);
+        for (const detail::VariantEntry *v : detail::all_variants()) {
+            if (v->device != Device::CPU || !v->pack_fn || !v->packed_fn) continue;
+            std::unique_ptr<float[]> storage;
+            detail::PreparedWeights prepared;
+            if (detail::prepare_weights(*v, &hw, p, &storage, &prepared)) {
+                impl->packed.push_back(std::move(storage));
+                impl->prepared.push_back(prepared);
+            }
         }
     }
     out->impl_ = std::move(impl);
@@ -70,10 +68,10 @@ Status Layer::forward(const ConstTensor &x, const Tensor &out, RunInfo *info) co
     if (!impl_) return Status::error("Layer::forward: the layer holds no weights (Layer::create first)");
     const Impl &l = *impl_;
     return detail::run("Layer::forward", x, weights(), l.bias.empty() ? nullptr : l.bias.data(), out, l.p, l.opt, info,
-                       false, l.prepared.v ? &l.prepared : nullptr);
+                       false, l.prepared.empty() ? nullptr : &l.prepared);
 }
 
-bool Layer::prepared() const { return impl_ && impl_->prepared.v; }
+bool Layer::prepared() const { return impl_ && !impl_->prepared.empty(); }
 
 ConstTensor Layer::weights() const {
     if (!impl_) return {};

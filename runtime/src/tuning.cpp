@@ -76,7 +76,10 @@ std::string tuning_key(const ConstTensor &x, const ConstTensor &w, const Params 
     // Built on every call that the runtime chooses for: appends, no stream.
     std::string k;
     k.reserve(160);
-    k.append(to_string(d)).append("|").append(d == Device::CUDA ? cuda_driver_device_name() : "cpu");
+    // the device: the GPU's name; on the CPU the threads a loop uses (the ranking of the CPU's tiles
+    // changes with them: NOTES 53 (f))
+    k.append(to_string(d)).append("|").append(d == Device::CUDA ? cuda_driver_device_name()
+                                                                : std::to_string(thread_pool_threads()) + " threads");
     k.append("|convt1d ").append(version()).append("|halide ").append(halide_version());
     auto dims = [&k](const char *name, const std::array<int64_t, 3> &s) {
         k.append(name).append(std::to_string(s[0])).append("x").append(std::to_string(s[1])).append("x").append(

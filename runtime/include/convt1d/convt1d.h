@@ -63,9 +63,10 @@ struct Options {
     // conv_transpose1d_device on a problem the tuning cache does not know: time the tune_candidates
     // plans the cost model ranks first (rank_plans) on the caller's buffers (a warm-up and 3 timed
     // calls each), run the fastest, and remember it in the cache (file: $CONVT1D_TUNING_CACHE,
-    // default ~/.cache/convt1d/tuning.tsv). The first call of a shape then takes longer, as with
-    // cuDNN's benchmark mode; later calls and later processes reuse the choice. false: the cached
-    // choice if any, else the model's first.
+    // default ~/.cache/convt1d/tuning.tsv). A CPU Layer's forward does the same with the model's
+    // first plan and the variants it prepared weights for (see Layer). The first call of a shape then
+    // takes longer, as with cuDNN's benchmark mode; later calls and later processes reuse the choice.
+    // false: the cached choice if any, else the model's first.
     bool autotune = true;
     int tune_candidates = 4;  // how many of the model's first plans a first call measures (>= 1)
     // With groups > 1: run `variant` once per group, each group an independent convolution of
@@ -116,12 +117,15 @@ Status conv_transpose1d_device(const ConstTensor &x, const ConstTensor &w, const
 
 // A layer's weights and bias held for many calls, as a framework holds a layer's parameters: a model's
 // inference calls one layer again and again with the same weights. On the CPU they are prepared once
-// for the general CPU variant (cpu_phase), gathered into the order its loop reads them, a pass over w
-// that every conv_transpose1d call otherwise makes (up to a quarter of a vocoder layer's call). forward(x, out)
-// is conv_transpose1d(x, w, bias, out, p, opt) with the held weights (host pointers; the same choice
-// of variant and the same result, bit for bit); where the runtime runs another plan (a GPU, another
-// variant, the groups once each) it passes the held weights as they are. Copyable (the copies share
-// the held weights) and safe to call from several threads at once.
+// for the general CPU variants (cpu_phase and its lanes tile cpu_phase_cl), gathered into the order
+// their loops read them, a pass over w that every conv_transpose1d call otherwise makes (up to a quarter
+// of a vocoder layer's call). forward(x, out) is conv_transpose1d(x, w, bias, out, p, opt) with the held
+// weights (host pointers; the same choice of variant and the same result, bit for bit); where the
+// runtime runs another plan (a GPU, another variant, the groups once each) it passes the held weights
+// as they are. On the CPU with opt.autotune, the first forward of a problem the tuning cache does not
+// know measures the model's first plan and the prepared variants (a warm-up and 3 calls each), runs the
+// fastest and records it, which later forwards and conv_transpose1d calls then run (Options::autotune).
+// Copyable (the copies share the held weights) and safe to call from several threads at once.
 class Layer {
 public:
     Layer() = default;  // holds nothing: forward fails until create has filled it
@@ -180,7 +184,8 @@ struct VariantInfo {
                     // position order, 2 in one plane per phase (a stride variant); it computes
                     // C_out >= reg_co only (its last channel block is shifted inwards), fewer refused.
     bool lanes = false;  // cpu_phase: the tile's output channels in the vector lanes, x broadcast
-                         // (named only: the runtime's ranking leaves it out); false: its positions
+                         // (the runtime's ranking leaves it out: named, or a CPU Layer's measured
+                         // choice); false: its positions
     int split_ci = 0;    // cuda_phase: input channels per block (the reduction split over the grid, the
                          // partial sums added by the output's kernel); 0 = all in one block
     int phase_taps = 0;  // cuda_phase: computes problems whose phases have at most phase_taps taps and
