@@ -117,7 +117,7 @@ public:
     GeneratorParam<int> split_ci{"split_ci", 0};    // input channels per block (split-K; schedules); 0 = all
     GeneratorParam<int> phase_taps{"phase_taps", 0};  // closed form: at most this many taps a phase, x's tap step 1 (below); 0 = any
     GeneratorParam<int> lanes{"lanes", 0};  // cpu_phase: 1, the tile's output channels in the vector lanes (schedules)
-    GeneratorParam<int> tap_classes{"tap_classes", 0};  // cuda_phase, phase_taps 3: 1, the phases by their taps in two sums (below)
+    GeneratorParam<int> tap_classes{"tap_classes", 0};  // cuda_phase, phase_taps 3: 1 or 2, the phases by their taps in two sums (below; 2: schedules/schedule.h)
     // cpu_phase: 1 = its weights by blocks (wtile, below) are an input, wpacked, prepared once per layer
     // by the convt1d_pack_weights generator (convt1d::Layer), instead of gathered from w in every call
     GeneratorParam<int> packed_w{"packed_w", 0};
@@ -264,8 +264,8 @@ public:
         if (split_ci > 0 && !closed_form(family)) {
             throw CompileError("split_ci needs the closed form (cuda_phase, cpu_phase)");
         }
-        if (tap_classes && (family.value() != "cuda_phase" || phase_taps != 3 || !pad_x)) {
-            throw CompileError("tap_classes needs family cuda_phase, phase_taps 3 and pad_x");
+        if (tap_classes && (family.value() != "cuda_phase" || phase_taps != 3 || !pad_x || tap_classes > 2)) {
+            throw CompileError("tap_classes (1 or 2) needs family cuda_phase, phase_taps 3 and pad_x");
         }
         std::vector<SumClass> classes;  // tap_classes: each class's sums, its phases' weights, its RDom
         Func wphase("wphase");
@@ -604,7 +604,7 @@ public:
                  out.dim(2).extent(), cin_g, classes, phase_first};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
                     fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps, lanes != 0,
-                    tap_classes != 0};
+                    int(tap_classes)};
         apply_schedule(family, get_target(), s, knobs);
     }
 };

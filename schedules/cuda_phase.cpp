@@ -132,7 +132,7 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     // ---- kernel 1 (a kernel a class with tap_classes): the phase planes -------------------------
     // sums: the generator's conv (or a class's), wphase its phases' weights, r its RDom (tap m, input
     // channel, one k_lo); the same schedule for each
-    auto schedule_sums = [&](Func sums, Func wphase, const RDom &r) {
+    auto schedule_sums = [&](Func sums, Func wphase, const RDom &r, int block_co) {  // block_co: the sums' channels a thread
         const RVar m = r.x, rci = r.y, rz = r.z;
         // ---- kernel 1: the phase planes -------------------------------------------------------------
         // acc: the thread's accumulators (registers); planes: the kernel's output in global memory, one
@@ -140,7 +140,7 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         Func acc = sums, planes = sums.in(s.merged);
         // (the chunks u, where split, a serial loop of launches: fused into the grid, the accumulators'
         // index kept a run-time term and LLVM left them in local memory, 128-256 bytes of stack)
-        planes.compute_root().split(s.co, cb, cr, reg_co, TailStrategy::GuardWithIf);
+        planes.compute_root().split(s.co, cb, cr, block_co, TailStrategy::GuardWithIf);
         if (folded) {
             planes.rename(s.p, pb);  // a block's tile runs over the batch rows (the generator)
         } else {
@@ -174,13 +174,13 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         }
         planes.unroll(rq).unroll(cr);
 
-        // ---- reg_l × reg_co accumulators per thread ------------------------------------------------
-        // Budget (per input channel and tap, per warp): reg_l scalar x loads + reg_co/4 broadcast
-        // 16-byte shared loads for reg_l·reg_co FMA instructions.
+        // ---- reg_l × block_co accumulators per thread ----------------------------------------------
+        // Budget (per input channel and tap, per warp): reg_l scalar x loads + block_co/4 broadcast
+        // 16-byte shared loads for reg_l·block_co FMA instructions.
         acc.compute_at(planes, thread)
             .store_in(MemoryType::Register)
             .bound_extent(s.q, warp ? 32 * reg_l : reg_l)
-            .bound_extent(s.co, reg_co)
+            .bound_extent(s.co, block_co)
             .bound_extent(s.p, 1)
             .fold_storage(s.p, 1);
         if (!folded) acc.bound_extent(s.b, 1).fold_storage(s.b, 1);
@@ -236,14 +236,14 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         acc.update().specialize_fail("this variant computes groups == 1 only");
 
         // ---- the phase's weights of the block in shared memory ------------------------------------
-        // wphase(m, co, ci, p): reg_co channels innermost (16-byte loads), the taps loop outside, the
-        // threads over (channel, input channel), the fused index split by the constant reg_co.
+        // wphase(m, co, ci, p): block_co channels innermost (16-byte loads), the taps loop outside, the
+        // threads over (channel, input channel), the fused index split by the constant block_co.
         Var t("t"), ti("ti");
         const std::vector<Var> wa = wphase.args();  // m, co, ci, p
         wphase.compute_at(planes, block)
             .store_in(MemoryType::GPUShared)
-            .bound_storage(wa[1], reg_co)
-            .bound_extent(wa[1], reg_co)
+            .bound_storage(wa[1], block_co)
+            .bound_extent(wa[1], block_co)
             .reorder_storage(wa[1], wa[0], wa[2], wa[3])
             .reorder(wa[1], wa[2], wa[0], wa[3])
             .fuse(wa[1], wa[2], t)
@@ -255,10 +255,17 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         }
     };
     if (s.classes.empty()) {
-        schedule_sums(s.conv, s.wphase, s.r);
+        schedule_sums(s.conv, s.wphase, s.r, reg_co);
     } else {
-        // (tap_classes: the phases of three taps, then those of two, each a kernel; NOTES 51)
-        for (const SumClass &c : s.classes) schedule_sums(c.sums, c.wphase, c.r);
+        // (tap_classes: the phases of three taps, then those of two, each a kernel; NOTES 51.) With
+        // tap_classes 2 the class of three has a tile of its own, reg_co / 2 channels a thread: on K = 2·stride
+        // + 1 with C_in 1,536 its 192 blocks of 96 KiB of weights (16 channels × 3 taps × 512) sat two an SM,
+        // 1.5 on average, 9 % of the warps active, a third of the sums' time for 3/11 of their multiply-adds
+        // (ncu, H100 run 151); 8 channels make 384 blocks of 48 KiB, four an SM, one wave (NOTES 53 (g), 54)
+        const int three = k.tap_classes == 2 ? reg_co / 2 : reg_co;
+        if (three < kVec || three % kVec != 0) throw CompileError("cuda_phase schedule: tap_classes 2 needs reg_co / 2 a multiple of 4");
+        schedule_sums(s.classes[0].sums, s.classes[0].wphase, s.classes[0].r, three);
+        schedule_sums(s.classes[1].sums, s.classes[1].wphase, s.classes[1].r, reg_co);
     }
     if (window_taps > 0) {
         // Each phase's offset into x, read by the output's kernel for every position: a table of

@@ -115,8 +115,10 @@ struct Knobs {
     // broadcast from x, where false puts its positions in the lanes (schedules/cpu_phase.cpp).
     bool lanes;
     // The phases in two classes by their taps, each a kernel of its own (cuda_phase with phase_taps 3):
-    // three slots for the phases of three taps, two for the others (Stages::classes).
-    bool tap_classes;
+    // three slots for the phases of three taps, two for the others (Stages::classes). 0: one kernel;
+    // 1: both classes at reg_co channels a thread; 2: the class of three at reg_co / 2 (its own tile:
+    // twice the blocks, and its staged weights, 3 taps × reg_co / 2, under the class of two's 2 × reg_co).
+    int tap_classes;
 };
 
 // Which indexing of the accumulator a schedule takes (generators/convt1d_generator.cpp): by phase,

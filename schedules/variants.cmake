@@ -22,7 +22,8 @@
 #   ln         lanes (cpu_phase): 1 the tile's output channels in the vector lanes, x broadcast; 0 its positions
 #   tc         tap classes (cuda_phase with pt 3, pad_x): 1 the phases computed in two kernels by their taps,
 #              those with three and those with two, each summing its own (K = 2·stride + 1: 11 taps a
-#              stride's phases, not the 15 slots of one kernel of three); 0 one kernel of pt slots
+#              stride's phases, not the 15 slots of one kernel of three); 2 the same with the class of three
+#              at reg_co / 2 channels a thread (its own tile); 0 one kernel of pt slots
 #   form       what a geometry compiles in: `-` nothing (every geometry at run time, a general
 #              variant); `only` its K, stride, dilation and padding, one group, other problems refused
 #              (an odd dilation at a power-of-two stride takes each phase's one landing tap in closed
@@ -100,6 +101,12 @@ set(CONVT1D_SCHEDULE_POINTS
     # channels; back since the copy stops at C_in, NOTES 53)
     "cuda_phase_l128_r4_c16_p_u8_k256_cf_w3c_reg168 cuda_phase 128 4    16     1         1       1     8         168  0  1  256   3  0     1  -"
     "cuda_phase_l128_r4_c16_p_u8_k512_cf_w3c_reg168 cuda_phase 128 4    16     1         1       1     8         168  0  1  512   3  0     1  -"
+    # and the class of three with a tile of its own (tc 2): 8 channels a thread where the class of two keeps 16,
+    # so that its blocks double and its staged weights halve (48 KiB at chunks of 512: four blocks an SM, where
+    # the class of three's 192 blocks of 96 KiB sat two an SM at 9 % of the warps active, a third of the sums'
+    # time for 3/11 of their multiply-adds on K 11 at stride 5 with C_in 1,536: ncu, H100 run 151, NOTES 53 (g))
+    "cuda_phase_l128_r4_c16_p_u8_cf_w3c2   cuda_phase      128    4     16     1         1       1     8         128  0  1  0     3  0     2  -"
+    "cuda_phase_l128_r4_c16_p_u8_k512_cf_w3c2_reg168 cuda_phase 128 4   16     1         1       1     8         168  0  1  512   3  0     2  -"
     # the whole-C_in two-taps point reading x in place (no pad_x: no copy of x, the windows x's own
     # aligned vectors, each row's middle, the ends by another variant): the long-row layers, whose
     # x pass is a tenth of the call (NOTES 41)

@@ -363,6 +363,30 @@ TEST(Runtime, TheModelCountsTheTapsOfPhasesInClasses) {
     EXPECT_GT(checked, 0) << "no variant with tap classes beside its one-kernel point";
 }
 
+// The phases in classes with the class of three at half the channels a thread (tap_classes 2): the model
+// counts each class as a kernel of its own (its blocks, its block's staged weights), so that where the class
+// of three's weights fill a block — K 11 at stride 5 with C_in 1,536 in chunks of 512, 96 KiB of them at 16
+// channels, two blocks an SM — the point with its own tile ranks ahead (measured 1.61 against 1.69 ms, H100
+// run 152), and where they do not (C_in 256, K 7 at stride 3: 0.908 against 0.909) the two are level.
+TEST(Runtime, TheModelCountsEachTapClassAsAKernelOfItsOwn) {
+    const detail::VariantEntry *one = detail::find_variant("cuda_phase_l128_r4_c16_p_u8_k512_cf_w3c_reg168");
+    const detail::VariantEntry *own = detail::find_variant("cuda_phase_l128_r4_c16_p_u8_k512_cf_w3c2_reg168");
+    const detail::VariantEntry *one_whole = detail::find_variant("cuda_phase_l128_r4_c16_p_u8_cf_w3c");
+    const detail::VariantEntry *own_whole = detail::find_variant("cuda_phase_l128_r4_c16_p_u8_cf_w3c2");
+    if (!one || !own || !one_whole || !own_whole) {
+        EXPECT_FALSE(CONVT1D_DEFAULT_LIST) << "the default list's tap-class points are not in the library";
+        GTEST_SKIP() << "this build lacks the tap-class points";
+    }
+    const float *none = nullptr;
+    Params p = stride_padding(5, 3);
+    const ConstTensor x = contiguous(none, 2, 1536, 1000), w = contiguous(none, 1536, 768, 11);
+    EXPECT_LT(detail::model_seconds(*own, x, w, p), 0.97 * detail::model_seconds(*one, x, w, p));
+    p = stride_padding(3, 2);
+    const ConstTensor x7 = contiguous(none, 4, 256, 16000), w7 = contiguous(none, 256, 128, 7);
+    EXPECT_NEAR(detail::model_seconds(*own_whole, x7, w7, p), detail::model_seconds(*one_whole, x7, w7, p),
+                0.02 * detail::model_seconds(*one_whole, x7, w7, p));
+}
+
 TEST(Validation, ASizeRuleIsReportedBeforeANullPointer) {
     // A zero-length x with no data: the size is the rule the caller broke (the null pointer comes with
     // it), and validate_shapes, which reads no data pointer, checks the same shapes without one.
@@ -689,7 +713,7 @@ TEST(Runtime, StagedOutputsCountInTheSharedMemoryABlockNeeds) {
 }
 
 // A window (phase_taps = T) stages T taps of each input channel's weights whatever the layer's taps a
-// phase (the generator's slots), so a layer with fewer needs what T taps need: at one channel past what
+// phase (the generator's slots; in classes, tap_classes 2, its larger class's block), so a layer with fewer needs what T taps need: at one channel past what
 // fits, its plan is refused with the rule, not launched (before NOTES 50 (e) the count was the layer's
 // ⌈K / step⌉: the whole-C_in w3 point was let run dac_up1, K 16 at stride 8, and its launch failed).
 TEST(Runtime, AWindowCountsItsCompiledInTapsInTheSharedMemoryItNeeds) {
@@ -698,7 +722,10 @@ TEST(Runtime, AWindowCountsItsCompiledInTapsInTheSharedMemoryItNeeds) {
         if (v->device != Device::CUDA || v->phase_taps < 2 || v->split_ci > 0 || !v->stage_w) continue;
         const Params p = stride_padding(4, 1);
         const int64_t K = int64_t(v->phase_taps - 1) * p.stride;  // a tap fewer a phase than the window's
-        const int64_t per_cin = int64_t(v->reg_co) * v->phase_taps * 4;
+        // (with tap_classes 2, the larger class's block: the class of two's 2 × reg_co channels' taps, over the
+        // class of three's 3 × reg_co / 2)
+        const int64_t per_cin = (v->tap_classes == 2 ? std::max(v->reg_co / 2 * 3, v->reg_co * 2)
+                                                     : int64_t(v->reg_co) * v->phase_taps) * 4;
         const int64_t fits = detail::shared_limit() / per_cin;
         alignas(16) static float buf[4];
         std::string why;

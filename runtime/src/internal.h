@@ -50,7 +50,8 @@ struct VariantEntry {
     int split_ci;       // cuda_phase: input channels per block (split-K; 0 = all)
     int unroll_ci;      // input channels unrolled in the inner loop
     int phase_taps;     // cuda_phase: at most this many taps a phase, dilation dividing the stride (0 = any)
-    int tap_classes;    // cuda_phase, phase_taps 3: 1, the phases of three taps and of two in kernels of their own
+    int tap_classes;    // cuda_phase, phase_taps 3: 1, the phases of three taps and of two in kernels of their own;
+                        // 2, the class of three at reg_co / 2 channels a thread (schedules/schedule.h)
     const char *family; // the schedule family (schedules/schedule.h): cpu, cpu_phase, cuda, cuda_warp,
                         // cuda_phase, auto
     PipelineFn fn;

@@ -70,100 +70,116 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     // through each tap residue
     double taps = taps_executed(f.K, S, step, !phase && v.stride == 0);
     if (v.phase_taps > 0) taps = double(v.phase_taps * step) / f.K;  // phase_taps a phase, zeros past K
-    if (v.tap_classes) {
-        // the phases of three taps (K − 2·step of a step's) in one kernel, the others' two slots in another:
-        // the class of three computes one phase at least (where empty, K <= 2·step, one phase's sums that no
-        // output reads); the class of two is skipped where empty (K = 3·step: Halide's skip_stages)
-        const int64_t three = std::clamp<int64_t>(f.K - 2 * step, 0, step);
-        taps = double(3 * std::max<int64_t>(three, 1) + 2 * (step - three)) / f.K;
-    }
+    // (with tap_classes each class's slots, below)
     const int64_t positions = phase ? ceil_div(f.L_out, S) : f.L_out;  // per phase for cuda_phase
     const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);  // a block's positions
 
-    // ---- issue slots per FMA instruction -------------------------------------------------------
-    const double F = double(v.reg_l) * v.reg_co;  // multiply-adds per thread per (input channel, tap)
     const double taps_per_phase = double(ceil_div(f.K, step));
-    // (the general family unrolls two taps a phase at dilation 1, schedules/cuda_phase.cpp; the
-    // one-warp form's lanes hold positions 32 apart, so its taps share no x)
-    const bool two_taps = phase && !warp && f.K == 2 * step && d == 1 && f.p.groups == 1;
-    const bool taps_unrolled =
-        v.only || two_taps || (v.taps > 0 && f.K == v.taps && S == 1 && d == v.dil && f.p.groups == 1);
-    double x_loads = v.reg_l;  // per (input channel, tap): one per position
-    if (v.phase_taps > 0) {
-        // a window of x per input channel as aligned 16-byte vectors: reg_l + phase_taps − 1 values
-        x_loads = std::ceil((v.reg_l + v.phase_taps - 1) / 4.0) / v.phase_taps;
-    } else if (taps_unrolled) {
-        // a window of x per input channel serves every tap: reg_l + (K − 1)·dilation values
-        const double window = double(v.reg_l) / std::max<int64_t>(v.stride, 1) + (taps_per_phase - 1) * d;
-        x_loads = (v.only ? std::ceil(window / 4) : window) / taps_per_phase;  // only: 16-byte vectors
-    }
-    const bool bounds_free = v.pad_x || in_place_v;  // zero-extended or in-place x: no boundary select
-    double x_instr = x_loads * (bounds_free ? 1.5 : 4.0);  // load + address (+ clamp, compare, select)
-    if (f.p.groups > 1) {
-        // the grouped loop nest: each channel's own x (its group's) and a division for its group
-        x_loads *= v.reg_co;
-        x_instr = x_loads * 4.0 + v.reg_co;
-    }
-    const double w_instr = v.stage_w ? v.reg_co / 4.0 : v.reg_co;  // 16-byte shared loads, or scalar global
-    const double loop_instr = 2.0 / std::max(v.unroll_ci, 1);
-    const double issue = 1 + (x_instr + w_instr + loop_instr) / F;
-    // L1 wavefronts a warp's loads take per (input channel, tap): lanes reg_l positions apart touch
-    // reg_l lines per load (one-warp blocks stripe positions over the lanes: one); broadcast weights
-    // one per load
-    const double x_wavefronts = x_loads * (warp ? 1 : std::max(v.reg_l, 1));
-    const double l1 = 4 * (x_wavefronts + w_instr) / F;
-    // ---- grid fill ---------------------------------------------------------------------------
-    const int threads = warp ? 32 : std::max(v.tile_l, 32);
-    const int64_t block_tile = warp ? int64_t(32) * std::max(v.reg_l, 1) * std::max(v.tile_l / 32, 1) : tile;
-    const int regs = std::max(v.max_regs, 32);
-    const int64_t phase_blocks = phase ? std::min(S, f.L_out) : 1;  // the general family: a phase each
-    // Tiles of a phase: each batch row's positions rounded up to whole tiles, or with phase_taps and
-    // x's copy (pad_x) the rows folded into one run of B × pitch positions (schedules/geometry.h)
-    const int64_t tiles = v.phase_taps > 0 && v.pad_x
-                              ? ceil_div(f.B * folded_pitch((f.L_out - 1) / S, v.phase_taps), block_tile)
-                              : ceil_div(positions, block_tile) * f.B;
-    const int64_t blocks = tiles * ceil_div(f.C_out, v.reg_co) * phase_blocks;
     const int64_t chunks = input_chunks(v, f.cin_g);  // one launch each, in turn
-    const int64_t shared = std::max<int64_t>(shared_bytes(v, x, w, f.p), 1);
-    const int64_t per_sm = std::max<int64_t>(
-        1, std::min({int64_t(kThreadsPerSM / threads), int64_t(kRegistersPerSM / (regs * threads)),
-                     kSharedPerSM / shared, int64_t(32)}));
-    const int64_t slots = kSMs * per_sm;
-    // Waves × one block's time. A block's busy threads (those of its positions the problem has) each
-    // run their register block over its input channels and taps, at the share of an SM that per_sm
-    // blocks leave it, and no faster than one instruction a clock down a thread's chain (a block of
-    // a few busy threads: a short row end); a grid of more blocks than the SMs hold takes
-    // ceil(blocks / slots) such waves (a grid of whole waves: executed ÷ the FMA rate).
     const int64_t cin_block = phase && v.split_ci > 0 ? std::min<int64_t>(v.split_ci, f.cin_g) : f.cin_g;
-    const double taps_per_output = double(f.K) / S * taps;  // executed, as counted above
-    const double thread_macs = double(std::max(v.reg_l, 1)) * v.reg_co * cin_block * taps_per_output *
-                               (warp ? std::max(v.tile_l / 32, 1) : 1);
-    const int64_t busy = std::min<int64_t>(threads, ceil_div(std::min(positions, block_tile), std::max(v.reg_l, 1)));
-    const double clock = kFmaPerSecond / (kSMs * 128.0);  // 128 FMA lanes an SM
-    const double block_seconds =
-        std::max(double(busy) * thread_macs * per_sm * kSMs / kFmaPerSecond, thread_macs / clock);
-    // Latency: a scheduler issues every clock only with a warp to switch to while another waits on
-    // its loads (a shared or L1 load's 30 clocks and more; a thread's accumulators cover the FFMA's
-    // own 4): at least 2 warps a scheduler, 8 an SM; fewer resident warps issue proportionally less
-    // (a block of 128 KiB of staged weights of 128 threads: one block, 4 warps an SM).
-    // The general family's warps count by their loads in flight: its thread's only independent
-    // loads are its unrolled input channels' (unroll_ci), so a warp of 4 hides half what a warp of
-    // the list's 8 does (bigvgan_up1's whole 4 × 8 block of 4 unrolled channels, two 96 KiB blocks
-    // an SM, 8 warps: 3.41 ms against 2.11 for 12 warps of 8 and 2.18 for 20 warps of 8, H200 runs 47
-    // and 48; NOTES 31 (c), 33 (f), 35). (The other families' threads hold several positions' or
-    // taps' loads in flight, counted as the warps.)
-    const double resident_warps = double(per_sm) * ceil_div(threads, 32) *
-                                  (phase ? std::max(v.unroll_ci, 1) / kPhaseUnrollHidingLatency : 1.0);
-    const double latency = std::max(1.0, kWarpsToHideLatency / resident_warps);
-    // Split over input channels, the chunks are launches one after another (a launch's blocks do not
-    // share waves with the next's), each over cin_block channels but the last, over what is left:
-    // C_in 768 in chunks of 512 is one launch of 512 channels and one of 256, 1.5 launches' work where
-    // counting whole chunks made it 2 (a DAC-24k layer: the 512 point ranked 7th at 3.39 ms, and
-    // measured fastest, 3.64 against 3.73 for the 256 point and 3.99 for the point the tuner ran; H100
-    // run 123, NOTES 51)
-    const double launches_work = double(chunks - 1) + double(f.cin_g - (chunks - 1) * cin_block) / cin_block;
-    const double arithmetic =
-        double(ceil_div(blocks, slots)) * launches_work * block_seconds * std::max(issue, l1) * latency;
+    // One kernel's arithmetic time: its blocks of reg_co channels a thread over `phases` phases, each
+    // position executing taps_per_output taps (its window, where phase_taps, of window_taps), a block
+    // staging `shared` bytes. The variant's one sums kernel, or with tap_classes each class's (below).
+    auto kernel_seconds = [&](int reg_co, int window_taps, double taps_per_output, int64_t phases, int64_t shared) {
+        // ---- issue slots per FMA instruction -------------------------------------------------------
+        const double F = double(v.reg_l) * reg_co;  // multiply-adds per thread per (input channel, tap)
+        // (the general family unrolls two taps a phase at dilation 1, schedules/cuda_phase.cpp; the
+        // one-warp form's lanes hold positions 32 apart, so its taps share no x)
+        const bool two_taps = phase && !warp && f.K == 2 * step && d == 1 && f.p.groups == 1;
+        const bool taps_unrolled =
+            v.only || two_taps || (v.taps > 0 && f.K == v.taps && S == 1 && d == v.dil && f.p.groups == 1);
+        double x_loads = v.reg_l;  // per (input channel, tap): one per position
+        if (window_taps > 0) {
+            // a window of x per input channel as aligned 16-byte vectors: reg_l + window_taps − 1 values
+            x_loads = std::ceil((v.reg_l + window_taps - 1) / 4.0) / window_taps;
+        } else if (taps_unrolled) {
+            // a window of x per input channel serves every tap: reg_l + (K − 1)·dilation values
+            const double window = double(v.reg_l) / std::max<int64_t>(v.stride, 1) + (taps_per_phase - 1) * d;
+            x_loads = (v.only ? std::ceil(window / 4) : window) / taps_per_phase;  // only: 16-byte vectors
+        }
+        const bool bounds_free = v.pad_x || in_place_v;  // zero-extended or in-place x: no boundary select
+        double x_instr = x_loads * (bounds_free ? 1.5 : 4.0);  // load + address (+ clamp, compare, select)
+        if (f.p.groups > 1) {
+            // the grouped loop nest: each channel's own x (its group's) and a division for its group
+            x_loads *= reg_co;
+            x_instr = x_loads * 4.0 + reg_co;
+        }
+        const double w_instr = v.stage_w ? reg_co / 4.0 : reg_co;  // 16-byte shared loads, or scalar global
+        const double loop_instr = 2.0 / std::max(v.unroll_ci, 1);
+        const double issue = 1 + (x_instr + w_instr + loop_instr) / F;
+        // L1 wavefronts a warp's loads take per (input channel, tap): lanes reg_l positions apart touch
+        // reg_l lines per load (one-warp blocks stripe positions over the lanes: one); broadcast weights
+        // one per load
+        const double x_wavefronts = x_loads * (warp ? 1 : std::max(v.reg_l, 1));
+        const double l1 = 4 * (x_wavefronts + w_instr) / F;
+        // ---- grid fill ---------------------------------------------------------------------------
+        const int threads = warp ? 32 : std::max(v.tile_l, 32);
+        const int64_t block_tile = warp ? int64_t(32) * std::max(v.reg_l, 1) * std::max(v.tile_l / 32, 1) : tile;
+        const int regs = std::max(v.max_regs, 32);
+        // Tiles of a phase: each batch row's positions rounded up to whole tiles, or with phase_taps and
+        // x's copy (pad_x) the rows folded into one run of B × pitch positions (schedules/geometry.h)
+        const int64_t tiles = v.phase_taps > 0 && v.pad_x
+                                  ? ceil_div(f.B * folded_pitch((f.L_out - 1) / S, v.phase_taps), block_tile)
+                                  : ceil_div(positions, block_tile) * f.B;
+        const int64_t blocks = tiles * ceil_div(f.C_out, reg_co) * phases;
+        const int64_t per_sm = std::max<int64_t>(
+            1, std::min({int64_t(kThreadsPerSM / threads), int64_t(kRegistersPerSM / (regs * threads)),
+                         kSharedPerSM / std::max<int64_t>(shared, 1), int64_t(32)}));
+        const int64_t slots = kSMs * per_sm;
+        // Waves × one block's time. A block's busy threads (those of its positions the problem has) each
+        // run their register block over its input channels and taps, at the share of an SM that per_sm
+        // blocks leave it, and no faster than one instruction a clock down a thread's chain (a block of
+        // a few busy threads: a short row end); a grid of more blocks than the SMs hold takes
+        // ceil(blocks / slots) such waves (a grid of whole waves: executed ÷ the FMA rate).
+        const double thread_macs = double(std::max(v.reg_l, 1)) * reg_co * cin_block * taps_per_output *
+                                   (warp ? std::max(v.tile_l / 32, 1) : 1);
+        const int64_t busy = std::min<int64_t>(threads, ceil_div(std::min(positions, block_tile), std::max(v.reg_l, 1)));
+        const double clock = kFmaPerSecond / (kSMs * 128.0);  // 128 FMA lanes an SM
+        const double block_seconds =
+            std::max(double(busy) * thread_macs * per_sm * kSMs / kFmaPerSecond, thread_macs / clock);
+        // Latency: a scheduler issues every clock only with a warp to switch to while another waits on
+        // its loads (a shared or L1 load's 30 clocks and more; a thread's accumulators cover the FFMA's
+        // own 4): at least 2 warps a scheduler, 8 an SM; fewer resident warps issue proportionally less
+        // (a block of 128 KiB of staged weights of 128 threads: one block, 4 warps an SM).
+        // The general family's warps count by their loads in flight: its thread's only independent
+        // loads are its unrolled input channels' (unroll_ci), so a warp of 4 hides half what a warp of
+        // the list's 8 does (bigvgan_up1's whole 4 × 8 block of 4 unrolled channels, two 96 KiB blocks
+        // an SM, 8 warps: 3.41 ms against 2.11 for 12 warps of 8 and 2.18 for 20 warps of 8, H200 runs 47
+        // and 48; NOTES 31 (c), 33 (f), 35). (The other families' threads hold several positions' or
+        // taps' loads in flight, counted as the warps.)
+        const double resident_warps = double(per_sm) * ceil_div(threads, 32) *
+                                      (phase ? std::max(v.unroll_ci, 1) / kPhaseUnrollHidingLatency : 1.0);
+        const double latency = std::max(1.0, kWarpsToHideLatency / resident_warps);
+        // Split over input channels, the chunks are launches one after another (a launch's blocks do not
+        // share waves with the next's), each over cin_block channels but the last, over what is left:
+        // C_in 768 in chunks of 512 is one launch of 512 channels and one of 256, 1.5 launches' work where
+        // counting whole chunks made it 2 (a DAC-24k layer: the 512 point ranked 7th at 3.39 ms, and
+        // measured fastest, 3.64 against 3.73 for the 256 point and 3.99 for the point the tuner ran; H100
+        // run 123, NOTES 51)
+        const double launches_work = double(chunks - 1) + double(f.cin_g - (chunks - 1) * cin_block) / cin_block;
+        return double(ceil_div(blocks, slots)) * launches_work * block_seconds * std::max(issue, l1) * latency;
+    };
+    double arithmetic = 0;
+    if (v.tap_classes) {
+        // A kernel a class: the phases of three taps (K − 2·step of a step's; one at least: where empty, K <=
+        // 2·step, one phase's sums that no output reads) at three slots, a block staging their 3 taps; the
+        // others at two, skipped where empty (K = 3·step: Halide's skip_stages). tap_classes 2 gives the
+        // class of three reg_co / 2 channels a thread: twice its blocks, half its block's weights (K 11 at
+        // stride 5, C_in 1,536: 1.61 against 1.69 ms, the class of three's 192 blocks at 2 an SM before;
+        // H100 run 152, NOTES 54 (b)).
+        const int64_t three = std::clamp<int64_t>(f.K - 2 * step, 0, step), two = step - three;
+        const int reg_co3 = v.tap_classes == 2 ? v.reg_co / 2 : v.reg_co;
+        const int64_t bytes_a_channel = 4 * cin_block;
+        arithmetic = kernel_seconds(reg_co3, 3, 3, std::min<int64_t>(std::max<int64_t>(three, 1), f.L_out),
+                                    int64_t(reg_co3) * 3 * bytes_a_channel);
+        if (two > 0) {
+            arithmetic += kernel_seconds(v.reg_co, 2, 2, std::min<int64_t>(two, f.L_out), int64_t(v.reg_co) * 2 * bytes_a_channel);
+        }
+    } else {
+        // (the general family: a phase each)
+        arithmetic = kernel_seconds(v.reg_co, v.phase_taps, double(f.K) / S * taps, phase ? std::min(S, f.L_out) : 1,
+                                    shared_bytes(v, x, w, f.p));
+    }
 
     // ---- bytes and launches ------------------------------------------------------------------
     const double xb = 4.0 * f.B * f.C_in * f.L_in, wb = 4.0 * f.C_in * f.cout_g * f.K;
