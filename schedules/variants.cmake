@@ -43,10 +43,12 @@ set(CONVT1D_SCHEDULE_POINTS
     # the same closed form with the output channels in the vector lanes (ln 1): a vector of 16 channels
     # (8 below AVX-512) × 26 positions (10 below AVX-512: reg_l by the register budget, not a power of
     # two, schedules/cpu_phase.cpp), x broadcast once a position for both taps of a two-taps phase.
-    # Named only (the runtime's model does not rank it; the benchmark times it on every machine): on
-    # this session's AMD VM against the row above, through a Layer alternated, bigvgan_up1_cpu 9-11 %
-    # faster, encodec_up1_cpu 8 % and stride4_cpu 4-8 % slower, the others within the VM's noise, and
-    # nothing in the problems' figures told them apart (NOTES 47); AVX-512 not measured yet
+    # The runtime's model does not rank it (the benchmark times it on every machine): on an AMD VM
+    # against the row above, through a Layer alternated, bigvgan_up1_cpu 9-11 % faster, encodec_up1_cpu
+    # 8 % and stride4_cpu 4-8 % slower, the others within the VM's noise, and nothing in the problems'
+    # figures told them apart (NOTES 47); on the H100 machine's 16 cores grouped_cpu 1.55× faster, most
+    # others slower (NOTES 53 (f)). So it is named, or measured: a CPU Layer's first forward times it
+    # beside the model's choice and keeps the faster (NOTES 54 (a))
     "cpu_phase_cl                          cpu_phase       2048   26    16     0         0       0     2         0    0  0  0     0  1     0  -"
     # the same with the two-taps-a-phase class compiled in (pt 2): the batch rows folded into the planes'
     # positions, as the GPU's *_w2 points (generators/convt1d_generator.cpp), so that a machine
