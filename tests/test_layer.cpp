@@ -201,10 +201,10 @@ TEST(Layer, MeasuresItsPreparedVariantsOnceAndKeepsTheFastest) {
     int takers = 0;
     for (const VariantInfo &v : variants()) takers += v.device == Device::CPU && takes_prepared(v.name);
     if (takers < 2) GTEST_SKIP() << "this build has " << takers << " CPU variant(s) that read prepared weights";
-    char dir[] = "/tmp/convt1d-layer-tuning-XXXXXX";
-    ASSERT_NE(mkdtemp(dir), nullptr);
-    const std::string path = std::string(dir) + "/tuning.tsv";
-    setenv("CONVT1D_TUNING_CACHE", path.c_str(), 1);
+    const NothingTuned own_cache;  // a fresh, empty cache for this test (the tests' own again after it)
+    ASSERT_TRUE(own_cache.ok());
+    const std::string path = tuning_cache_path();
+    const std::string dir = path.substr(0, path.rfind('/'));
     auto lines = [&path] {
         std::vector<std::string> out;
         std::ifstream in(path);
@@ -251,7 +251,7 @@ TEST(Layer, MeasuresItsPreparedVariantsOnceAndKeepsTheFastest) {
         ASSERT_NE(f, nullptr);
         fprintf(f, "%s\t%s\t1.0\n", recorded[0].substr(0, tab).c_str(), other.c_str());
         fclose(f);
-        const std::string alias = std::string(dir) + "/../" + (std::strrchr(dir, '/') + 1) + "/tuning.tsv";
+        const std::string alias = dir + "/.." + dir.substr(dir.rfind('/')) + path.substr(path.rfind('/'));
         setenv("CONVT1D_TUNING_CACHE", alias.c_str(), 1);  // the cache reloads when its path changes
         RunInfo followed;
         ASSERT_TRUE(layer.forward(c.tx, c.to, &followed).ok);
@@ -276,7 +276,6 @@ TEST(Layer, MeasuresItsPreparedVariantsOnceAndKeepsTheFastest) {
     EXPECT_EQ(info.choice, "heuristic");
     EXPECT_EQ(info.variant, choose_variant(d.tx, d.tw, d.pr.p, Device::CPU).variant);
     EXPECT_EQ(lines().size(), 1u);
-    tests_tuning_cache();
 }
 
 // Bad arguments: create names the argument and the rule; forward checks x and out against the held

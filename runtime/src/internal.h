@@ -99,6 +99,9 @@ inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // The chunks a variant splits a group's cin_g input channels into (split_ci, the closed form: the
 // generator's conv(.., u)), one launch each; 1 where it does not split.
 inline int64_t input_chunks(const VariantEntry &v, int64_t cin_g) { return v.split_ci > 0 ? ceil_div(cin_g, v.split_ci) : 1; }
+// The channels a thread of a tap-class variant's class of three computes: reg_co, or half of them with
+// tap_classes 2 (its own tile, schedules/schedule.h); the class of two computes reg_co.
+inline int class_three_channels(const VariantEntry &v) { return v.tap_classes == 2 ? v.reg_co / 2 : v.reg_co; }
 
 // A variant that reads x in place (no zero-extension pass): one compiled for one geometry, or a
 // general one with the taps a phase compiled in (phase_taps, its windows x's own vectors). It computes

@@ -168,7 +168,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         // stride 5, C_in 1,536: 1.61 against 1.69 ms, the class of three's 192 blocks at 2 an SM before;
         // H100 run 152, NOTES 54 (b)).
         const int64_t three = std::clamp<int64_t>(f.K - 2 * step, 0, step), two = step - three;
-        const int reg_co3 = v.tap_classes == 2 ? v.reg_co / 2 : v.reg_co;
+        const int reg_co3 = class_three_channels(v);
         const int64_t bytes_a_channel = 4 * cin_block;
         arithmetic = kernel_seconds(reg_co3, 3, 3, std::min<int64_t>(std::max<int64_t>(three, 1), f.L_out),
                                     int64_t(reg_co3) * 3 * bytes_a_channel);
