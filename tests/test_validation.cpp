@@ -4,12 +4,14 @@
 #include "internal.h"
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
+#include <thread>
 
 namespace convt1d::test {
 namespace {
@@ -197,6 +199,32 @@ TEST(TuningCache, TrustsValidLinesAndDropsCorruptOnes) {
     EXPECT_EQ(cq.variant, "cpu");
     EXPECT_TRUE(cq.per_group);
     tests_tuning_cache();
+}
+
+// A first call's measurement (detail::fastest) against a process whose first calls are slow (its
+// thread pool starting, pages touched the first time): three stand-in plans whose calls sleep 2, 4 and
+// 1 ms, the first four calls of the measurement 12 ms longer, and the 1 ms plan failing its third call.
+// Measured one plan after another, the first plan's warm-up and timed calls took the slow spell and
+// the 4 ms plan won; in rounds the spell falls on every plan and the 2 ms plan wins; a plan that fails
+// a call is never chosen.
+TEST(Tuning, AProcessesSlowFirstCallsDoNotDecideTheChoice) {
+    const std::vector<const detail::VariantEntry *> all = detail::all_variants();
+    ASSERT_GE(all.size(), 3u);
+    const detail::Plan a{all[0], false}, b{all[1], false}, failing{all[2], false};
+    int calls = 0, failing_calls = 0;
+    auto once = [&](const detail::Plan &plan) {
+        const int ms = plan.v == a.v ? 2 : plan.v == b.v ? 4 : 1;
+        const int spell = ++calls <= 4 ? 12 : 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms + spell));
+        return plan.v != failing.v || ++failing_calls < 3;
+    };
+    double best_ms = 0;
+    const detail::Plan best = detail::fastest({a, b, failing}, once, &best_ms);
+    ASSERT_NE(best.v, nullptr);
+    EXPECT_EQ(best.v, a.v) << "chose " << best.v->name << " at " << best_ms << " ms, not " << a.v->name;
+    EXPECT_GE(best_ms, 2.0);
+    EXPECT_LT(best_ms, 4.0);
+    EXPECT_EQ(calls, 3 + 2 * detail::kTuningRounds + 2) << "a warm-up each, then a call a plan a round until one fails";
 }
 
 TEST(Runtime, TheModelSplitsAFewWideGroupsOfALongRow) {

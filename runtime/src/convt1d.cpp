@@ -381,29 +381,50 @@ Status invoke(const char *api, const Plan &plan, const ConstTensor &x, const Con
     return Status::success();
 }
 
-// Times each plan on the caller's buffers (`once`: one call of it, run to completion; a warm-up, then
-// the median of 3) and returns the fastest, its median in *best_ms. Every call leaves a correct result
-// in the output (the caller's data is never half-written); the caller's own call with the fastest
-// follows, so that the output holds the bits later calls compute.
+}  // namespace
+
+// Times each plan on the caller's buffers (`once`: one call of it, run to completion) and returns the
+// fastest, its median in *best_ms: every plan warmed up once (module load, allocations, first touches),
+// then kTuningRounds rounds of one timed call each, the plans in turn within a round, so that a slow
+// spell of the process (its first calls: the thread pool's threads starting, pages touched the first
+// time) falls on every plan alike instead of on the first one measured; a plan that fails a call drops
+// out. Every call leaves a correct result in the output (the caller's data is never half-written); the
+// caller's own call with the fastest follows, so that the output holds the bits later calls compute.
+// (Each plan's calls one after another, as before, on grouped_cpu through a fresh process's first
+// Layer on this session's AMD VM: the model's first plan measured 0.87-1.39 ms in 4 of 5 processes
+// against its steady 0.75, and 1 of 5 kept the lanes tile, 0.95 ms a call: NOTES 55 (c).)
 Plan fastest(const std::vector<Plan> &plans, const std::function<bool(const Plan &)> &once, double *best_ms) {
-    Plan best;
+    std::vector<Plan> live;
     for (const Plan &plan : plans) {
-        if (!once(plan)) continue;  // warm-up: module load, allocations, first touches
-        std::vector<double> ms;
-        for (int r = 0; r < 3; ++r) {
+        if (once(plan)) live.push_back(plan);
+    }
+    std::vector<std::vector<double>> ms(live.size());
+    std::vector<bool> failed(live.size(), false);
+    for (int r = 0; r < kTuningRounds; ++r) {
+        for (size_t i = 0; i < live.size(); ++i) {
+            if (failed[i]) continue;
             const auto t0 = std::chrono::steady_clock::now();
-            if (!once(plan)) break;
-            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+            if (!once(live[i])) {
+                failed[i] = true;
+                continue;
+            }
+            ms[i].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
         }
-        if (ms.size() < 3) continue;
-        std::sort(ms.begin(), ms.end());
-        if (!best.v || ms[1] < *best_ms) {
-            best = plan;
-            *best_ms = ms[1];
+    }
+    Plan best;
+    for (size_t i = 0; i < live.size(); ++i) {
+        if (failed[i]) continue;
+        std::sort(ms[i].begin(), ms[i].end());
+        const double median = ms[i][ms[i].size() / 2];
+        if (!best.v || median < *best_ms) {
+            best = live[i];
+            *best_ms = median;
         }
     }
     return best;
 }
+
+namespace {
 
 // A Layer's weights prepared for the plan's variant over all groups at once, or nullptr.
 const PreparedWeights *prepared_for(const std::vector<PreparedWeights> *prepared, const Plan &plan, const Params &p) {

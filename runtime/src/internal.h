@@ -4,6 +4,7 @@
 #include "convt1d/convt1d.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -150,6 +151,12 @@ struct Plan {
 std::string plan_name(const Plan &plan);
 // The plan a name stands for; v is nullptr when the name is not one of this library's.
 Plan parse_plan(const std::string &name);
+
+// A first call's measurement (runtime/src/convt1d.cpp): each plan warmed up by one call of `once`,
+// then kTuningRounds rounds of one timed call a plan, the plans in turn; the plan of the least median
+// (in *best_ms), or none where every plan failed a call.
+inline constexpr int kTuningRounds = 5;
+Plan fastest(const std::vector<Plan> &plans, const std::function<bool(const Plan &)> &once, double *best_ms);
 
 // The problem of one group alone: its slices of x, w, bias and out (views into the caller's
 // memory, with the caller's strides), and groups = 1.
