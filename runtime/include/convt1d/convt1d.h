@@ -63,9 +63,10 @@ struct Options {
     // conv_transpose1d_device on a problem the tuning cache does not know: time the tune_candidates
     // plans the cost model ranks first (rank_plans) on the caller's buffers (a warm-up each, then 5
     // rounds of one timed call a plan, the plans in turn; the medians), run the fastest, and remember
-    // it in the cache (file: $CONVT1D_TUNING_CACHE, default ~/.cache/convt1d/tuning.tsv). A CPU Layer's forward does the same with the model's
-    // first plan and the variants it prepared weights for (see Layer). The first call of a shape then
-    // takes longer, as with cuDNN's benchmark mode; later calls and later processes reuse the choice.
+    // it in the cache (file: $CONVT1D_TUNING_CACHE, default ~/.cache/convt1d/tuning.tsv). A CPU
+    // Layer's forward does the same with the model's first plan and the variants it prepared weights
+    // for (see Layer). The first call of a shape then takes longer, as with cuDNN's benchmark mode;
+    // later calls and later processes reuse the choice.
     // false: the cached choice if any, else the model's first.
     bool autotune = true;
     int tune_candidates = 4;  // how many of the model's first plans a first call measures (>= 1)
