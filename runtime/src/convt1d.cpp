@@ -384,41 +384,51 @@ Status invoke(const char *api, const Plan &plan, const ConstTensor &x, const Con
 }  // namespace
 
 // Times each plan on the caller's buffers (`once`: one call of it, run to completion) and returns the
-// fastest, its median in *best_ms: every plan warmed up once (module load, allocations, first touches),
-// then kTuningRounds rounds of one timed call each, the plans in turn within a round, so that a slow
-// spell of the process (its first calls: the thread pool's threads starting, pages touched the first
-// time) falls on every plan alike instead of on the first one measured; a plan that fails a call drops
-// out. Every call leaves a correct result in the output (the caller's data is never half-written); the
-// caller's own call with the fastest follows, so that the output holds the bits later calls compute.
-// (Each plan's calls one after another, as before, on grouped_cpu through a fresh process's first
-// Layer on this session's AMD VM: the model's first plan measured 0.87-1.39 ms in 4 of 5 processes
-// against its steady 0.75, and 1 of 5 kept the lanes tile, 0.95 ms a call: NOTES 55 (c).)
+// fastest, its time in *best_ms: every plan warmed up once (module load, allocations, first touches),
+// then kTuningRounds rounds in which each plan in turn runs one untimed call and kTuningBlock timed
+// calls back to back; a plan's time is the least of its rounds' medians; a plan that fails a call
+// drops out. Back to back, because that is how a caller's later calls run: on the H100 machine's 16
+// cores grouped_cpu's `cpu_phase` ran 0.14-0.19 ms a call when each call followed the lanes tile's,
+// 0.30-0.32 back to back (NOTES 55 (f)). In rounds, so that a slow spell of the process (its first
+// calls: the thread pool's threads starting, pages touched the first time) falls on every plan alike:
+// measured one plan after another, on this session's AMD VM grouped_cpu's model's first plan took the
+// spell (0.87-1.39 ms against a steady 0.75) and 1 of 5 fresh processes kept the slower lanes tile
+// (NOTES 55 (c)). Every call leaves a correct result in the output (the caller's data is never
+// half-written); the caller's own call with the fastest follows, so that the output holds the bits
+// later calls compute.
 Plan fastest(const std::vector<Plan> &plans, const std::function<bool(const Plan &)> &once, double *best_ms) {
     std::vector<Plan> live;
     for (const Plan &plan : plans) {
         if (once(plan)) live.push_back(plan);
     }
-    std::vector<std::vector<double>> ms(live.size());
+    std::vector<double> least(live.size(), std::numeric_limits<double>::infinity());
     std::vector<bool> failed(live.size(), false);
     for (int r = 0; r < kTuningRounds; ++r) {
         for (size_t i = 0; i < live.size(); ++i) {
-            if (failed[i]) continue;
-            const auto t0 = std::chrono::steady_clock::now();
-            if (!once(live[i])) {
+            if (failed[i] || !once(live[i])) {  // (untimed: after another plan's call)
                 failed[i] = true;
                 continue;
             }
-            ms[i].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+            std::vector<double> ms;
+            for (int c = 0; c < kTuningBlock && !failed[i]; ++c) {
+                const auto t0 = std::chrono::steady_clock::now();
+                if (!once(live[i])) {
+                    failed[i] = true;
+                    break;
+                }
+                ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+            }
+            if (failed[i]) continue;
+            std::sort(ms.begin(), ms.end());
+            least[i] = std::min(least[i], ms[ms.size() / 2]);
         }
     }
     Plan best;
     for (size_t i = 0; i < live.size(); ++i) {
         if (failed[i]) continue;
-        std::sort(ms[i].begin(), ms[i].end());
-        const double median = ms[i][ms[i].size() / 2];
-        if (!best.v || median < *best_ms) {
+        if (!best.v || least[i] < *best_ms) {
             best = live[i];
-            *best_ms = median;
+            *best_ms = least[i];
         }
     }
     return best;

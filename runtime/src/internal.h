@@ -153,9 +153,11 @@ std::string plan_name(const Plan &plan);
 Plan parse_plan(const std::string &name);
 
 // A first call's measurement (runtime/src/convt1d.cpp): each plan warmed up by one call of `once`,
-// then kTuningRounds rounds of one timed call a plan, the plans in turn; the plan of the least median
-// (in *best_ms), or none where every plan failed a call.
-inline constexpr int kTuningRounds = 5;
+// then kTuningRounds rounds in which each plan in turn runs one untimed call and kTuningBlock timed
+// calls back to back; the plan whose least round median is least (in *best_ms), or none where every
+// plan failed a call.
+inline constexpr int kTuningRounds = 2;
+inline constexpr int kTuningBlock = 5;
 Plan fastest(const std::vector<Plan> &plans, const std::function<bool(const Plan &)> &once, double *best_ms);
 
 // The problem of one group alone: its slices of x, w, bias and out (views into the caller's

@@ -61,12 +61,12 @@ struct Options {
     std::string variant;           // empty: the runtime chooses; else a name from variants()
     void *cuda_stream = nullptr;   // CUstream for conv_transpose1d_device (nullptr: legacy stream)
     // conv_transpose1d_device on a problem the tuning cache does not know: time the tune_candidates
-    // plans the cost model ranks first (rank_plans) on the caller's buffers (a warm-up each, then 5
-    // rounds of one timed call a plan, the plans in turn; the medians), run the fastest, and remember
-    // it in the cache (file: $CONVT1D_TUNING_CACHE, default ~/.cache/convt1d/tuning.tsv). A CPU
-    // Layer's forward does the same with the model's first plan and the variants it prepared weights
-    // for (see Layer). The first call of a shape then takes longer, as with cuDNN's benchmark mode;
-    // later calls and later processes reuse the choice.
+    // plans the cost model ranks first (rank_plans) on the caller's buffers (a warm-up each, then two
+    // rounds in which each plan runs an untimed call and 5 timed ones back to back; the least of its
+    // rounds' medians), run the fastest, and remember it in the cache (file: $CONVT1D_TUNING_CACHE,
+    // default ~/.cache/convt1d/tuning.tsv). A CPU Layer's forward does the same with the model's first
+    // plan and the variants it prepared weights for (see Layer). The first call of a shape then takes
+    // longer, as with cuDNN's benchmark mode; later calls and later processes reuse the choice.
     // false: the cached choice if any, else the model's first.
     bool autotune = true;
     int tune_candidates = 4;  // how many of the model's first plans a first call measures (>= 1)
@@ -124,9 +124,8 @@ Status conv_transpose1d_device(const ConstTensor &x, const ConstTensor &w, const
 // weights (host pointers; the same choice of variant and the same result, bit for bit); where the
 // runtime runs another plan (a GPU, another variant, the groups once each) it passes the held weights
 // as they are. On the CPU with opt.autotune, the first forward of a problem the tuning cache does not
-// know measures the model's first plan and the prepared variants (a warm-up each, then 5 rounds of
-// one call a plan in turn), runs the fastest and records it, which later forwards and
-// conv_transpose1d calls then run (Options::autotune).
+// know measures the model's first plan and the prepared variants (as Options::autotune says), runs
+// the fastest and records it, which later forwards and conv_transpose1d calls then run.
 // Copyable (the copies share the held weights) and safe to call from several threads at once.
 class Layer {
 public:
