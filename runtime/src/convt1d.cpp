@@ -410,7 +410,7 @@ Plan fastest(const std::vector<Plan> &plans, const std::function<bool(const Plan
                 continue;
             }
             std::vector<double> ms;
-            for (int c = 0; c < kTuningBlock && !failed[i]; ++c) {
+            for (int c = 0; c < kTuningBlock; ++c) {
                 const auto t0 = std::chrono::steady_clock::now();
                 if (!once(live[i])) {
                     failed[i] = true;
