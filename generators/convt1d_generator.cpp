@@ -272,6 +272,8 @@ public:
         Func wtile("wtile");  // cpu_phase: wphase by blocks of its channels (below)
         Func phase_base("phase_base");
         Func phase_first("phase_first");  // tap_classes: each phase's first tap (below)
+        Func cols("cols"), cols_w("cols_w");  // cpu_cols: the columns and their weights (below)
+        RDom cols_r;
         Expr two_taps = cast<bool>(false);  // closed form: every phase has exactly two taps (below)
         Expr three_taps = cast<bool>(false);  // ... exactly three (below)
         Expr all_slots = cast<bool>(false);  // closed form: every phase has a tap in each of the sum's slots (below)
@@ -303,6 +305,12 @@ public:
             // thread's window of x as aligned vectors (the phase's offset `base` is a run-time value,
             // and moves to the output's read of the planes instead).
             const bool windowed = phase_taps > 0;
+            // cpu_cols sums each phase's taps from columns (below), the reduction over input channels done
+            // once for all K taps; plain only
+            const bool by_cols = family.value() == "cpu_cols";
+            if (by_cols && (windowed || split_ci > 0)) {
+                throw CompileError("cpu_cols takes no phase_taps or split_ci");
+            }
             if (windowed) {
                 add_requirement(dx == 1 && (K - 1) / step + 1 <= int(phase_taps), "this variant computes at most",
                                 int(phase_taps), "taps a phase with the dilation dividing the stride, got K", K,
@@ -327,11 +335,14 @@ public:
             // and merged(l, co, b) the bias plus the chunks' sums at l, added in order u = 0, 1, ... (the
             // same sums; floating point adds them chunk by chunk).
             const int chunk = split_ci;
-            RDom rc(0, taps_max, 0, chunk > 0 ? Expr(chunk) : cin_g, 0, 1, "r");  // m, ci (in group or chunk), (one k_p)
+            // (cpu_cols: m alone, the input channels summed in the columns)
+            RDom rc(0, taps_max, 0, by_cols ? Expr(1) : chunk > 0 ? Expr(chunk) : cin_g, 0, 1, "r");  // m, ci (in group or chunk), (one k_p)
             const Expr ci_in_group = chunk > 0 ? u * chunk + rc.y : Expr(rc.y);
             // (two_taps and three_taps, the nests' specialisations, have every slot a tap without a window)
             const Expr own_slot = rc.x == 0 || phase.k_p + rc.x * step < K;
-            const Expr own_tap = !by_block ? cast<bool>(true)
+            // (cpu_cols: a slot past K − 1 would read the next channel's column, so it is not summed)
+            const Expr own_tap = by_cols ? all_slots || own_slot
+                                 : !by_block ? cast<bool>(true)
                                  : windowed ? all_slots || own_slot
                                             : two_taps || three_taps || all_slots || own_slot;
             if (chunk > 0) {
@@ -531,8 +542,34 @@ public:
                 }
             } else {
                 const Expr tap_dx = select(this->dilation == 1, 1, dx);  // x's step between a phase's taps, 1 stated where it is (Stages::two_taps)
-                accumulate({q, p, co, b}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xz(q + base - rc.x * tap_dx, ci_c, b)),
-                           {l / stride, clamp(l % stride, 0, phases - 1), co, b});
+                if (by_cols) {
+                    // The columns (cpu_cols): cols(kc, g, i, b) = Σ_ci w[ci, co_g, k] · x[b, ci, i] over group g's
+                    // input channels, kc = co_g·K + k (w's own order), for every tap k at once; phase p's output
+                    // then adds its landing taps' columns, k = k_p + m·step at x's position i = q + base − m·dx.
+                    // Each x element is read once for C_out / groups · K products, where the phase sums read it
+                    // once a phase and tap (a layer of one output channel: 16 taps at stride 8). The columns at
+                    // positions outside x are not summed (the select); they read x clamped (a no-op inside it),
+                    // so that no pass zero-extends x first.
+                    Var kc("kc"), gv("g"), iv("i");
+                    const RDom rcol(0, cin_g, "rcol");
+                    cols_r = rcol;
+                    cols_w(kc, ci_v) = wz(kc % K, kc / K, ci_v);  // zero past the group's last channel
+                    cols(kc, gv, iv, b) = cast(acc_t, 0);
+                    // (x as the columns read it, clamped: Stages::xz, which a schedule may copy a task's rows of)
+                    xz = Func("x_clamped");
+                    xz(iv, ci_v, b) = x(clamp(iv, 0, L_in - 1), ci_v, b);
+                    cols(kc, gv, iv, b) += cast(acc_t, cols_w(kc, gv * cin_g + rcol)) * cast(acc_t, xz(iv, gv * cin_g + rcol, b));
+                    const Expr i = q + base - rc.x * tap_dx;
+                    // (the tap clamped to [0, K): a no-op for every tap summed, so that Halide's bounds of a block's
+                    // columns are its channels' K, not a span it cannot bound through k_p's modulus)
+                    const Expr k = clamp(phase.k_p + rc.x * step, 0, K - 1);
+                    const Expr column = cols(co_g * K + k, g, clamp(i, 0, L_in - 1), b);
+                    accumulate({q, p, co, b}, select(i >= 0 && i < L_in, column, cast(acc_t, 0)),
+                               {l / stride, clamp(l % stride, 0, phases - 1), co, b});
+                } else {
+                    accumulate({q, p, co, b}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xz(q + base - rc.x * tap_dx, ci_c, b)),
+                               {l / stride, clamp(l % stride, 0, phases - 1), co, b});
+                }
             }
         } else if (indexes_by_phase(family, fixed_stride)) {
             // conv(q, p, ...) is output position l = q·stride + p: t = q·stride + tp, and the
@@ -605,6 +642,9 @@ public:
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
                     fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps, lanes != 0,
                     int(tap_classes)};
+        s.cols = cols;
+        s.cols_w = cols_w;
+        s.cols_r = cols_r;
         apply_schedule(family, get_target(), s, knobs);
     }
 };

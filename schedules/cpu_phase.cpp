@@ -2,7 +2,9 @@
 // every geometry at run time. A task per (channel block, chunk of output positions, batch row)
 // computes the chunk's phase planes — vectors along the phase's positions q (x's index steps by one
 // along q), taps and input channels inside — and then puts them in position order. The same math as
-// the general CUDA family, so the CPU tests check it here.
+// the general CUDA family, so the CPU tests check it here. Family cpu_cols takes the same tasks and
+// position order, its phase sums reading columns that hold every tap's sum over input channels
+// (schedule_cols, below; generators/convt1d_generator.cpp).
 #include "schedule.h"
 
 #include <cstdlib>
@@ -10,6 +12,53 @@
 namespace convt1d {
 
 using namespace Halide;
+
+namespace {
+
+// cpu_cols' columns (Stages::cols), computed in each task of the output (its loop t) for the positions
+// of x and the columns its phases read: a wrapper in the task, stored with x's positions innermost (the
+// phase sums read them as vectors along q), filled tile by tile from a register tile of the sums. The
+// tile is cpu_phase's (schedules/schedule.h, its point's 2 vectors × 8 channels with AVX-512, 3 × 4 below:
+// 16 and 12 accumulators of the 32 and 16 vector registers): vectors of x's positions (loaded) × columns
+// (their weights broadcast), the input channels the loop around it, so that per input channel cv vector
+// loads and kt broadcasts feed kt·cv FMAs.
+void schedule_cols(const Target &target, Stages &s, const Var &t) {
+    const int vec = target.natural_vector_size<float>();
+    const int cv = cpu_phase_vectors(target, 2), kt = cpu_phase_channels(target, 8);
+    Func colsw = s.cols.in(s.conv);
+    const std::vector<Var> wa = colsw.args(), ca = s.cols.args();  // kc, g, i, b
+    Var io("io"), ii("ii"), ko("ko"), ki("ki");
+    colsw.compute_at(s.out, t)
+        .reorder_storage(wa[2], wa[0], wa[1], wa[3])
+        .split(wa[2], io, ii, vec * cv, TailStrategy::RoundUp)
+        .split(wa[0], ko, ki, kt, TailStrategy::RoundUp)
+        .reorder(ii, ki, io, ko, wa[1], wa[3])
+        .vectorize(ii, vec)
+        .unroll(ii)
+        .unroll(ki);
+    s.cols.compute_at(colsw, io)
+        .reorder_storage(ca[2], ca[0], ca[1], ca[3])
+        .bound_extent(ca[2], vec * cv)
+        .bound_extent(ca[0], kt)
+        .vectorize(ca[2], vec)
+        .unroll(ca[2])
+        .unroll(ca[0]);
+    s.cols.update()
+        .reorder(ca[2], ca[0], s.cols_r.x)
+        .vectorize(ca[2], vec)
+        .unroll(ca[2])
+        .unroll(ca[0]);
+    // the task's rows of x copied, each a run of the task's positions, one after another: in x they lie a
+    // row apart (8 KB at 2,000 positions), and a tile's pass over 512 input channels touched 512 pages
+    // (not measured apart from the rest: NOTES 56)
+    const std::vector<Var> xa = s.xz.args();
+    s.xz.compute_at(s.out, t).vectorize(xa[0], vec, TailStrategy::GuardWithIf);
+    // the weights in the columns' order, padded with zeros to whole tiles: a pass over w a call
+    const std::vector<Var> va = s.cols_w.args();  // kc, ci
+    s.cols_w.compute_root().vectorize(va[0], vec, TailStrategy::GuardWithIf).parallel(va[1], 64);
+}
+
+}  // namespace
 
 void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // ---- search space (powers of two; schedules/variants.cmake picks the points) ----------------
@@ -26,6 +75,12 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     if (vecs_q < 1 || tile_co < 1 || chunk_l < 8 * vec || unroll < 1) {
         throw CompileError("cpu_phase schedule: reg_l, reg_co, unroll_ci >= 1 and tile_l >= 8 vectors");
     }
+    // cpu_cols (the columns' form, Stages::cols): a task's block of tile_co channels (guarded past C_out, as
+    // every task's), their phase sums one channel at a time (a sum of a phase's few columns, no input
+    // channels in it), so that a layer of one output channel computes no columns of channels it does not
+    // have: cpu_phase's tile rounded up past C_out = 1 computes 8
+    const bool by_cols = s.cols.defined();
+    if (by_cols && k.lanes) throw CompileError("cpu_cols: lanes is cpu_phase's");
     if (k.stage_w || k.stage_out || k.co_first) {
         throw CompileError("cpu_phase schedule: stage_w, stage_out and co_first are CUDA knobs");
     }
@@ -175,9 +230,10 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
             .parallel(t);
     };
     s.out.compute_root();
+    const int planes_co = by_cols ? 1 : tile_co;
     planes.compute_at(s.out, t)
         .split(s.q, qo, qi, tile_q, TailStrategy::RoundUp)
-        .split(s.co, coo, coi, tile_co, TailStrategy::RoundUp)
+        .split(s.co, coo, coi, planes_co, TailStrategy::RoundUp)
         .reorder(qi, coi, qo, s.p, coo);
     if (lanes_co) {
         planes.vectorize(coi, vec).unroll(coi).unroll(qi);
@@ -190,7 +246,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     }
     s.conv.compute_at(planes, qo)
         .bound_extent(s.q, tile_q)
-        .bound_extent(s.co, tile_co);
+        .bound_extent(s.co, planes_co);
     if (lanes_co) {
         s.conv.reorder_storage(s.co, s.q).vectorize(s.co, vec).unroll(s.co).unroll(s.q);
     } else {
@@ -254,25 +310,35 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // 2.04-2.14 -> 1.61-1.65 (cpu_phase's 2 × 4 tile there: 2.67-2.75 and 1.00-1.07; NOTES 53 (f)).
     const int lane_taps = lanes_co ? 3 : 0;
     Stage update = s.conv.update();
-    channels(update.specialize(s.groups == 1 && s.dilation == 1 && s.two_taps), 2);
-    if (lane_taps) channels(update.specialize(s.groups == 1 && s.dilation == 1 && s.three_taps), lane_taps);
-    channels(update.specialize(s.groups == 1 && s.all_slots), 0);
-    channels(update.specialize(s.groups == 1), 0);
-    channels(update.specialize(s.groups_in_blocks && s.dilation == 1 && s.two_taps), 2);
-    if (lane_taps) channels(update.specialize(s.groups_in_blocks && s.dilation == 1 && s.three_taps), lane_taps);
-    channels(update.specialize(s.groups_in_blocks && s.all_slots), 0);
-    channels(update.specialize(s.groups_in_blocks), 0);
-    channels(update, 0);
+    if (by_cols) {
+        // A phase's few columns a position (m: its taps), read as vectors along q from the columns'
+        // buffer (x's positions innermost, below).
+        update.reorder(s.q, s.co, m).vectorize(s.q, vec).unroll(s.q);
+        schedule_cols(target, s, t);
+    } else {
+        channels(update.specialize(s.groups == 1 && s.dilation == 1 && s.two_taps), 2);
+        if (lane_taps) channels(update.specialize(s.groups == 1 && s.dilation == 1 && s.three_taps), lane_taps);
+        channels(update.specialize(s.groups == 1 && s.all_slots), 0);
+        channels(update.specialize(s.groups == 1), 0);
+        channels(update.specialize(s.groups_in_blocks && s.dilation == 1 && s.two_taps), 2);
+        if (lane_taps) channels(update.specialize(s.groups_in_blocks && s.dilation == 1 && s.three_taps), lane_taps);
+        channels(update.specialize(s.groups_in_blocks && s.all_slots), 0);
+        channels(update.specialize(s.groups_in_blocks), 0);
+        channels(update, 0);
+    }
 
     // ---- x zero-extended once (a pass over x), so that the inner loop's loads carry no boundary
     // select
     // (rows of 8 input channels a task: over the batch alone it ran on B cores, one for the vocoders;
     // on the H200 machine's 16 cores, run 39 against run 30's committed figures: kb74_cpu 0.680 ->
     // 0.554 ms, wide_cpu 1.34 -> 1.15, dac_up1_cpu 1.96 -> 1.77, encodec_up3_cpu 2.23 -> 1.84)
+    // (cpu_cols reads x in place, clamped: no pass)
     const std::vector<Var> xa = s.xz.args();
-    s.xz.compute_root().vectorize(xa[0], vec, TailStrategy::GuardWithIf);
-    if (xa.size() == 3) s.xz.reorder(xa[0], xa[2], xa[1]);  // (with phase_taps x's rows are one: (n, ci))
-    s.xz.parallel(xa[1], 8);
+    if (!by_cols) {
+        s.xz.compute_root().vectorize(xa[0], vec, TailStrategy::GuardWithIf);
+        if (xa.size() == 3) s.xz.reorder(xa[0], xa[2], xa[1]);  // (with phase_taps x's rows are one: (n, ci))
+        s.xz.parallel(xa[1], 8);
+    }
     if (k.phase_taps > 0) {
         // The phases' offsets into x (phase_taps: conv indexed by x's position, the generator): a table
         // of min(stride, L_out) values, not four divisions per output.

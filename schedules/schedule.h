@@ -62,6 +62,11 @@ struct Stages {
     // its own that merged reads. Else empty.
     std::vector<SumClass> classes;
     Halide::Func phase_first;  // (p): with tap_classes, phase p's first tap, -1 where none lands (else undefined)
+    // cpu_cols: the columns (kc, g, i, b), kc = co_g·K + k, the sum over group g's input channels of w · x
+    // at x's position i for every tap at once, what conv's update sums; and their weights (kc, ci)
+    // (else undefined)
+    Halide::Func cols, cols_w;
+    Halide::RDom cols_r;  // cols' sum over the group's input channels
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant
@@ -135,7 +140,7 @@ inline bool indexes_by_phase(const std::string &family, int fixed_stride) {
 // rather than tested, every geometry at run time. The general CUDA family (cuda_phase) and its CPU
 // twin (cpu_phase, which runs the same math in the CPU tests) take it.
 inline bool closed_form(const std::string &family) {
-    return family == "cuda_phase" || family == "cuda_phase_warp" || family == "cpu_phase";
+    return family == "cuda_phase" || family == "cuda_phase_warp" || family == "cpu_phase" || family == "cpu_cols";
 }
 
 // cpu_phase's block of output channels in registers: reg_co with AVX-512 (32 vector registers), half
@@ -184,10 +189,10 @@ inline void apply_schedule(const std::string &family, const Halide::Target &targ
         schedule_cuda_warp(target, s, k);
     } else if (family == "cuda_phase" || family == "cuda_phase_warp") {
         schedule_cuda_phase(target, s, k, family == "cuda_phase_warp");
-    } else if (family == "cpu_phase") {
-        schedule_cpu_phase(target, s, k);
+    } else if (family == "cpu_phase" || family == "cpu_cols") {
+        schedule_cpu_phase(target, s, k);  // (cpu_cols: the columns' form, schedules/cpu_phase.cpp)
     } else {
-        throw Halide::CompileError("unknown schedule family '" + family + "' (cpu, cpu_phase, cuda, cuda_warp, cuda_phase, cuda_phase_warp)");
+        throw Halide::CompileError("unknown schedule family '" + family + "' (cpu, cpu_phase, cpu_cols, cuda, cuda_warp, cuda_phase, cuda_phase_warp)");
     }
 }
 

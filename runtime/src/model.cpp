@@ -212,6 +212,33 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     return std::max(arithmetic, memory) + serial_bytes / kCopyBytesPerSecond + kernels * kLaunchSeconds;
 }
 
+// The CPU's figures, the 2-core development machine's order: FMA rate, copy rate, a call's fixed cost
+// (thread pool), and a gathered element's cost (a weight put in a tile's order)
+constexpr double kCpuFmaPerSecond = 50e9, kCpuBytesPerSecond = 10e9, kCpuCallSeconds = 10e-6;
+constexpr double kCpuGatherSeconds = 1e-9;
+
+// The columns' form (cpu_cols, schedules/cpu_phase.cpp): per input position and task block of tile_co
+// channels (reg_co, halved below AVX-512 as cpu_phase's), the block's columns co_g·K + k for every tap at
+// once, in register tiles of 8 columns × 2 vectors of positions (cpu_phase's 2 × 8 tile: the same loads
+// per FMA), the columns rounded up to whole tiles; each block reads its task's rows of x once (a copy),
+// and its phase sums read the columns (written, then read: 2 · 4 bytes a column) and write the output.
+// Its weights are put in the columns' order in every call (a division an element: a gathered element).
+// No pass over x. So it runs a layer of few output channels (one: 16 columns of K 16, where cpu_phase's
+// tile computes 8 channels for 1) at its tile's rate, and a layer of many reads x once a block.
+double cols_seconds(const VariantEntry &v, const Figures &f, double useful) {
+    const double block = std::min<double>(double(f.cout_g), std::max(v.reg_co, 1));
+    const double columns = block * f.K, kt = 8, cv = 2;
+    const double rounded = std::ceil(columns / kt) * kt / columns;
+    const double loads_per_fma = (kt + cv) / (kt * cv);
+    const double blocks = std::ceil(double(f.C_out) / block);
+    const double xb = 4.0 * f.B * f.C_in * f.L_in, ob = 4.0 * f.B * f.C_out * f.L_out;
+    const double cols_bytes = 2 * 4.0 * f.B * f.C_out * f.K * f.L_in;
+    const double weights = double(f.C_in) * f.cout_g * f.K;
+    return useful * rounded * (1 + loads_per_fma) / kCpuFmaPerSecond +
+           (xb * blocks / f.p.groups + cols_bytes + ob) / kCpuBytesPerSecond + weights * kCpuGatherSeconds +
+           kCpuCallSeconds;
+}
+
 double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // The CPU families: the tested form (cpu) vectorises along phases of strides 1, 2 and 4 only
     // and takes any other stride one position at a time (8 lanes idle of 8), and steps each phase
@@ -229,6 +256,8 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // in one group, and shares its x loads as with one group).
     const double useful = double(f.B) * f.C_out * f.cin_g * f.K * f.L_in;
     const int64_t S = f.p.stride;
+    // (the columns' form, cpu_cols: below)
+    if (std::string(v.family) == "cpu_cols") return cols_seconds(v, f, useful);
     const bool phase = std::string(v.family) == "cpu_phase";
     const double lanes_idle = (!phase && S != 1 && S != 2 && S != 4) ? 8.0 : 1.0;
     const int64_t step = phase ? tap_step(int(S), int(f.p.dilation)) : S;
@@ -238,11 +267,17 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     const bool tiles_in_groups = f.p.groups == 1 || (phase && f.cout_g % v.reg_co == 0);
     const double loads_per_fma = phase ? (!tiles_in_groups ? 1 + v.reg_co / tile_fmas : (v.reg_l + v.reg_co) / tile_fmas)
                                        : (f.p.groups != 1 ? 1 + 12.0 / 8 : 14.0 / 8);
+    // cpu_phase's tile of reg_co channels rounded up past a group's channels (every tile inside a group),
+    // or past C_out: a layer of one output channel runs 8 sums a position for 1 (its 7 others read
+    // zero weights and are not stored)
+    const double tile_co = phase ? double(v.reg_co) : 1.0;
+    const double channels = tiles_in_groups ? double(f.cout_g) : double(f.C_out);
+    const double rounded = std::ceil(channels / tile_co) * tile_co / channels;
+    // and x zero-extended first: a pass over x, read and written (cpu_phase without a window)
+    const double xb = 4.0 * f.B * f.C_in * f.L_in;
+    const double x_pass = phase && v.phase_taps == 0 ? 2 * xb / kCpuBytesPerSecond : 0;
     const double ob = 4.0 * f.B * f.C_out * f.L_out;
     const double weights = double(f.C_out) * f.cin_g * f.K;  // cpu_phase's gather: ~1 ns an element
-    // the 2-core development machine's order: FMA rate, copy rate, a call's fixed cost (thread pool)
-    constexpr double kCpuFmaPerSecond = 50e9, kCpuBytesPerSecond = 10e9, kCpuCallSeconds = 10e-6;
-    constexpr double kCpuGatherSeconds = 1e-9;
     // With the taps a phase compiled in (phase_taps: the batch rows folded, the planes indexed by x's
     // position) the output's pass reads each phase's plane through its offset into x, counted as a
     // gather like the weights', where the plain closed form interleaves whole vectors (measured on
@@ -251,8 +286,11 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // vocoder layers level)
     // (split into chunks of input channels, split_ci: each chunk's planes so read, and added)
     const double out_gather = v.phase_taps > 0 ? double(input_chunks(v, f.cin_g)) * ob / 4 * kCpuGatherSeconds : 0;
-    return useful * taps * lanes_idle * (1 + loads_per_fma) / kCpuFmaPerSecond +
-           (phase ? ob / kCpuBytesPerSecond + weights * kCpuGatherSeconds + out_gather : 0) + kCpuCallSeconds;
+    // (the tested form reads x and writes the output once: a memory-bound layer, depthwise, is not free)
+    return useful * rounded * taps * lanes_idle * (1 + loads_per_fma) / kCpuFmaPerSecond +
+           (phase ? ob / kCpuBytesPerSecond + weights * kCpuGatherSeconds + out_gather + x_pass
+                  : (xb + ob) / kCpuBytesPerSecond) +
+           kCpuCallSeconds;
 }
 
 }  // namespace

@@ -219,7 +219,9 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
 }
 
 bool detail::zero_slots(const VariantEntry &v, int64_t K, const Params &p) {
-    if (std::string(v.family) == "cpu_phase") return false;  // each phase's own taps, window or not
+    if (std::string(v.family) == "cpu_phase" || std::string(v.family) == "cpu_cols") {
+        return false;  // each phase's own taps, window or not
+    }
     const int64_t step = v.only || general_gpu(v) ? tap_step(p.stride, p.dilation) : p.stride;
     // a CUDA window: phase_taps slots in every landing phase; else ⌈K / step⌉ slots a landing phase (a
     // residue k_lo < min(step, K)), past K − 1 in some where K passes the step and is not a multiple of it
