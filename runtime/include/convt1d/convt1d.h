@@ -195,8 +195,9 @@ struct VariantInfo {
                          // 0 = any. None of K, stride, dilation or padding is compiled in.
     bool tap_classes = false;  // cuda_phase with phase_taps 3: the phases in two kernels by their taps, those
                                // with three and those with two (or fewer), each summing its own slots only
-    std::string family;  // schedule family: cpu, cpu_phase, cuda, cuda_warp, cuda_phase (the general
-                         // GPU family: every geometry at run time), auto
+    std::string family;  // schedule family: cpu, cpu_phase, cpu_cols (the columns: few output channels),
+                         // cuda, cuda_warp, cuda_phase (the general GPU family: every geometry at run
+                         // time), auto
 
     // Nothing of the layer's geometry (K, stride, dilation, padding) compiled in: the general path.
     bool general() const { return taps == 0 && stride == 0 && padding < 0 && !only && !odd_dilation && !autoscheduled; }
