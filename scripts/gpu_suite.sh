@@ -128,8 +128,8 @@ fi
 [ "${BENCH:-1}" = 1 ] || exit 0
 export CONVT1D_TUNING_CACHE="$OUT/tuning.tsv"
 if [ "${TUNE:-1}" = 1 ]; then
-  echo "== tune (the runtime's measured choice, cached in \$OUT/tuning.tsv)"
-  ./build/convt1d tune 2>&1 | tee "$OUT/tune.txt"
+  echo "== tune (the runtime's measured choice, cached in \$OUT/tuning.tsv; SHAPES' GPU rows where given)"
+  ./build/convt1d tune --device cuda ${SHAPES:+--file "$SHAPES"} 2>&1 | tee "$OUT/tune.txt"
 fi
 if [ "${TORCH:-1}" = 1 ]; then
   echo "== PyTorch's F.conv_transpose1d on the same shapes (fp32, TF32 off)"
