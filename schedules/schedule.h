@@ -138,7 +138,8 @@ inline bool indexes_by_phase(const std::string &family, int fixed_stride) {
 
 // The closed form (generators/convt1d_generator.cpp): by phase, each phase's landing taps computed
 // rather than tested, every geometry at run time. The general CUDA family (cuda_phase) and its CPU
-// twin (cpu_phase, which runs the same math in the CPU tests) take it.
+// twin (cpu_phase, which runs the same math in the CPU tests) take it, and cpu_cols, whose phases sum
+// columns (Stages::cols).
 inline bool closed_form(const std::string &family) {
     return family == "cuda_phase" || family == "cuda_phase_warp" || family == "cpu_phase" || family == "cpu_cols";
 }

@@ -49,12 +49,6 @@ set(CONVT1D_SCHEDULE_POINTS
     # figures told them apart (NOTES 47); on the H100 machine's 16 cores grouped_cpu 1.55× faster, most
     # others slower (NOTES 53 (f)). So it is named, or measured: a CPU Layer's first forward times it
     # beside the model's choice and keeps the faster (NOTES 54 (a))
-    # the columns' form (family cpu_cols, schedules/cpu_phase.cpp): for every input position the sums over
-    # input channels of all K taps of a block of channels at once (reg_co 16: 16 channels a task with
-    # AVX-512, 8 below), each phase then adding its taps' columns; reg_l 2 as cpu_phase's planes. For layers
-    # of few output channels (a separation model's decoder: C_out 1, K 16, stride 8), where cpu_phase's
-    # tile computes 8 channels for 1 and reads x once a phase and tap (NOTES 56)
-    "cpu_cols                              cpu_cols        2048   2     16     0         0       0     4         0    0  0  0     0  0     0  -"
     "cpu_phase_cl                          cpu_phase       2048   26    16     0         0       0     2         0    0  0  0     0  1     0  -"
     # the same with the two-taps-a-phase class compiled in (pt 2): the batch rows folded into the planes'
     # positions, as the GPU's *_w2 points (generators/convt1d_generator.cpp), so that a machine
@@ -64,6 +58,12 @@ set(CONVT1D_SCHEDULE_POINTS
     # the output reads them, as the GPU's split points (`_k512_cf_w2`) do, so that CI checks that math
     # on 500 random problems (one in five over two chunks and a few channels more, grouped or not)
     "cpu_phase_w2_k16                      cpu_phase       2048   2     8      0         0       0     4         0    0  0  16    2  0     0  -"
+    # the columns' form (family cpu_cols, schedules/cpu_phase.cpp): for every input position the sums over
+    # input channels of all K taps of a block of channels at once (reg_co 16: 16 channels a task with
+    # AVX-512, 8 below), each phase then adding its taps' columns; reg_l 2 as cpu_phase's planes. For layers
+    # of few output channels (a separation model's decoder: C_out 1, K 16, stride 8), where cpu_phase's
+    # tile computes 8 channels for 1 and reads x once a phase and tap (NOTES 56)
+    "cpu_cols                              cpu_cols        2048   2     16     0         0       0     4         0    0  0  0     0  0     0  -"
     # general CUDA, by position: any groups (kb74_small, and the concurrency tests' one kernel)
     "cuda_l128_c4_g                        cuda            128    1     4      0         0       0     1         64   0  0  0     0  0     0  -"
     # general CUDA, by position, staged weights: grouped's per-group calls, kb64_small
