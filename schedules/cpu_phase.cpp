@@ -332,7 +332,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // (rows of 8 input channels a task: over the batch alone it ran on B cores, one for the vocoders;
     // on the H200 machine's 16 cores, run 39 against run 30's committed figures: kb74_cpu 0.680 ->
     // 0.554 ms, wide_cpu 1.34 -> 1.15, dac_up1_cpu 1.96 -> 1.77, encodec_up3_cpu 2.23 -> 1.84)
-    // (cpu_cols reads x in place, clamped: no pass)
+    // (cpu_cols reads x clamped, no zero-extended copy: each task copies its own rows, schedule_cols)
     const std::vector<Var> xa = s.xz.args();
     if (!by_cols) {
         s.xz.compute_root().vectorize(xa[0], vec, TailStrategy::GuardWithIf);

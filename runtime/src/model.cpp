@@ -217,6 +217,10 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
 constexpr double kCpuFmaPerSecond = 50e9, kCpuBytesPerSecond = 10e9, kCpuCallSeconds = 10e-6;
 constexpr double kCpuGatherSeconds = 1e-9;
 
+// The work a tile of `tile` computes for each of n that are used: n rounded up to whole tiles, over n
+// (a CPU tile of 8 channels on a layer of one output channel: 8).
+double rounded_to_tiles(double n, double tile) { return std::ceil(n / tile) * tile / n; }
+
 // The columns' form (cpu_cols, schedules/cpu_phase.cpp): per input position and task block of tile_co
 // channels (reg_co, halved below AVX-512 as cpu_phase's), the block's columns co_g·K + k for every tap at
 // once, in register tiles of 8 columns × 2 vectors of positions (cpu_phase's 2 × 8 tile: the same loads
@@ -228,7 +232,7 @@ constexpr double kCpuGatherSeconds = 1e-9;
 double cols_seconds(const VariantEntry &v, const Figures &f, double useful) {
     const double block = std::min<double>(double(f.cout_g), std::max(v.reg_co, 1));
     const double columns = block * f.K, kt = 8, cv = 2;
-    const double rounded = std::ceil(columns / kt) * kt / columns;
+    const double rounded = rounded_to_tiles(columns, kt);
     const double loads_per_fma = (kt + cv) / (kt * cv);
     const double blocks = std::ceil(double(f.C_out) / block);
     const double xb = 4.0 * f.B * f.C_in * f.L_in, ob = 4.0 * f.B * f.C_out * f.L_out;
@@ -272,7 +276,7 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // zero weights and are not stored)
     const double tile_co = phase ? double(v.reg_co) : 1.0;
     const double channels = tiles_in_groups ? double(f.cout_g) : double(f.C_out);
-    const double rounded = std::ceil(channels / tile_co) * tile_co / channels;
+    const double rounded = rounded_to_tiles(channels, tile_co);
     // and x zero-extended first: a pass over x, read and written (cpu_phase without a window)
     const double xb = 4.0 * f.B * f.C_in * f.L_in;
     const double x_pass = phase && v.phase_taps == 0 ? 2 * xb / kCpuBytesPerSecond : 0;
