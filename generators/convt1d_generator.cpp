@@ -272,7 +272,8 @@ public:
         Func wtile("wtile");  // cpu_phase: wphase by blocks of its channels (below)
         Func phase_base("phase_base");
         Func phase_first("phase_first");  // tap_classes: each phase's first tap (below)
-        Func cols("cols"), cols_w("cols_w");  // cpu_cols: the columns and their weights (below)
+        Func cols("cols"), cols_w("cols_w");  // cpu_cols, cuda_cols: the columns and their weights (below)
+        Func cols_phase("cols_phase");        // cuda_cols: each phase's first tap and offset into x (below)
         RDom cols_r;
         Expr two_taps = cast<bool>(false);  // closed form: every phase has exactly two taps (below)
         Expr three_taps = cast<bool>(false);  // ... exactly three (below)
@@ -287,7 +288,16 @@ public:
             add_requirement(tap_inputs_fit(this->stride, this->dilation, step, tap_inverse_in),
                             "tap_step", step, "and tap_inverse", tap_inverse_in, "do not fit stride",
                             this->stride, "and dilation", this->dilation);
-            const ClosedFormPhase phase = closed_form_phase(p, K, stride, padding, dilation, step, tap_inverse_in);
+            ClosedFormPhase phase = closed_form_phase(p, K, stride, padding, dilation, step, tap_inverse_in);
+            if (family.value() == "cuda_cols") {
+                // (cuda_cols: each phase's first tap, -1 where none lands, and its offset into x as a table,
+                // cols_phase(p), which a schedule can compute once: its output's kernel, a thread an output,
+                // spent ~390 instructions an output on these divisions by run-time values, 115 us of a 0.58 ms call
+                // on a layer of 8 M outputs, ncu, H100, NOTES 57)
+                cols_phase(p) = {select(phase.lands, phase.k_p, -1), phase.base};
+                const Expr first = cols_phase(p)[0];
+                phase = {max(first, 0), first >= 0, cols_phase(p)[1]};
+            }
             const Expr lands = phase.lands, base = phase.base;
             // ceil(K / step), any phase's most taps; 2 where K = 2·step (the vocoders' K = 2·stride),
             // and dx 1 at dilation 1: written so that a schedule's specialisation on those (Stages::
@@ -305,11 +315,13 @@ public:
             // thread's window of x as aligned vectors (the phase's offset `base` is a run-time value,
             // and moves to the output's read of the planes instead).
             const bool windowed = phase_taps > 0;
-            // cpu_cols sums each phase's taps from columns (below), the reduction over input channels done
-            // once for all K taps; plain only
-            const bool by_cols = family.value() == "cpu_cols";
-            if (by_cols && (windowed || split_ci > 0)) {
-                throw CompileError("cpu_cols takes no phase_taps or split_ci");
+            // cpu_cols and cuda_cols sum each phase's taps from columns (below), the reduction over input
+            // channels done once for all K taps; plain only
+            const bool by_cols = family.value() == "cpu_cols" || family.value() == "cuda_cols";
+            // (cuda_cols' split_ci is its schedule's: the columns' sum over input channels in chunks, the
+            // same math; the phase sums read whole columns)
+            if (by_cols && (windowed || (split_ci > 0 && family.value() == "cpu_cols"))) {
+                throw CompileError("the columns' families take no phase_taps (cpu_cols no split_ci)");
             }
             if (windowed) {
                 add_requirement(dx == 1 && (K - 1) / step + 1 <= int(phase_taps), "this variant computes at most",
@@ -334,13 +346,13 @@ public:
             // conv(.., u) is chunk u's sum over input channels [u·split_ci, (u + 1)·split_ci) of the group,
             // and merged(l, co, b) the bias plus the chunks' sums at l, added in order u = 0, 1, ... (the
             // same sums; floating point adds them chunk by chunk).
-            const int chunk = split_ci;
-            // (cpu_cols: m alone, the input channels summed in the columns)
+            const int chunk = by_cols ? 0 : int(split_ci);
+            // (the columns' families: m alone, the input channels summed in the columns)
             RDom rc(0, taps_max, 0, by_cols ? Expr(1) : chunk > 0 ? Expr(chunk) : cin_g, 0, 1, "r");  // m, ci (in group or chunk), (one k_p)
             const Expr ci_in_group = chunk > 0 ? u * chunk + rc.y : Expr(rc.y);
             // (two_taps and three_taps, the nests' specialisations, have every slot a tap without a window)
             const Expr own_slot = rc.x == 0 || phase.k_p + rc.x * step < K;
-            // (cpu_cols: a slot past K − 1 would read the next channel's column, so it is not summed)
+            // (the columns' families: a slot past K − 1 would read the next channel's column, so it is not summed)
             const Expr own_tap = by_cols ? all_slots || own_slot
                                  : !by_block ? cast<bool>(true)
                                  : windowed ? all_slots || own_slot
@@ -543,7 +555,7 @@ public:
             } else {
                 const Expr tap_dx = select(this->dilation == 1, 1, dx);  // x's step between a phase's taps, 1 stated where it is (Stages::two_taps)
                 if (by_cols) {
-                    // The columns (cpu_cols): cols(kc, g, i, b) = Σ_ci w[ci, co_g, k] · x[b, ci, i] over group g's
+                    // The columns (cpu_cols, cuda_cols): cols(kc, g, i, b) = Σ_ci w[ci, co_g, k] · x[b, ci, i] over group g's
                     // input channels, kc = co_g·K + k (w's own order), for every tap k at once; phase p's output
                     // then adds its landing taps' columns, k = k_p + m·step at x's position i = q + base − m·dx.
                     // Each x element is read once for C_out / groups · K products, where the phase sums read it
@@ -555,17 +567,24 @@ public:
                     cols_r = rcol;
                     cols_w(kc, ci_v) = wz(kc % K, kc / K, ci_v);  // zero past the group's last channel
                     cols(kc, gv, iv, b) = cast(acc_t, 0);
-                    // (x as the columns read it, clamped: Stages::xz, which a schedule may copy a task's rows of)
+                    // (x as the columns read it, clamped: Stages::xz, which a schedule may copy a task's rows of;
+                    // the channel too, a no-op for every term summed, so that cuda_cols may load a whole group of
+                    // unrolled channels before the guard of the last)
                     xz = Func("x_clamped");
-                    xz(iv, ci_v, b) = x(clamp(iv, 0, L_in - 1), ci_v, b);
+                    xz(iv, ci_v, b) = x(clamp(iv, 0, L_in - 1), clamp(ci_v, 0, x.dim(1).extent() - 1), b);
                     cols(kc, gv, iv, b) += cast(acc_t, cols_w(kc, gv * cin_g + rcol)) * cast(acc_t, xz(iv, gv * cin_g + rcol, b));
                     const Expr i = q + base - rc.x * tap_dx;
                     // (the tap clamped to [0, K): a no-op for every tap summed, so that Halide's bounds of a block's
                     // columns are its channels' K, not a span it cannot bound through k_p's modulus)
                     const Expr k = clamp(phase.k_p + rc.x * step, 0, K - 1);
                     const Expr column = cols(co_g * K + k, g, clamp(i, 0, L_in - 1), b);
+                    // (cuda_cols computes each output's sum alone: its phase as l − q·stride, the same value, which
+                    // Halide's bounds keep one point for one l, where a modulus by a run-time value spans [0, stride)
+                    // and a thread's one sum would need stride of them)
+                    const Expr ql = l / stride;
+                    const Expr pl = family.value() == "cuda_cols" ? l - ql * stride : l % stride;
                     accumulate({q, p, co, b}, select(i >= 0 && i < L_in, column, cast(acc_t, 0)),
-                               {l / stride, clamp(l % stride, 0, phases - 1), co, b});
+                               {ql, clamp(pl, 0, phases - 1), co, b});
                 } else {
                     accumulate({q, p, co, b}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xz(q + base - rc.x * tap_dx, ci_c, b)),
                                {l / stride, clamp(l % stride, 0, phases - 1), co, b});
@@ -645,6 +664,7 @@ public:
         s.cols = cols;
         s.cols_w = cols_w;
         s.cols_r = cols_r;
+        s.cols_phase = cols_phase;
         apply_schedule(family, get_target(), s, knobs);
     }
 };

@@ -62,11 +62,13 @@ struct Stages {
     // its own that merged reads. Else empty.
     std::vector<SumClass> classes;
     Halide::Func phase_first;  // (p): with tap_classes, phase p's first tap, -1 where none lands (else undefined)
-    // cpu_cols: the columns (kc, g, i, b), kc = co_g·K + k, the sum over group g's input channels of w · x
+    // cpu_cols, cuda_cols: the columns (kc, g, i, b), kc = co_g·K + k, the sum over group g's input channels of w · x
     // at x's position i for every tap at once, what conv's update sums; and their weights (kc, ci)
     // (else undefined)
     Halide::Func cols, cols_w;
     Halide::RDom cols_r;  // cols' sum over the group's input channels
+    Halide::Func cols_phase;  // cuda_cols: (p) → {phase p's first tap, -1 where none lands; its offset into x}, what
+                              // the output's sums read (else undefined)
 };
 
 // One schedule's knobs, all GeneratorParams of the generator, so that CMake builds every variant
@@ -138,10 +140,11 @@ inline bool indexes_by_phase(const std::string &family, int fixed_stride) {
 
 // The closed form (generators/convt1d_generator.cpp): by phase, each phase's landing taps computed
 // rather than tested, every geometry at run time. The general CUDA family (cuda_phase) and its CPU
-// twin (cpu_phase, which runs the same math in the CPU tests) take it, and cpu_cols, whose phases sum
-// columns (Stages::cols).
+// twin (cpu_phase, which runs the same math in the CPU tests) take it, and the columns' families
+// (cpu_cols, cuda_cols), whose phases sum columns (Stages::cols).
 inline bool closed_form(const std::string &family) {
-    return family == "cuda_phase" || family == "cuda_phase_warp" || family == "cpu_phase" || family == "cpu_cols";
+    return family == "cuda_phase" || family == "cuda_phase_warp" || family == "cpu_phase" || family == "cpu_cols" ||
+           family == "cuda_cols";
 }
 
 // cpu_phase's block of output channels in registers: reg_co with AVX-512 (32 vector registers), half
@@ -173,6 +176,8 @@ void schedule_cuda_warp(const Halide::Target &target, Stages &s, const Knobs &k)
 // warp: one-warp blocks, the tile's positions striped over the lanes (schedules/cuda_phase.cpp)
 void schedule_cuda_phase(const Halide::Target &target, Stages &s, const Knobs &k, bool warp);
 void schedule_cpu_phase(const Halide::Target &target, Stages &s, const Knobs &k);
+// the columns' form on the GPU (schedules/cuda_cols.cpp)
+void schedule_cuda_cols(const Halide::Target &target, Stages &s, const Knobs &k);
 // cpu_phase's weights by blocks of tile_co channels (Stages::wtile, or the convt1d_pack_weights
 // generator's output: the same Func, args j, m, ci, cb, p), computed at the root by the caller.
 void schedule_cpu_phase_weights(const Halide::Target &target, Halide::Func wtile, int tile_co);
@@ -192,8 +197,10 @@ inline void apply_schedule(const std::string &family, const Halide::Target &targ
         schedule_cuda_phase(target, s, k, family == "cuda_phase_warp");
     } else if (family == "cpu_phase" || family == "cpu_cols") {
         schedule_cpu_phase(target, s, k);  // (cpu_cols: the columns' form, schedules/cpu_phase.cpp)
+    } else if (family == "cuda_cols") {
+        schedule_cuda_cols(target, s, k);
     } else {
-        throw Halide::CompileError("unknown schedule family '" + family + "' (cpu, cpu_phase, cpu_cols, cuda, cuda_warp, cuda_phase, cuda_phase_warp)");
+        throw Halide::CompileError("unknown schedule family '" + family + "' (cpu, cpu_phase, cpu_cols, cuda, cuda_warp, cuda_phase, cuda_phase_warp, cuda_cols)");
     }
 }
 

@@ -4,7 +4,8 @@
 # Why each point is here, and what was measured and dropped: docs/NOTES.md.
 #
 # Knobs (GeneratorParams of generators/convt1d_generator.cpp; sizes are powers of two):
-#   family     schedules/<family>.cpp: cpu, cpu_phase, cuda, cuda_warp, cuda_phase, cuda_phase_warp, auto
+#   family     schedules/<family>.cpp: cpu, cpu_phase, cpu_cols, cuda, cuda_warp, cuda_phase, cuda_phase_warp,
+#              cuda_cols, auto
 #   tile_l     GPU threads per block along the output positions
 #   reg_l      positions per thread, in registers
 #   reg_co     output channels per thread, in registers
@@ -122,6 +123,16 @@ set(CONVT1D_SCHEDULE_POINTS
     # general CUDA by phase, one warp's 32 positions a block, one position × 4 channels a thread: small
     # layers (kb64_small: 80 blocks where the 512-position tiles made 16)
     "cuda_phase_l32_r1_c4_u4               cuda_phase      32     1     4      1         1       0     4         64   0  0  0     0  0     0  -"
+    # general CUDA, the columns' form (schedules/cuda_cols.cpp): layers of few output channels (a separation
+    # decoder's C_out 1, K 16, stride 8), whose phase sums read x once a phase and round their channel tile
+    # past C_out. 128 threads along x's positions, 16 columns a thread (one of tasnet_dec's channels: all
+    # its 16 taps from one read of x), 16 input channels' loads in flight; 16 accumulators, 16 x values and
+    # their addresses in 64 registers (NOTES 57)
+    "cuda_cols_l128_c16_u16                cuda_cols       128    1     16     0         1       0     16        64   0  0  0     0  0     0  -"
+    # and its input channels in chunks of 64 (split-K: Halide's rfactor, each chunk's columns a block's, then a
+    # kernel adding them): a layer of one tile of columns gets chunks × the warps. The row above on tasnet_dec
+    # (H100): 0.0805 ms, its columns' kernel 64 us at 32 % of DRAM's rate with 7.6 warps an SM (NOTES 57)
+    "cuda_cols_l128_c16_u16_k64            cuda_cols       128    1     16     0         1       0     16        64   0  0  64    0  0     0  -"
     # general CUDA, one warp per block, the tile striped over the lanes: kb74's general column
     "cuda_w8_r4_c8_sp                      cuda_warp       256    4     8      1         1       1     1         64   0  0  0     0  0     0  -"
     # and its 8 positions × 8 channels a lane at 96 registers: kb74 3.44-3.45 ms against 3.58-3.59 for the

@@ -96,6 +96,9 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
 // The general GPU family (cuda_phase, cuda_phase_warp: the closed form, schedules/cuda_phase.cpp):
 // one phase's taps staged per block, its input channels split over blocks where split_ci > 0.
 inline bool general_gpu(const VariantEntry &v) { return std::string(v.family).rfind("cuda_phase", 0) == 0; }
+// The columns' form on the GPU (cuda_cols, schedules/cuda_cols.cpp): every tap's sums over the input channels
+// at once, into a buffer of B × C_out·K × L_in columns, then the output from them.
+inline bool gpu_cols(const VariantEntry &v) { return std::string(v.family) == "cuda_cols"; }
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // The chunks a variant splits a group's cin_g input channels into (split_ci, the closed form: the
 // generator's conv(.., u)), one launch each; 1 where it does not split.

@@ -14,11 +14,13 @@
 //     issue slots per FMA = 1 + (x loads and their index and boundary work + weight loads + loop
 //       work) ÷ (reg_l · reg_co), or the L1 wavefronts of those loads × 4 ÷ (reg_l · reg_co) where
 //       more (L1 serves one wavefront a clock while four FMA warp instructions issue);
-//   memory = bytes moved ÷ the copy rate: x, w, out, and the general family's phase planes (written
+//   memory = bytes moved ÷ the copy rate: x (the general family's phases each read it, from DRAM where
+//     it passes the L2), w, out, and the general family's phase planes (written
 //     once per input-channel chunk); the passes of their own are added, not overlapped: x's padded
 //     copy before (pad_x: x read, its copy written), the general family's output kernel after (the
 //     planes read, out written);
 //   launches = kernels × a launch's cost.
+// The columns' form (cuda_cols) has a model of its own (cols_cuda_seconds, below).
 #include "internal.h"
 
 #include "geometry.h"
@@ -58,7 +60,62 @@ struct Figures {
     Params p;
 };
 
+// The columns' form on the GPU (cuda_cols, schedules/cuda_cols.cpp). Kernel 1: B·L_in positions, a thread reg_l
+// of them × reg_co columns, each group's cout_g·K columns rounded up to whole tiles of reg_co, summed over the
+// group's input channels: per input channel reg_l x loads (with their clamps: 2 issue slots each) and reg_co / 4
+// broadcast 16-byte shared loads for reg_l·reg_co multiply-adds. x is read once a tile of columns, from DRAM
+// where it passes the L2. Its warps hide latency by the loads they have in flight: unroll_ci input channels'
+// x loads a thread, so that where the grid is too small to fill the SMs (few columns: one tile, B × L_in
+// threads) the rate at which x arrives is what the loads in flight allow, bytes in flight ÷ a DRAM access's
+// latency (Little's law), below the copy rate. The columns are written, then read by kernel 2, which writes
+// the output. Split over input channels (split_ci: each chunk's columns a block's, then a kernel adding them),
+// the blocks are chunks times as many and each sums a chunk; the partial columns are written and read.
+constexpr double kL2Bytes = 50e6;        // Hopper's L2 (50 MB on the H100 and H200)
+constexpr double kDramLatencySeconds = 0.7e-6;  // a DRAM load's latency under load (~1,400 clocks at 1.98 GHz)
+double cols_cuda_seconds(const VariantEntry &v, const Figures &f) {
+    const int64_t reg_co = std::max(v.reg_co, 1), reg_l = std::max(v.reg_l, 1), threads = std::max(v.tile_l, 32);
+    const int64_t unroll = std::max(v.unroll_ci, 1);
+    const int64_t tiles = ceil_div(f.cout_g * f.K, reg_co);  // a group's column tiles
+    const int64_t chunks = input_chunks(v, f.cin_g), cin_block = v.split_ci > 0 ? std::min<int64_t>(v.split_ci, f.cin_g) : f.cin_g;
+    const double F = double(reg_l) * reg_co;
+    // (an x load's issue slots: the load, its channel's clamp and address, 6 PTX instructions)
+    const double issue = 1 + (6.0 * reg_l + reg_co / 4.0 + 2.0 / unroll) / F;
+    // the grid: blocks of `threads` threads along the rows' positions (folded), a block a tile, group (and chunk)
+    const int64_t blocks = ceil_div(f.B * f.L_in, threads * reg_l) * tiles * f.p.groups * chunks;
+    const int64_t shared = reg_co * ceil_div(cin_block, unroll) * unroll * 4;
+    const int64_t per_sm = std::max<int64_t>(
+        1, std::min({int64_t(kThreadsPerSM / threads), int64_t(kRegistersPerSM / (std::max(v.max_regs, 32) * threads)),
+                     kSharedPerSM / std::max<int64_t>(shared, 1), int64_t(32)}));
+    const int64_t slots = kSMs * per_sm;
+    const double thread_macs = F * cin_block;
+    const int64_t busy = std::min<int64_t>(threads, ceil_div(f.B * f.L_in, reg_l));
+    const double clock = kFmaPerSecond / (kSMs * 128.0);
+    // (a block's share of an SM: the blocks an SM holds, or where the grid is under one wave those it gets —
+    // one row of 100 positions at 256 column tiles is 256 blocks, two an SM)
+    const int64_t sharing = std::min(per_sm, ceil_div(blocks, kSMs));
+    const double block_seconds = std::max(double(busy) * thread_macs * sharing * kSMs / kFmaPerSecond, thread_macs / clock);
+    const double resident_warps = double(std::min(per_sm, ceil_div(blocks, kSMs))) * ceil_div(threads, 32) *
+                                  double(unroll) / kPhaseUnrollHidingLatency;
+    const double latency = std::max(1.0, kWarpsToHideLatency / resident_warps);
+    const double arithmetic = double(ceil_div(blocks, slots)) * block_seconds * issue * latency;
+    const double xb = 4.0 * f.B * f.C_in * f.L_in, wb = 4.0 * f.C_in * f.cout_g * f.K;
+    const double ob = 4.0 * f.B * f.C_out * f.L_out, cb = 4.0 * f.B * f.C_out * f.K * f.L_in;
+    // x read once a tile of columns: from DRAM where it passes the L2, else from the L2 after the first, counted
+    // at the copy rate too (K 1 at C_out 512, 32 tiles of x's 33 MB: the columns' kernel 0.45 ms, its warps
+    // stalled on those loads, ncu, H100 run 164)
+    const double x_reads = double(tiles);
+    // (a group's loads are issued together and consumed in order by its multiply-adds, the next group's issued
+    // after them: unroll_ci / 2 a thread on average)
+    const double in_flight = double(std::min(blocks, slots)) * busy * std::max<int64_t>(unroll / 2, 1) * reg_l * 4;
+    const double rate = std::min(kCopyBytesPerSecond, in_flight / kDramLatencySeconds);
+    const double pb = chunks > 1 ? cb * double(chunks) : 0;  // split: the partial columns
+    const double memory = (xb * x_reads + wb + (chunks > 1 ? pb : cb)) / rate;
+    const int kernels = chunks > 1 ? 3 : 2;
+    return std::max(arithmetic, memory) + (pb + (chunks > 1 ? cb : 0) + cb + ob) / kCopyBytesPerSecond + kernels * kLaunchSeconds;
+}
+
 double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &x, const ConstTensor &w) {
+    if (gpu_cols(v)) return cols_cuda_seconds(v, f);
     const int64_t S = f.p.stride, d = f.p.dilation;
     const std::string family = v.family;
     const bool phase = general_gpu(v);
@@ -185,6 +242,9 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     const double xb = 4.0 * f.B * f.C_in * f.L_in, wb = 4.0 * f.C_in * f.cout_g * f.K;
     const double ob = 4.0 * f.B * f.C_out * f.L_out;
     double bytes = xb + wb + ob;
+    // the phase sums read x (or its copy) once a phase: from DRAM each time where x passes the L2 (a
+    // separation decoder's 65 MB at stride 8: 0.177 ms on the H100 where one read takes 0.022, run 161)
+    if (phase && xb > kL2Bytes) bytes += xb * double(std::min(S, f.L_out) - 1);
     int kernels = 1 + (v.pad_x ? 1 : 0);
     // Passes of their own add their bytes to the time instead of hiding under the arithmetic: x's
     // zero-extended copy (pad_x: x read and its copy written) runs before the main kernel, and the

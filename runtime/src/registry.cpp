@@ -99,6 +99,13 @@ int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const 
     // (the closed form, cuda_phase: one phase's ⌈K / step⌉ taps, or a window's phase_taps whatever the
     // layer's, × split_ci or C_in/groups channels)
     if (v.device == Device::CPU) return 0;  // (no shared memory)
+    if (gpu_cols(v)) {
+        // the columns' form: the block's reg_co columns × the group's input channels, rounded up to whole
+        // groups of unroll_ci (its loop's last group)
+        const int64_t unroll = std::max(v.unroll_ci, 1), cin_g = x.shape[1] / p.groups;
+        const int64_t channels = v.split_ci > 0 ? std::min<int64_t>(v.split_ci, cin_g) : cin_g;  // (a chunk's)
+        return v.stage_w ? int64_t(v.reg_co) * ceil_div(channels, unroll) * unroll * 4 : 0;
+    }
     const bool closed = general_gpu(v);
     const int64_t K = w.shape[2], step = v.only || closed ? tap_step(p.stride, p.dilation) : p.stride;
     const int64_t taps = !closed ? (K + step - 1) / step * step : v.phase_taps > 0 ? v.phase_taps : (K + step - 1) / step;
@@ -181,6 +188,19 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
             return false;
         }
     }
+    if (gpu_cols(v)) {
+        // the columns' buffer, B × C_out·K × L_in elements (split: the chunks' partial columns, that many a
+        // chunk), indexed with 32 bits
+        const __int128 columns = (__int128)x.shape[0] * w.shape[1] * p.groups * w.shape[2] * x.shape[2] *
+                                 input_chunks(v, x.shape[1] / p.groups);
+        if (columns > std::numeric_limits<int32_t>::max()) {
+            if (why) {
+                *why = "needs a buffer of its columns over 2^31-1 elements for this problem (" +
+                       std::to_string((long long)std::min<__int128>(columns, INT64_MAX)) + "; Halide indexes with 32 bits)";
+            }
+            return false;
+        }
+    }
     if (general_gpu(v)) {
         // Halide indexes a buffer with 32 bits: the variant's own intermediates must each hold at most
         // 2^31 − 1 elements — the phase planes (per chunk where split) and, with pad_x, x's zero-extended
@@ -219,7 +239,7 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
 }
 
 bool detail::zero_slots(const VariantEntry &v, int64_t K, const Params &p) {
-    if (std::string(v.family) == "cpu_phase" || std::string(v.family) == "cpu_cols") {
+    if (std::string(v.family) == "cpu_phase" || std::string(v.family) == "cpu_cols" || gpu_cols(v)) {
         return false;  // each phase's own taps, window or not
     }
     const int64_t step = v.only || general_gpu(v) ? tap_step(p.stride, p.dilation) : p.stride;

@@ -197,7 +197,7 @@ struct VariantInfo {
                                // with three and those with two (or fewer), each summing its own slots only
     std::string family;  // schedule family: cpu, cpu_phase, cpu_cols (the columns: few output channels),
                          // cuda, cuda_warp, cuda_phase (the general GPU family: every geometry at run
-                         // time), auto
+                         // time), cuda_cols (the columns on the GPU: few output channels), auto
 
     // Nothing of the layer's geometry (K, stride, dilation, padding) compiled in: the general path.
     bool general() const { return taps == 0 && stride == 0 && padding < 0 && !only && !odd_dilation && !autoscheduled; }
