@@ -62,14 +62,15 @@ struct Figures {
 
 // The columns' form on the GPU (cuda_cols, schedules/cuda_cols.cpp). Kernel 1: B·L_in positions, a thread reg_l
 // of them × reg_co columns, each group's cout_g·K columns rounded up to whole tiles of reg_co, summed over the
-// group's input channels: per input channel reg_l x loads (with their clamps: 2 issue slots each) and reg_co / 4
-// broadcast 16-byte shared loads for reg_l·reg_co multiply-adds. x is read once a tile of columns, from DRAM
-// where it passes the L2. Its warps hide latency by the loads they have in flight: unroll_ci input channels'
-// x loads a thread, so that where the grid is too small to fill the SMs (few columns: one tile, B × L_in
-// threads) the rate at which x arrives is what the loads in flight allow, bytes in flight ÷ a DRAM access's
-// latency (Little's law), below the copy rate. The columns are written, then read by kernel 2, which writes
-// the output. Split over input channels (split_ci: each chunk's columns a block's, then a kernel adding them),
-// the blocks are chunks times as many and each sums a chunk; the partial columns are written and read.
+// group's input channels: per input channel reg_l x loads (with their clamps and addresses: 6 issue slots each)
+// and reg_co / 4 broadcast 16-byte shared loads for reg_l·reg_co multiply-adds. x is read once a tile of
+// columns. Its warps hide latency by the loads they have in flight: unroll_ci input channels' x loads a
+// thread, so that where the grid is too small to fill the SMs (few columns: one tile, B × L_in threads) the
+// rate at which x arrives is what the loads in flight allow, bytes in flight ÷ a DRAM access's latency
+// (Little's law), below the copy rate. The columns are written, then read by kernel 2, which writes the output;
+// a small kernel tabulates the phases first. Split over input channels (split_ci: each chunk's columns a block's,
+// then a kernel adding them), the blocks are chunks times as many and each sums a chunk; the partial columns are
+// written and read.
 constexpr double kL2Bytes = 50e6;        // Hopper's L2 (50 MB on the H100 and H200)
 constexpr double kDramLatencySeconds = 0.7e-6;  // a DRAM load's latency under load (~1,400 clocks at 1.98 GHz)
 double cols_cuda_seconds(const VariantEntry &v, const Figures &f) {
@@ -94,8 +95,7 @@ double cols_cuda_seconds(const VariantEntry &v, const Figures &f) {
     // one row of 100 positions at 256 column tiles is 256 blocks, two an SM)
     const int64_t sharing = std::min(per_sm, ceil_div(blocks, kSMs));
     const double block_seconds = std::max(double(busy) * thread_macs * sharing * kSMs / kFmaPerSecond, thread_macs / clock);
-    const double resident_warps = double(std::min(per_sm, ceil_div(blocks, kSMs))) * ceil_div(threads, 32) *
-                                  double(unroll) / kPhaseUnrollHidingLatency;
+    const double resident_warps = double(sharing) * ceil_div(threads, 32) * double(unroll) / kPhaseUnrollHidingLatency;
     const double latency = std::max(1.0, kWarpsToHideLatency / resident_warps);
     const double arithmetic = double(ceil_div(blocks, slots)) * block_seconds * issue * latency;
     const double xb = 4.0 * f.B * f.C_in * f.L_in, wb = 4.0 * f.C_in * f.cout_g * f.K;
@@ -110,7 +110,7 @@ double cols_cuda_seconds(const VariantEntry &v, const Figures &f) {
     const double rate = std::min(kCopyBytesPerSecond, in_flight / kDramLatencySeconds);
     const double pb = chunks > 1 ? cb * double(chunks) : 0;  // split: the partial columns
     const double memory = (xb * x_reads + wb + (chunks > 1 ? pb : cb)) / rate;
-    const int kernels = chunks > 1 ? 3 : 2;
+    const int kernels = chunks > 1 ? 4 : 3;  // (the phases' table, the columns, the chunks' sum where split, the output)
     return std::max(arithmetic, memory) + (pb + (chunks > 1 ? cb : 0) + cb + ob) / kCopyBytesPerSecond + kernels * kLaunchSeconds;
 }
 
