@@ -10,17 +10,19 @@
 // of a channel from one read of x: the reduction over input channels is done once for all K taps, and
 // each phase's output then adds its few columns.
 //
-// Two kernels:
+// Kernels (three; four where split):
+//   0. the phases' table (Stages::cols_phase: each phase's first tap and offset into x), min(stride, L_out)
+//      values, so that the output's kernel does not divide by run-time values for each output.
 //   1. the columns into a buffer of their own (B × C_out·K × L_in floats: 2 MB for tasnet_dec, where x is
-//      65 MB): a block is tile_l threads along x's positions i (one position a thread, reg_l), reg_co
-//      columns (a register tile, the kc loop unrolled), one batch row and group. Per input channel a
-//      thread loads one x (a warp 32 consecutive floats: one 128-byte line) and its reg_co weights as
-//      reg_co / 4 broadcast 16-byte loads from the block's weights staged in shared memory (reg_co ×
-//      C_in / groups floats: 32 KiB at reg_co 16 and C_in 512), for reg_co multiply-adds. unroll_ci
-//      input channels' x are loaded together before their multiply-adds: a layer that reads x once is
-//      bound by the loads a thread has in flight (its threads are B × L_in, 32,000 for tasnet_dec: at 16
-//      loads of 4 bytes each, 2 MB in flight across the GPU, about what the H200's copy rate × a DRAM
-//      latency of ~0.6 us asks for).
+//      65 MB): a block is tile_l threads along x's positions (one position a thread, the batch rows folded
+//      into the positions), reg_co columns (a register tile, the kc loop unrolled) and one group. Per input
+//      channel a thread loads one x (a warp 32 consecutive floats: one 128-byte line) and its reg_co weights
+//      as reg_co / 4 broadcast 16-byte loads from the block's weights staged in shared memory (reg_co ×
+//      C_in / groups floats: 32 KiB at reg_co 16 and C_in 512), for reg_co multiply-adds. unroll_ci input
+//      channels' x are loaded together before their multiply-adds: a layer that reads x once is bound by
+//      the loads its threads have in flight (B × L_in threads, 32,000 for tasnet_dec). Measured: 7.6 warps an
+//      SM, x at a quarter to a third of DRAM's rate (ncu, runs 164-165, NOTES 57).
+//      With split_ci, each chunk of input channels a block's partial columns, and 1b. a kernel adding them.
 //   2. the output in position order: a thread a position, its phase's landing taps' columns summed
 //      from the buffer (consecutive positions read consecutive columns: one line a warp).
 #include "cuda_common.h"
@@ -52,7 +54,7 @@ void schedule_cuda_cols(const Target &, Stages &s, const Knobs &k) {
     // rfactor: partial columns with a last dimension u, the chunk), so that a layer of one tile of columns
     // has chunks times the warps: tasnet_dec's 32,000 positions made 1,000 warps, 7.6 an SM, which kept
     // 2 MB of x loads in flight and read x at 32 % of DRAM's rate (ncu, H100: 64 us of its 80 us call,
-    // NOTES 57). Then kernel 2 adds a position's chunks (reading them: (chunks + 1) × the columns' bytes).
+    // NOTES 57). Then kernel 1b adds a position's chunks (reading them: chunks × the columns' bytes, and writing the columns).
     Func acc = s.cols, cols;
     RVar rsum = s.cols_r.x;  // the input channels acc sums
     Var u("u");
