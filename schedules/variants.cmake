@@ -131,7 +131,9 @@ set(CONVT1D_SCHEDULE_POINTS
     "cuda_cols_l128_c16_u16                cuda_cols       128    1     16     0         1       0     16        64   0  0  0     0  0     0  -"
     # and its input channels in chunks of 64 (split-K: Halide's rfactor, each chunk's columns a block's, then a
     # kernel adding them): a layer of one tile of columns gets chunks × the warps. The row above on tasnet_dec
-    # (H100): 0.0805 ms, its columns' kernel 64 us at 32 % of DRAM's rate with 7.6 warps an SM (NOTES 57)
+    # (H100): 0.0805 ms, its columns' kernel 64 us at 32 % of DRAM's rate with 7.6 warps an SM. Measured (H200,
+    # run 165, against the row above): tasnet_dec 0.079 / 0.084 ms, but demucs_out 0.126 / 0.105 and hifigan_b1_up1
+    # 0.079 / 0.052: the chunks' warps did not raise x's rate (its columns' kernel 57 us at 26 %; NOTES 57)
     "cuda_cols_l128_c16_u16_k64            cuda_cols       128    1     16     0         1       0     16        64   0  0  64    0  0     0  -"
     # general CUDA, one warp per block, the tile striped over the lanes: kb74's general column
     "cuda_w8_r4_c8_sp                      cuda_warp       256    4     8      1         1       1     1         64   0  0  0     0  0     0  -"
