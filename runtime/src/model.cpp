@@ -60,6 +60,13 @@ struct Figures {
     Params p;
 };
 
+// The blocks an SM holds at once: of `threads` threads at `regs` registers each, staging `shared` bytes (at
+// least one; at most 32, the SM's limit).
+int64_t blocks_per_sm(int64_t threads, int64_t regs, int64_t shared) {
+    return std::max<int64_t>(1, std::min({int64_t(kThreadsPerSM / threads), int64_t(kRegistersPerSM / (regs * threads)),
+                                          kSharedPerSM / std::max<int64_t>(shared, 1), int64_t(32)}));
+}
+
 // The columns' form on the GPU (cuda_cols, schedules/cuda_cols.cpp). Kernel 1: B·L_in positions, a thread reg_l
 // of them × reg_co columns, each group's cout_g·K columns rounded up to whole tiles of reg_co, summed over the
 // group's input channels: per input channel reg_l x loads (with their clamps and addresses: 6 issue slots each)
@@ -84,9 +91,7 @@ double cols_cuda_seconds(const VariantEntry &v, const Figures &f) {
     // the grid: blocks of `threads` threads along the rows' positions (folded), a block a tile, group (and chunk)
     const int64_t blocks = ceil_div(f.B * f.L_in, threads * reg_l) * tiles * f.p.groups * chunks;
     const int64_t shared = reg_co * ceil_div(cin_block, unroll) * unroll * 4;
-    const int64_t per_sm = std::max<int64_t>(
-        1, std::min({int64_t(kThreadsPerSM / threads), int64_t(kRegistersPerSM / (std::max(v.max_regs, 32) * threads)),
-                     kSharedPerSM / std::max<int64_t>(shared, 1), int64_t(32)}));
+    const int64_t per_sm = blocks_per_sm(threads, std::max(v.max_regs, 32), shared);
     const int64_t slots = kSMs * per_sm;
     const double thread_macs = F * cin_block;
     const int64_t busy = std::min<int64_t>(threads, ceil_div(f.B * f.L_in, reg_l));
@@ -179,9 +184,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
                                   ? ceil_div(f.B * folded_pitch((f.L_out - 1) / S, v.phase_taps), block_tile)
                                   : ceil_div(positions, block_tile) * f.B;
         const int64_t blocks = tiles * ceil_div(f.C_out, reg_co) * phases;
-        const int64_t per_sm = std::max<int64_t>(
-            1, std::min({int64_t(kThreadsPerSM / threads), int64_t(kRegistersPerSM / (regs * threads)),
-                         kSharedPerSM / std::max<int64_t>(shared, 1), int64_t(32)}));
+        const int64_t per_sm = blocks_per_sm(threads, regs, shared);
         const int64_t slots = kSMs * per_sm;
         // Waves × one block's time. A block's busy threads (those of its positions the problem has) each
         // run their register block over its input channels and taps, at the share of an SM that per_sm
