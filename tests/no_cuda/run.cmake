@@ -2,12 +2,14 @@
 # the CUDA toolkit, or a user who wants the CPU path alone), build its CLI and check that it links (no
 # CUDA runtime in the library), lists no CUDA variant, computes a layer on the CPU through the general
 # CPU variant (its weights prepared in the call), and refuses the GPU with a message. The build is
-# trimmed to the CPU variants (CONVT1D_POINTS) to keep the test's time.
+# trimmed to the CPU variants (CONVT1D_POINTS), for one instruction set (CONVT1D_CPU_TARGETS), with this
+# build's generator (GENERATORS), to keep the test's time.
 set(cli "${WORK}/build/convt1d")
 include(${CMAKE_CURRENT_LIST_DIR}/../run_steps.cmake)
 set(configure ${CMAKE_COMMAND} -S ${SRC} -B ${WORK}/build -G ${GENERATOR} -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}
     -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=Release -DHalide_DIR=${HALIDE_DIR}
-    -DHalideHelpers_DIR=${HALIDE_HELPERS_DIR} -DCONVT1D_CUDA=OFF "-DCONVT1D_POINTS=^(cpu|cpu_phase)$"
+    -DHalideHelpers_DIR=${HALIDE_HELPERS_DIR} -Dconvt1d-halide_generators_DIR=${GENERATORS}
+    -DCONVT1D_CPU_TARGETS=x86-64-linux-sse41 -DCONVT1D_CUDA=OFF "-DCONVT1D_POINTS=^(cpu|cpu_phase)$"
     -DCONVT1D_BUILD_TESTS=OFF -DCONVT1D_BUILD_BENCH=OFF)
 set(build ${CMAKE_COMMAND} --build ${WORK}/build --target convt1d_cli)
 convt1d_run_steps(configure build)
