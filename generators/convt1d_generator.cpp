@@ -554,6 +554,11 @@ public:
                 }
             } else {
                 const Expr tap_dx = select(this->dilation == 1, 1, dx);  // x's step between a phase's taps, 1 stated where it is (Stages::two_taps)
+                // output position l's plane position and phase (cuda_cols computes each output's sum alone: its
+                // phase as l − q·stride, the same value, which Halide's bounds keep one point for one l, where a
+                // modulus by a run-time value spans [0, stride) and a thread's one sum would need stride of them)
+                const Expr ql = l / stride;
+                const Expr pl = clamp(family.value() == "cuda_cols" ? l - ql * stride : l % stride, 0, phases - 1);
                 if (by_cols) {
                     // The columns (cpu_cols, cuda_cols): cols(kc, g, i, b) = Σ_ci w[ci, co_g, k] · x[b, ci, i] over group g's
                     // input channels, kc = co_g·K + k (w's own order), for every tap k at once; phase p's output
@@ -578,16 +583,10 @@ public:
                     // columns are its channels' K, not a span it cannot bound through k_p's modulus)
                     const Expr k = clamp(phase.k_p + rc.x * step, 0, K - 1);
                     const Expr column = cols(co_g * K + k, g, clamp(i, 0, L_in - 1), b);
-                    // (cuda_cols computes each output's sum alone: its phase as l − q·stride, the same value, which
-                    // Halide's bounds keep one point for one l, where a modulus by a run-time value spans [0, stride)
-                    // and a thread's one sum would need stride of them)
-                    const Expr ql = l / stride;
-                    const Expr pl = family.value() == "cuda_cols" ? l - ql * stride : l % stride;
-                    accumulate({q, p, co, b}, select(i >= 0 && i < L_in, column, cast(acc_t, 0)),
-                               {ql, clamp(pl, 0, phases - 1), co, b});
+                    accumulate({q, p, co, b}, select(i >= 0 && i < L_in, column, cast(acc_t, 0)), {ql, pl, co, b});
                 } else {
                     accumulate({q, p, co, b}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xz(q + base - rc.x * tap_dx, ci_c, b)),
-                               {l / stride, clamp(l % stride, 0, phases - 1), co, b});
+                               {ql, pl, co, b});
                 }
             }
         } else if (indexes_by_phase(family, fixed_stride)) {
