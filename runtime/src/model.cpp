@@ -306,6 +306,25 @@ double cols_seconds(const VariantEntry &v, const Figures &f, double useful) {
            kCpuCallSeconds;
 }
 
+// The tested form's x window (schedules/cpu.cpp: xz.in(conv) at the input-channel loop): for each of a tile's
+// input channels and tap residues, the x its 2 vectors × 4 channels read over the residue's ⌈K / stride⌉ taps,
+// each vector loaded, tested against x's bounds (compare, select) and stored: 4 instructions a vector, over the
+// tile's 8 vector FMAs a tap. Its channels are those of the groups the tile's 4 output channels meet (Halide's
+// bounds, from the tile's first and last channel): one where the tile lies in a group, four a depthwise layer's
+// (one input channel each: a window of 4 channels for 16 FMAs).
+double tested_window_per_fma(const Figures &f) {
+    constexpr int64_t tile_co = 4, tile_l = 16, vec = 8;
+    const int64_t taps = ceil_div(f.K, f.p.stride);
+    // the groups a tile of channels meets, averaged over the tiles of a period of the layer's channels
+    int64_t spans = 0, tiles = 0;
+    for (int64_t co = 0; co < f.C_out && tiles < 64; co += tile_co, ++tiles) {
+        spans += (std::min(co + tile_co, f.C_out) - 1) / f.cout_g - co / f.cout_g + 1;
+    }
+    const double channels = (double(spans) / double(std::max<int64_t>(tiles, 1)) - 1) * double(f.cin_g) + 1;
+    const double vectors = channels * double(ceil_div(tile_l + (taps - 1) * f.p.dilation, vec));
+    return vectors * 4 / (2.0 * tile_co * taps);
+}
+
 double cpu_seconds(const VariantEntry &v, const Figures &f) {
     // The CPU families: the tested form (cpu) vectorises along phases of strides 1, 2 and 4 only
     // and takes any other stride one position at a time (8 lanes idle of 8), and steps each phase
@@ -332,8 +351,9 @@ double cpu_seconds(const VariantEntry &v, const Figures &f) {
     const double taps = phase ? 1.0 : taps_executed(f.K, S, step, true);
     const double tile_fmas = phase ? double(v.reg_l) * v.reg_co : 8.0;
     const bool tiles_in_groups = f.p.groups == 1 || (phase && f.cout_g % v.reg_co == 0);
-    const double loads_per_fma = phase ? (!tiles_in_groups ? 1 + v.reg_co / tile_fmas : (v.reg_l + v.reg_co) / tile_fmas)
-                                       : (f.p.groups != 1 ? 1 + 12.0 / 8 : 14.0 / 8);
+    double loads_per_fma = phase ? (!tiles_in_groups ? 1 + v.reg_co / tile_fmas : (v.reg_l + v.reg_co) / tile_fmas)
+                                 : (f.p.groups != 1 ? 1 + 12.0 / 8 : 14.0 / 8);
+    if (!phase) loads_per_fma += tested_window_per_fma(f);
     // cpu_phase's tile of reg_co channels rounded up past a group's channels (every tile inside a group),
     // or past C_out: a layer of one output channel runs 8 sums a position for 1 (its 7 others read
     // zero weights and are not stored)
