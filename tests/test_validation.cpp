@@ -959,11 +959,13 @@ struct ChoiceCase {
     bool of_family;
 };
 
-// Each case's untuned choice on device d, of family `family` where the case says so; `also` checks more of a
-// case (its x, w and parameters, shapes only).
+// Each case's untuned choice (no tuning cache) on device d, of family `family` where the case says so; `also`
+// checks more of a case (its x, w and parameters, shapes only).
 void expect_family_choice(const std::vector<ChoiceCase> &cases, Device d, const std::string &family,
                           const std::function<void(const ChoiceCase &, const ConstTensor &, const ConstTensor &,
                                                    const Params &)> &also = nullptr) {
+    const NothingTuned untuned;
+    ASSERT_TRUE(untuned.ok());
     const float *none = nullptr;
     for (const ChoiceCase &k : cases) {
         Params p;
@@ -987,16 +989,14 @@ TEST(Validation, ALayerOfFewOutputChannelsRunsTheColumnsOnTheCpu) {
     // VM, docs/NOTES.md 56); on the suite's CPU layers (C_out 32 to 256, every cpu_phase tile whole) it is
     // not, as there the columns' form reads x once a block of channels.
     if (!default_variant("cpu_cols")) return;
-    const NothingTuned untuned;
-    ASSERT_TRUE(untuned.ok());
     expect_family_choice({{"tasnet_dec_cpu", 1, 512, 1, 16, 2000, 8, 0, 1, true},
-                           {"demucs_out_cpu", 1, 64, 2, 8, 10000, 4, 0, 1, true},
-                           {"kb64_cpu", 2, 128, 128, 3, 2048, 1, 0, 1, false},
-                           {"grouped_cpu", 2, 128, 128, 3, 2048, 1, 1, 4, false},
-                           {"stride4_cpu", 2, 64, 32, 8, 4096, 4, 2, 1, false},
-                           {"dac_up1_cpu", 1, 512, 256, 16, 256, 8, 4, 1, false},
-                           {"encodec_up3_cpu", 1, 128, 64, 8, 8000, 4, 0, 1, false}},
-                          Device::CPU, "cpu_cols");
+                          {"demucs_out_cpu", 1, 64, 2, 8, 10000, 4, 0, 1, true},
+                          {"kb64_cpu", 2, 128, 128, 3, 2048, 1, 0, 1, false},
+                          {"grouped_cpu", 2, 128, 128, 3, 2048, 1, 1, 4, false},
+                          {"stride4_cpu", 2, 64, 32, 8, 4096, 4, 2, 1, false},
+                          {"dac_up1_cpu", 1, 512, 256, 16, 256, 8, 4, 1, false},
+                          {"encodec_up3_cpu", 1, 128, 64, 8, 8000, 4, 0, 1, false}},
+                         Device::CPU, "cpu_cols");
 }
 
 TEST(Validation, ADepthwiseLayerRunsTheClosedFormOnTheCpu) {
@@ -1007,8 +1007,6 @@ TEST(Validation, ADepthwiseLayerRunsTheClosedFormOnTheCpu) {
     // where the model had them 0.91 / 0.93. Grouped layers whose groups hold whole tiles of channels, and the
     // suite's, keep cpu_phase.
     if (!default_variant("cpu_phase")) return;
-    const NothingTuned untuned;
-    ASSERT_TRUE(untuned.ok());
     expect_family_choice({{"depthwise_up_cpu", 1, 256, 256, 4, 2000, 2, 1, 256, true},
                           {"depthwise_up", 8, 256, 256, 4, 4000, 2, 1, 256, true},
                           {"grouped_cpu", 2, 128, 128, 3, 2048, 1, 1, 4, true},
@@ -1024,24 +1022,22 @@ TEST(Validation, ALayerOfFewOutputChannelsRunsTheColumnsOnTheGpu) {
     // 0.022, docs/NOTES.md 56 (h), 57); on the vocoders' layers (C_out 256-768, K = 2·stride) it is not,
     // there a thread's 16 columns are one channel's taps and x is read once a tile of them.
     if (!has_cuda_variants()) GTEST_SKIP() << kNoCudaVariants;
-    const NothingTuned untuned;
-    ASSERT_TRUE(untuned.ok());
     expect_family_choice({{"tasnet_dec", 4, 512, 1, 16, 8000, 8, 0, 1, true},
-                           {"demucs_out", 4, 64, 2, 8, 80000, 4, 0, 1, true},
-                           {"dac_up1", 4, 1536, 768, 16, 864, 8, 4, 1, false},
-                           {"encodec_up1", 8, 512, 256, 16, 750, 8, 0, 1, false},
-                           {"encodec_up3", 8, 128, 64, 8, 30000, 4, 0, 1, false},
-                           {"hifigan_up2", 4, 256, 128, 16, 1600, 8, 4, 1, false}},
-                          Device::CUDA, "cuda_cols",
-                          [](const ChoiceCase &k, const ConstTensor &x, const ConstTensor &w, const Params &p) {
-                              if (std::string(k.layer) != "tasnet_dec") return;
-                              // and the phase sums' estimate counts x read once a phase from DRAM (8 reads of its
-                              // 65.5 MB: 0.175 ms at 3 TB/s; the H100 measured 0.177 ms in run 161), not once
-                              for (const RankedPlan &r : rank_plans(x, w, p, Device::CUDA)) {
-                                  const VariantInfo *e = variant_info(r.variant);
-                                  if (e && e->family == "cuda_phase") EXPECT_GT(r.estimated_ms, 0.15) << r.variant;
-                              }
-                          });
+                          {"demucs_out", 4, 64, 2, 8, 80000, 4, 0, 1, true},
+                          {"dac_up1", 4, 1536, 768, 16, 864, 8, 4, 1, false},
+                          {"encodec_up1", 8, 512, 256, 16, 750, 8, 0, 1, false},
+                          {"encodec_up3", 8, 128, 64, 8, 30000, 4, 0, 1, false},
+                          {"hifigan_up2", 4, 256, 128, 16, 1600, 8, 4, 1, false}},
+                         Device::CUDA, "cuda_cols",
+                         [](const ChoiceCase &k, const ConstTensor &x, const ConstTensor &w, const Params &p) {
+                             if (std::string(k.layer) != "tasnet_dec") return;
+                             // and the phase sums' estimate counts x read once a phase from DRAM (8 reads of its
+                             // 65.5 MB: 0.175 ms at 3 TB/s; the H100 measured 0.177 ms in run 161), not once
+                             for (const RankedPlan &r : rank_plans(x, w, p, Device::CUDA)) {
+                                 const VariantInfo *e = variant_info(r.variant);
+                                 if (e && e->family == "cuda_phase") EXPECT_GT(r.estimated_ms, 0.15) << r.variant;
+                             }
+                         });
 }
 
 TEST(Validation, NamedOnlyVariantsAreLeftOutOfTheRanking) {

@@ -67,6 +67,13 @@ int64_t blocks_per_sm(int64_t threads, int64_t regs, int64_t shared) {
                                           kSharedPerSM / std::max<int64_t>(shared, 1), int64_t(32)}));
 }
 
+// One block's time: its busy threads' multiply-adds (thread_macs each) at the share of an SM that `sharing` blocks
+// leave it, and no faster than one thread's chain at a clock a multiply-add (128 FMA lanes an SM).
+double block_seconds(int64_t busy, double thread_macs, int64_t sharing) {
+    const double clock = kFmaPerSecond / (kSMs * 128.0);
+    return std::max(double(busy) * thread_macs * double(sharing) * kSMs / kFmaPerSecond, thread_macs / clock);
+}
+
 // The columns' form on the GPU (cuda_cols, schedules/cuda_cols.cpp). Kernel 1: B·L_in positions, a thread reg_l
 // of them × reg_co columns, each group's cout_g·K columns rounded up to whole tiles of reg_co, summed over the
 // group's input channels: per input channel reg_l x loads (with their clamps and addresses: 6 issue slots each)
@@ -95,14 +102,12 @@ double cols_cuda_seconds(const VariantEntry &v, const Figures &f) {
     const int64_t slots = kSMs * per_sm;
     const double thread_macs = F * cin_block;
     const int64_t busy = std::min<int64_t>(threads, ceil_div(f.B * f.L_in, reg_l));
-    const double clock = kFmaPerSecond / (kSMs * 128.0);
     // (a block's share of an SM: the blocks an SM holds, or where the grid is under one wave those it gets —
     // one row of 100 positions at 256 column tiles is 256 blocks, two an SM)
     const int64_t sharing = std::min(per_sm, ceil_div(blocks, kSMs));
-    const double block_seconds = std::max(double(busy) * thread_macs * sharing * kSMs / kFmaPerSecond, thread_macs / clock);
     const double resident_warps = double(sharing) * ceil_div(threads, 32) * double(unroll) / kPhaseUnrollHidingLatency;
     const double latency = std::max(1.0, kWarpsToHideLatency / resident_warps);
-    const double arithmetic = double(ceil_div(blocks, slots)) * block_seconds * issue * latency;
+    const double arithmetic = double(ceil_div(blocks, slots)) * block_seconds(busy, thread_macs, sharing) * issue * latency;
     const double xb = 4.0 * f.B * f.C_in * f.L_in, wb = 4.0 * f.C_in * f.cout_g * f.K;
     const double ob = 4.0 * f.B * f.C_out * f.L_out, cb = 4.0 * f.B * f.C_out * f.K * f.L_in;
     // x read once a tile of columns: from DRAM where it passes the L2, else from the L2 after the first, counted
@@ -194,9 +199,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         const double thread_macs = double(std::max(v.reg_l, 1)) * reg_co * cin_block * taps_per_output *
                                    (warp ? std::max(v.tile_l / 32, 1) : 1);
         const int64_t busy = std::min<int64_t>(threads, ceil_div(std::min(positions, block_tile), std::max(v.reg_l, 1)));
-        const double clock = kFmaPerSecond / (kSMs * 128.0);  // 128 FMA lanes an SM
-        const double block_seconds =
-            std::max(double(busy) * thread_macs * per_sm * kSMs / kFmaPerSecond, thread_macs / clock);
+        const double block = block_seconds(busy, thread_macs, per_sm);
         // Latency: a scheduler issues every clock only with a warp to switch to while another waits on
         // its loads (a shared or L1 load's 30 clocks and more; a thread's accumulators cover the FFMA's
         // own 4): at least 2 warps a scheduler, 8 an SM; fewer resident warps issue proportionally less
@@ -217,7 +220,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         // measured fastest, 3.64 against 3.73 for the 256 point and 3.99 for the point the tuner ran; H100
         // run 123, NOTES 51)
         const double launches_work = double(chunks - 1) + double(f.cin_g - (chunks - 1) * cin_block) / cin_block;
-        return double(ceil_div(blocks, slots)) * launches_work * block_seconds * std::max(issue, l1) * latency;
+        return double(ceil_div(blocks, slots)) * launches_work * block * std::max(issue, l1) * latency;
     };
     double arithmetic = 0;
     if (v.tap_classes) {

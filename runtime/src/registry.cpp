@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <initializer_list>
 #include <limits>
+#include <utility>
 
 namespace convt1d {
 namespace detail {
@@ -28,7 +30,25 @@ std::vector<const VariantEntry *> all_variants() {
 
 namespace {
 constexpr const char *kPerGroup = "/per_group";
+
+// Halide indexes a buffer with 32 bits: a variant's own intermediates must each hold at most 2^31 − 1
+// elements. True where they do; else *why names each buffer with its size.
+bool intermediates_fit(std::initializer_list<std::pair<const char *, __int128>> buffers, std::string *why) {
+    constexpr __int128 kMaxElements = std::numeric_limits<int32_t>::max();
+    bool fit = true;
+    std::string sizes;
+    for (const auto &[name, elements] : buffers) {
+        fit = fit && elements <= kMaxElements;
+        sizes += std::string(sizes.empty() ? "" : ", ") + name + " " +
+                 std::to_string((long long)std::min<__int128>(elements, INT64_MAX));
+    }
+    if (!fit && why) {
+        *why = "needs intermediate buffers over 2^31-1 elements for this problem (" + sizes +
+               "; Halide indexes with 32 bits)";
+    }
+    return fit;
 }
+}  // namespace
 
 std::string plan_name(const Plan &plan) {
     return std::string(plan.v ? plan.v->name : "?") + (plan.per_group ? kPerGroup : "");
@@ -190,20 +210,14 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
     }
     if (gpu_cols(v)) {
         // the columns' buffer, B × C_out·K × L_in elements (split: the chunks' partial columns, that many a
-        // chunk), indexed with 32 bits
+        // chunk)
         const __int128 columns = (__int128)x.shape[0] * w.shape[1] * p.groups * w.shape[2] * x.shape[2] *
                                  input_chunks(v, x.shape[1] / p.groups);
-        if (columns > std::numeric_limits<int32_t>::max()) {
-            if (why) {
-                *why = "needs a buffer of its columns over 2^31-1 elements for this problem (" +
-                       std::to_string((long long)std::min<__int128>(columns, INT64_MAX)) + "; Halide indexes with 32 bits)";
-            }
-            return false;
-        }
+        if (!intermediates_fit({{"the columns", columns}}, why)) return false;
     }
     if (general_gpu(v)) {
-        // Halide indexes a buffer with 32 bits: the variant's own intermediates must each hold at most
-        // 2^31 − 1 elements — the phase planes (per chunk where split) and, with pad_x, x's zero-extended
+        // The variant's own intermediates (intermediates_fit: each at most 2^31 − 1 elements): the phase
+        // planes (per chunk where split) and, with pad_x, x's zero-extended
         // copy (where split, its channels C_in rounded up to the unrolled channels: the generator bounds it
         // so since NOTES 53; before, whole chunks, and a k512 split point on kb64's shape, 64 rows of ~65,550
         // slots × 512 channels, 2.15 G elements, faulted on an H100 with an illegal address, NOTES 52 (h)).
@@ -218,15 +232,7 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         const int64_t C_out = w.shape[1] * p.groups, reg_co = std::max(v.reg_co, 1);
         const __int128 copy = v.pad_x ? (__int128)B * slots * channels : 0;
         const __int128 planes = (__int128)B * positions * std::min(S, L_out) * ceil_div(C_out, reg_co) * reg_co * chunks;
-        constexpr int64_t kMaxElements = std::numeric_limits<int32_t>::max();
-        if (copy > kMaxElements || planes > kMaxElements) {
-            if (why) {
-                *why = "needs intermediate buffers over 2^31-1 elements for this problem (x's copy " +
-                       std::to_string((long long)std::min<__int128>(copy, INT64_MAX)) + ", the phase planes " +
-                       std::to_string((long long)std::min<__int128>(planes, INT64_MAX)) + "; Halide indexes with 32 bits)";
-            }
-            return false;
-        }
+        if (!intermediates_fit({{"x's copy", copy}, {"the phase planes", planes}}, why)) return false;
     }
     if (const int64_t need = shared_bytes(v, x, w, p), limit = shared_limit(); need > limit) {
         if (why) {
