@@ -9,6 +9,13 @@ memory a block, through CONVT1D_ASSUME_SHARED_OPTIN, since CI has no GPU), and f
 within 3 % of the measured fastest (of those still in the list) is among the first four.
 
 usage: check_ranking.py CONVT1D_CLI SUMMARY.json
+       check_ranking.py CONVT1D_CLI --report MEASURED [MEASURED ...]
+--report: for trying a change to the cost model offline (docs/NOTES.md 59 (b)), a line a shape: where the
+measured fastest falls in the model's ranking, the model's first plan and its measured time, and how much
+slower the best of the tuner's four is than the fastest; then the count of shapes where that exceeds NEAR.
+MEASURED: a committed summary, or a benchmark's text output (lines "convt1d/<shape>/halide_<variant> <ms>
+ms", e.g. bench/results/raw/h100-2026-12-07-run167-every-variant-six-layers.txt) with the shape file after
+a colon, RAW.txt:bench/model_layers.csv (its shared-memory limit then the H100's and H200's opt-in).
 """
 import json
 import os
@@ -21,35 +28,80 @@ NEAR = 1.03         # the benchmark's run-to-run spread on one machine
 NOT_VARIANTS = {"halide_runtime", "general", "cudnn_fp32", "cudnn_tf32", "torch_fp32"}
 
 
+SHARED_OPTIN = 232448  # the H100's and H200's opt-in shared memory a block (227 KiB)
+
+
+def listed_variants(cli):
+    return {line.split()[0] for line in subprocess.run([cli, "variants"], check=True, capture_output=True,
+                                                       text=True).stdout.splitlines()[1:] if line.strip()}
+
+
+def measured_shapes(path, listed):
+    """(shape -> {plan: ms} of the listed variants, the shape file or None, the env for `convt1d rank`)"""
+    shape_file = None
+    if ":" in path:
+        path, shape_file = path.split(":", 1)
+    shapes = {}
+    if path.endswith(".json"):
+        summary = json.load(open(path))
+        # the summary's device limit, from a refusal it recorded ("... (limit N)"), plus the 1 KiB the
+        # runtime keeps back
+        limits = {int(m) for s in summary["shapes"].values() for why in s.get("not_run", {}).values()
+                  for m in re.findall(r"\(limit (\d+)\)", why)}
+        if not limits:
+            sys.exit(f"{path}: no shared-memory limit recorded")
+        optin = max(limits) + 1024
+        for shape, s in summary["shapes"].items():
+            for name, ms in s["ms"].items():
+                if name in NOT_VARIANTS or ms is None:
+                    continue
+                per_group = name.endswith("_per_group")
+                variant = name[: -len("_per_group")] if per_group else name
+                if variant in listed:
+                    shapes.setdefault(shape, {})[variant + (" per group" if per_group else "")] = ms
+    else:
+        optin = SHARED_OPTIN
+        for line in open(path):
+            m = re.match(r"convt1d/(\S+)/halide_(\S+) ([\d.]+) ms", line)
+            if m and m.group(2) in listed:
+                shapes.setdefault(m.group(1), {})[m.group(2)] = float(m.group(3))
+    return shapes, shape_file, dict(os.environ, CONVT1D_ASSUME_SHARED_OPTIN=str(optin))
+
+
+def ranking(cli, shape, shape_file, env):
+    out = subprocess.run([cli, "rank", "--shape", shape, "--device", "cuda"] +
+                         (["--file", shape_file] if shape_file else []),
+                         env=env, check=True, capture_output=True, text=True).stdout
+    return [m.group(1).strip() for m in re.finditer(r"^\s*\d+\s+[\d.]+ ms\s+(.+)$", out, re.M)]
+
+
+def report(cli, paths):
+    listed = listed_variants(cli)
+    for path in paths:
+        shapes, shape_file, env = measured_shapes(path, listed)
+        slower = 0
+        for shape, measured in shapes.items():
+            fastest = min(measured.values())
+            ranked = ranking(cli, shape, shape_file, env)
+            place = next((i + 1 for i, plan in enumerate(ranked) if measured.get(plan, 1e30) <= fastest * NEAR), None)
+            tuned = min((measured[p] for p in ranked[:CANDIDATES] if p in measured), default=float("nan"))
+            slower += not tuned <= fastest * NEAR
+            first = ranked[0] if ranked else "-"
+            print(f"{shape:16s} fastest {min(measured, key=measured.get)} {fastest:.4f} ms, ranked {place}; "
+                  f"the model's first {first} {measured.get(first, '-')}; the four's best / fastest {tuned / fastest:.2f}")
+        print(f"report: {path}: {slower} of {len(shapes)} shapes without a plan within {NEAR} of the fastest among the four")
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[2] == "--report":
+        return report(sys.argv[1], sys.argv[3:])
     cli, summary_path = sys.argv[1], sys.argv[2]
-    summary = json.load(open(summary_path))
-    listed = {line.split()[0] for line in subprocess.run([cli, "variants"], check=True, capture_output=True,
-                                                        text=True).stdout.splitlines()[1:] if line.strip()}
-    # the summary's device limit, from a refusal it recorded ("... (limit N)"), plus the 1 KiB the
-    # runtime keeps back
-    limits = {int(m) for s in summary["shapes"].values() for why in s.get("not_run", {}).values()
-              for m in re.findall(r"\(limit (\d+)\)", why)}
-    if not limits:
-        sys.exit(f"{summary_path}: no shared-memory limit recorded")
-    env = dict(os.environ, CONVT1D_ASSUME_SHARED_OPTIN=str(max(limits) + 1024))
+    shapes, _, env = measured_shapes(summary_path, listed_variants(cli))
     failures, checked = [], 0
-    for shape, s in summary["shapes"].items():
-        measured = {}
-        for name, ms in s["ms"].items():
-            if name in NOT_VARIANTS or ms is None:
-                continue
-            per_group = name.endswith("_per_group")
-            variant = name[: -len("_per_group")] if per_group else name
-            if variant in listed:
-                measured[variant + (" per group" if per_group else "")] = ms
-        if not measured:
-            continue
+    for shape, measured in shapes.items():
         fastest = min(measured.values())
         near = {plan for plan, ms in measured.items() if ms <= fastest * NEAR}
-        out = subprocess.run([cli, "rank", "--shape", shape, "--device", "cuda"], env=env, check=True,
-                             capture_output=True, text=True).stdout
-        ranked = [m.group(1).strip() for m in re.finditer(r"^\s*\d+\s+[\d.]+ ms\s+(.+)$", out, re.M)]
+        ranked = ranking(cli, shape, None, env)
         checked += 1
         if not near & set(ranked[:CANDIDATES]):
             failures.append(f"{shape}: measured fastest {sorted(near)} ({fastest} ms), the tuner's "
