@@ -6,7 +6,8 @@
 #   usage (device tool): bash scripts/gpu_suite.sh   [BENCH_FILTER=regex] [TEST_FILTER=gtest filter]
 #                                                    [SANITIZE=0] [SANITIZE_MATCH=awk regex on variant names]
 #                                                    [TESTS=0] [BENCH=0] [TUNE=0] [TORCH=0] [CPU=1]
-#                                                    [NCU="shape:variant ..."] (profiles into $OUT/ncu.txt)
+#                                                    [NCU="shape:variant ..."] (profiles into $OUT/ncu.txt; the
+#                                                    shapes of SHAPES where given)
 #                                                    [SHAPES=file] (the benchmark's and PyTorch's shapes: a list in
 #                                                    bench/shapes.csv's format, e.g. bench/other_layers.csv)
 #   The benchmark's names are convt1d/<shape>/<who>, who one of halide_<variant>, halide_runtime,
@@ -102,7 +103,7 @@ if [ -n "${NCU:-}" ]; then
   echo "== ncu"
   for sv in $NCU; do
     shape=${sv%%:*}; v=${sv#*:}
-    run=(./build/convt1d run --shape "$shape" --device cuda --variant "$v" --reps 1)
+    run=(./build/convt1d run --shape "$shape" ${SHAPES:+--file "$SHAPES"} --device cuda --variant "$v" --reps 1)
     ncu --kernel-name regex:s0_p_pb_block --launch-skip 1 --launch-count 1 --section SpeedOfLight --section Occupancy \
       --section WarpStateStats --section SchedulerStats --metrics sm__inst_executed.sum,sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active,smsp__sass_thread_inst_executed_op_ffma_pred_on.sum,l1tex__data_pipe_lsu_wavefronts.sum,l1tex__data_pipe_lsu_wavefronts_mem_shared_op_ld.sum,l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum,launch__registers_per_thread \
       "${run[@]}" >> "$OUT/ncu.txt" 2>&1

@@ -27,7 +27,7 @@ namespace {
 
 int usage() {
     std::fprintf(stderr,
-                 "usage: convt1d run [--shape NAME] [--batch N] [--cin N] [--cout N] [--kernel N] [--length N]\n"
+                 "usage: convt1d run [--shape NAME [--file PATH]] [--batch N] [--cin N] [--cout N] [--kernel N] [--length N]\n"
                  "                   [--stride N] [--padding N] [--output-padding N] [--dilation N] [--groups N]\n"
                  "                   [--bias] [--device auto|cpu|cuda] [--variant NAME [--per-group]] [--reps N]\n"
                  "                   [--samples N] [--threads N] [--cache-bytes N] [--layer]\n"
@@ -35,10 +35,12 @@ int usage() {
                  "                   by (0: the machine's)\n"
                  "                   --layer: through a convt1d::Layer (weights held, on the CPU prepared once\n"
                  "                   before the timed calls; host pointers)\n"
-                 "       convt1d tune [--shape NAME] [--device auto|cpu|cuda]\n"
+                 "                   --file: the shapes' file (bench/shapes.csv's format; default the suite's),\n"
+                 "                   for --shape here and in tune and rank\n"
+                 "       convt1d tune [--shape NAME] [--file PATH] [--device auto|cpu|cuda]\n"
                  "                   measure the plans on the suite's shapes of the device, recorded in the\n"
                  "                   tuning cache (the CPU's through a Layer, its weights prepared)\n"
-                 "       convt1d rank [--shape NAME] [--device cpu|cuda] [problem flags as for run]\n"
+                 "       convt1d rank [--shape NAME] [--file PATH] [--device cpu|cuda] [problem flags as for run]\n"
                  "                   the cost model's ranking of the plans (what an untuned call runs)\n"
                  "       convt1d variants\n"
                  "       convt1d shapes [--file PATH]\n");
