@@ -26,9 +26,7 @@ import sys
 CANDIDATES = 4      # Options::tune_candidates' default (runtime/include/convt1d/convt1d.h)
 NEAR = 1.03         # the benchmark's run-to-run spread on one machine
 NOT_VARIANTS = {"halide_runtime", "general", "cudnn_fp32", "cudnn_tf32", "torch_fp32"}
-
-
-SHARED_OPTIN = 232448  # the H100's and H200's opt-in shared memory a block (227 KiB)
+SHARED_OPTIN = 232448  # the H100's and H200's opt-in shared memory a block (227 KiB): --report's text files
 
 
 def listed_variants(cli):
