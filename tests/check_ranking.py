@@ -14,8 +14,9 @@ usage: check_ranking.py CONVT1D_CLI SUMMARY.json
 measured fastest falls in the model's ranking, the model's first plan and its measured time, and how much
 slower the best of the tuner's four is than the fastest; then the count of shapes where that exceeds NEAR.
 MEASURED: a committed summary, or a benchmark's text output (lines "convt1d/<shape>/halide_<variant> <ms>
-ms", e.g. bench/results/raw/h100-2026-12-07-run167-every-variant-six-layers.txt) with the shape file after
-a colon, RAW.txt:bench/model_layers.csv (its shared-memory limit then the H100's and H200's opt-in).
+ms", with or without Google Benchmark's "/iterations:1/manual_time"; e.g. bench/results/raw/h100-2026-12-07-
+run167-every-variant-six-layers.txt), its shape file after a colon where the shapes are not the suite's,
+RAW.txt:bench/model_layers.csv (a text's shared-memory limit: the H100's and H200's opt-in).
 """
 import json
 import os
@@ -32,6 +33,14 @@ SHARED_OPTIN = 232448  # the H100's and H200's opt-in shared memory a block (227
 def listed_variants(cli):
     return {line.split()[0] for line in subprocess.run([cli, "variants"], check=True, capture_output=True,
                                                        text=True).stdout.splitlines()[1:] if line.strip()}
+
+
+def plan_of(name, listed):
+    """The plan a measured name stands for ("X_per_group": X run a group at a time), or None where it is no
+    variant of this build's list"""
+    per_group = name.endswith("_per_group")
+    variant = name[: -len("_per_group")] if per_group else name
+    return variant + (" per group" if per_group else "") if variant in listed else None
 
 
 def measured_shapes(path, listed):
@@ -51,18 +60,16 @@ def measured_shapes(path, listed):
         optin = max(limits) + 1024
         for shape, s in summary["shapes"].items():
             for name, ms in s["ms"].items():
-                if name in NOT_VARIANTS or ms is None:
-                    continue
-                per_group = name.endswith("_per_group")
-                variant = name[: -len("_per_group")] if per_group else name
-                if variant in listed:
-                    shapes.setdefault(shape, {})[variant + (" per group" if per_group else "")] = ms
+                plan = plan_of(name, listed) if name not in NOT_VARIANTS and ms is not None else None
+                if plan:
+                    shapes.setdefault(shape, {})[plan] = ms
     else:
         optin = SHARED_OPTIN
         for line in open(path):
-            m = re.match(r"convt1d/(\S+)/halide_(\S+) ([\d.]+) ms", line)
-            if m and m.group(2) in listed:
-                shapes.setdefault(m.group(1), {})[m.group(2)] = float(m.group(3))
+            m = re.match(r"convt1d/(\S+)/halide_(\S+?)(/iterations:\S+)? +([\d.]+) ms", line)
+            plan = m and plan_of(m.group(2), listed)
+            if plan:
+                shapes.setdefault(m.group(1), {})[plan] = float(m.group(4))
     return shapes, shape_file, dict(os.environ, CONVT1D_ASSUME_SHARED_OPTIN=str(optin))
 
 
