@@ -217,10 +217,10 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
     }
     if (general_gpu(v)) {
         // The variant's own intermediates (intermediates_fit: each at most 2^31 − 1 elements): the phase
-        // planes (per chunk where split) and, with pad_x, x's zero-extended
-        // copy (where split, its channels C_in rounded up to the unrolled channels: the generator bounds it
-        // so since NOTES 53; before, whole chunks, and a k512 split point on kb64's shape, 64 rows of ~65,550
-        // slots × 512 channels, 2.15 G elements, faulted on an H100 with an illegal address, NOTES 52 (h)).
+        // planes (per chunk where split) and, with pad_x, x's zero-extended copy (where split, its channels
+        // C_in rounded up to the unrolled channels: the generator bounds it so since NOTES 53; before, whole
+        // chunks, and a k512 split point on kb64's shape, 64 rows of ~65,550 slots × 512 channels, 2.15 G
+        // elements, faulted on an H100 with an illegal address, NOTES 52 (h)).
         const int64_t B = x.shape[0], cin_g = x.shape[1] / p.groups, L_in = x.shape[2], K = w.shape[2];
         const int64_t S = std::max<int64_t>(p.stride, 1), L_out = std::max<int64_t>(output_length(L_in, K, p), 1);
         const int64_t chunks = input_chunks(v, cin_g), unroll = std::max(v.unroll_ci, 1);
