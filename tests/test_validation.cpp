@@ -3,6 +3,7 @@
 
 #include "internal.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -203,7 +204,8 @@ TEST(TuningCache, TrustsValidLinesAndDropsCorruptOnes) {
 
 // A first call's measurement (detail::fastest) against a process whose first calls are slow (its
 // thread pool starting, pages touched the first time): three stand-in plans whose calls sleep 2, 4 and
-// 1 ms, the first six calls of the measurement 12 ms longer, and the 1 ms plan failing its third call.
+// 1 ms, the first nine calls of the measurement 12 ms longer (every plan's warm-up and lone call, then
+// the first plan's untimed call and two timed ones), and the 1 ms plan failing its third call.
 // Measured one plan after another, the first plan's warm-up and timed calls took the slow spell and
 // the 4 ms plan won; in rounds the spell falls on every plan and the 2 ms plan wins; a plan that fails
 // a call is never chosen.
@@ -214,18 +216,19 @@ TEST(Tuning, AProcessesSlowFirstCallsDoNotDecideTheChoice) {
     int calls = 0, failing_calls = 0;
     auto once = [&](const detail::Plan &plan) {
         const int ms = plan.v == a.v ? 2 : plan.v == b.v ? 4 : 1;
-        const int spell = ++calls <= 6 ? 12 : 0;
+        const int spell = ++calls <= 9 ? 12 : 0;
         std::this_thread::sleep_for(std::chrono::milliseconds(ms + spell));
         return plan.v != failing.v || ++failing_calls < 3;
     };
     double best_ms = 0;
-    const detail::Plan best = detail::fastest({a, b, failing}, once, &best_ms);
+    const detail::Plan best = detail::fastest({a, b, failing}, once, [] { return true; }, &best_ms);
     ASSERT_NE(best.v, nullptr);
     EXPECT_EQ(best.v, a.v) << "chose " << best.v->name << " at " << best_ms << " ms, not " << a.v->name;
     EXPECT_GE(best_ms, 2.0);
     EXPECT_LT(best_ms, 4.0);
-    // a warm-up each; then a round, an untimed call and kTuningBlock timed ones a plan, until one fails
-    EXPECT_EQ(calls, 3 + 2 * detail::kTuningRounds * (1 + detail::kTuningBlock) + 2);
+    // a warm-up and a lone call each (12 ms and more: one call a sample); then a round, an untimed call
+    // and kTuningBlock timed ones a plan, until one fails (the failing plan's untimed call in round 0)
+    EXPECT_EQ(calls, 3 * 2 + 2 * detail::kTuningRounds * (1 + detail::kTuningBlock) + 1);
 }
 
 // ... and against a plan that is fast only right after another plan's call: on the H100 machine's 16
@@ -245,11 +248,52 @@ TEST(Tuning, TheChoiceIsMeasuredBackToBackAsACallersCallsRun) {
         return true;
     };
     double best_ms = 0;
-    const detail::Plan best = detail::fastest({after, steady}, once, &best_ms);
+    const detail::Plan best = detail::fastest({after, steady}, once, [] { return true; }, &best_ms);
     ASSERT_NE(best.v, nullptr);
     EXPECT_EQ(best.v, steady.v) << "chose " << best.v->name << " at " << best_ms << " ms";
     EXPECT_GE(best_ms, 2.0);
     EXPECT_LT(best_ms, 4.0);
+}
+
+// ... and queued, as a caller's loop runs GPU calls: it launches the next call while the last one's
+// kernels run, so a call costs the larger of its host time and its kernels', not their sum. On the
+// H100 kb64_small's columns (three kernels) and its phase point measured 0.0247 and 0.0250 ms a call
+// waited for, and 22.5 against 15.2 us a call back to back (NOTES 60). Stand-ins on a simulated
+// stream: `host_bound` spends 3 ms launching and its kernels take nothing; `kernel_bound` 1.5 ms
+// launching and 2 ms of kernels, which start when both its launch and the stream's last work are done;
+// finish() waits for the stream, then 0.5 ms more (a synchronisation's own latency). Each call waited
+// for: 3.5 against 4.0 ms, and `host_bound` won; four calls a sample: 3.1 against 2.6 ms a call.
+TEST(Tuning, GpuCallsAreTimedQueuedAsACallersLoopRunsThem) {
+    using clock = std::chrono::steady_clock;
+    using ms = std::chrono::duration<double, std::milli>;
+    const std::vector<const detail::VariantEntry *> all = detail::all_variants();
+    ASSERT_GE(all.size(), 2u);
+    const detail::Plan host_bound{all[0], false}, kernel_bound{all[1], false};
+    clock::time_point stream_done = clock::now();
+    auto call = [&](const detail::Plan &plan) {
+        const bool hb = plan.v == host_bound.v;
+        std::this_thread::sleep_for(ms(hb ? 3.0 : 1.5));
+        const clock::time_point start = std::max(clock::now(), stream_done);
+        stream_done = start + std::chrono::duration_cast<clock::duration>(ms(hb ? 0.0 : 2.0));
+        return true;
+    };
+    auto finish = [&] {
+        std::this_thread::sleep_until(stream_done);
+        std::this_thread::sleep_for(ms(0.5));
+        return true;
+    };
+    double best_ms = 0;
+    const detail::Plan best = detail::fastest({host_bound, kernel_bound}, call, finish, &best_ms, 4);
+    ASSERT_NE(best.v, nullptr);
+    EXPECT_EQ(best.v, kernel_bound.v) << "chose " << best.v->name << " at " << best_ms << " ms a call";
+    EXPECT_GE(best_ms, 2.0);
+    EXPECT_LT(best_ms, 3.0);
+    // how many calls a sample queues: kTuningQueueMs of the fastest plan's lone call, 1 to kTuningQueueMax
+    EXPECT_EQ(detail::tuning_queue(0.025), detail::kTuningQueueMax);
+    EXPECT_EQ(detail::tuning_queue(0.1), 2);
+    EXPECT_EQ(detail::tuning_queue(0.2), 1);
+    EXPECT_EQ(detail::tuning_queue(9.0), 1);
+    EXPECT_EQ(detail::tuning_queue(0.0), detail::kTuningQueueMax);
 }
 
 TEST(Runtime, TheModelSplitsAFewWideGroupsOfALongRow) {

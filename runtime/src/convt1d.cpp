@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -383,40 +384,60 @@ Status invoke(const char *api, const Plan &plan, const ConstTensor &x, const Con
 
 }  // namespace
 
-// Times each plan on the caller's buffers (`once`: one call of it, run to completion) and returns the
-// fastest, its time in *best_ms: every plan warmed up once (module load, allocations, first touches),
-// then kTuningRounds rounds in which each plan in turn runs one untimed call and kTuningBlock timed
-// calls back to back; a plan's time is the least of its rounds' medians; a plan that fails a call
-// drops out. Back to back, because that is how a caller's later calls run: on the H100 machine's 16
-// cores grouped_cpu's `cpu_phase` ran 0.14-0.19 ms a call when each call followed the lanes tile's,
-// 0.30-0.32 back to back (NOTES 55 (f)). In rounds, so that a slow spell of the process (its first
-// calls: the thread pool's threads starting, pages touched the first time) falls on every plan alike:
-// measured one plan after another, on this session's AMD VM grouped_cpu's model's first plan took the
-// spell (0.87-1.39 ms against a steady 0.75) and 1 of 5 fresh processes kept the slower lanes tile
-// (NOTES 55 (c)). Every call leaves a correct result in the output (the caller's data is never
-// half-written); the caller's own call with the fastest follows, so that the output holds the bits
-// later calls compute.
-Plan fastest(const std::vector<Plan> &plans, const std::function<bool(const Plan &)> &once, double *best_ms) {
+// Times each plan on the caller's buffers and returns the fastest, its time per call in *best_ms (the
+// steps: internal.h). Back to back, because that is how a caller's later calls run: on the H100
+// machine's 16 cores grouped_cpu's `cpu_phase` ran 0.14-0.19 ms a call when each call followed the
+// lanes tile's, 0.30-0.32 back to back (NOTES 55 (f)). And queued, the calls of a sample not waited for
+// one by one, for the same reason on the GPU: a caller's loop launches the next call while the last
+// one's kernels run, so a launch-bound call costs the larger of its host time and its kernels' time,
+// not their sum. Each call waited for, the tuner measured kb64_small's columns (three kernels) at
+// 0.0247 ms and the one-kernel phase point at 0.0250 and kept the columns, which ran 22.5 us a call
+// back to back where the phase point had run 15.2 (H100, runs 141 and 172, NOTES 60). In rounds, so
+// that a slow spell of the process (its first calls: the thread pool's threads starting, pages touched
+// the first time) falls on every plan alike: measured one plan after another, on this session's AMD VM
+// grouped_cpu's model's first plan took the spell (0.87-1.39 ms against a steady 0.75) and 1 of 5 fresh
+// processes kept the slower lanes tile (NOTES 55 (c)). Every call leaves a correct result in the output
+// (the caller's data is never half-written); the caller's own call with the fastest follows, so that the
+// output holds the bits later calls compute.
+int tuning_queue(double call_ms) {
+    if (!(call_ms > 0)) return kTuningQueueMax;
+    return int(std::clamp(std::ceil(kTuningQueueMs / call_ms), 1.0, double(kTuningQueueMax)));
+}
+
+Plan fastest(const std::vector<Plan> &plans, const std::function<bool(const Plan &)> &call,
+             const std::function<bool()> &finish, double *best_ms, int queue) {
+    using clock = std::chrono::steady_clock;
+    auto elapsed_ms = [](clock::time_point t0) {
+        return std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+    };
+    // warm-up (module loads, allocations), then one call timed alone: the fastest sets the queue
     std::vector<Plan> live;
+    double least_alone = std::numeric_limits<double>::infinity();
     for (const Plan &plan : plans) {
-        if (once(plan)) live.push_back(plan);
+        if (!call(plan) || !finish()) continue;
+        const auto t0 = clock::now();
+        if (!call(plan) || !finish()) continue;
+        least_alone = std::min(least_alone, elapsed_ms(t0));
+        live.push_back(plan);
     }
+    if (queue <= 0) queue = tuning_queue(least_alone);
     std::vector<double> least(live.size(), std::numeric_limits<double>::infinity());
     std::vector<bool> failed(live.size(), false);
     for (int r = 0; r < kTuningRounds; ++r) {
         for (size_t i = 0; i < live.size(); ++i) {
-            if (failed[i] || !once(live[i])) {  // (untimed: after another plan's call)
+            if (failed[i] || !call(live[i]) || !finish()) {  // (untimed: after another plan's call)
                 failed[i] = true;
                 continue;
             }
             std::vector<double> ms;
-            for (int c = 0; c < kTuningBlock; ++c) {
-                const auto t0 = std::chrono::steady_clock::now();
-                if (!once(live[i])) {
+            for (int c = 0; c < kTuningBlock && !failed[i]; ++c) {
+                const auto t0 = clock::now();
+                for (int q = 0; q < queue && !failed[i]; ++q) failed[i] = !call(live[i]);
+                if (failed[i] || !finish()) {
                     failed[i] = true;
                     break;
                 }
-                ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+                ms.push_back(elapsed_ms(t0) / queue);
             }
             if (failed[i]) continue;
             std::sort(ms.begin(), ms.end());
@@ -517,11 +538,8 @@ Status run(const char *api, const ConstTensor &x, const ConstTensor &w, const fl
                 tuning_candidates(x, w, p, device, device_pointers, plan, opt.tune_candidates, prepared);
             double ms = 0;
             const Plan t = fastest(
-                candidates,
-                [&](const Plan &candidate) {
-                    return call("autotune", candidate, nullptr).ok && (!device_pointers || synchronize(opt.cuda_stream).ok);
-                },
-                &ms);
+                candidates, [&](const Plan &candidate) { return call("autotune", candidate, nullptr).ok; },
+                [&] { return !device_pointers || synchronize(opt.cuda_stream).ok; }, &ms);
             if (t.v) {
                 record_tuning(tuning_key(x, w, p, device), plan_name(t), ms);
                 plan = t;

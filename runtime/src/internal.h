@@ -155,13 +155,24 @@ std::string plan_name(const Plan &plan);
 // The plan a name stands for; v is nullptr when the name is not one of this library's.
 Plan parse_plan(const std::string &name);
 
-// A first call's measurement (runtime/src/convt1d.cpp): each plan warmed up by one call of `once`,
-// then kTuningRounds rounds in which each plan in turn runs one untimed call and kTuningBlock timed
-// calls back to back; the plan whose least round median is least (in *best_ms), or none where every
-// plan failed a call.
+// A first call's measurement (runtime/src/convt1d.cpp): `call` runs a plan once and may return before
+// its work is done (a GPU call on device pointers, queued on the caller's stream); `finish` waits for
+// every call made so far (the stream's synchronisation; on the CPU nothing). Each plan warmed up by one
+// call and then timed by one more (call and finish), which sets how many calls a timed sample queues
+// (tuning_queue, from the fastest plan's); then kTuningRounds rounds in which each plan in turn runs
+// one untimed call and kTuningBlock timed samples, each that many calls queued and one finish, a
+// sample's time per call; the plan whose least round median is least (in *best_ms, per call), or none
+// where every plan failed a call.
 inline constexpr int kTuningRounds = 2;
 inline constexpr int kTuningBlock = 5;
-Plan fastest(const std::vector<Plan> &plans, const std::function<bool(const Plan &)> &once, double *best_ms);
+// A sample queues kTuningQueueMs of the fastest plan's calls, 1 to kTuningQueueMax of them: a call of
+// 0.2 ms or more is timed alone, as before; a launch-bound one (0.02 ms) 8 at a time.
+inline constexpr double kTuningQueueMs = 0.2;
+inline constexpr int kTuningQueueMax = 8;
+int tuning_queue(double call_ms);
+// (queue > 0: that many calls a sample, not tuning_queue's; for the tests' stand-in plans)
+Plan fastest(const std::vector<Plan> &plans, const std::function<bool(const Plan &)> &call,
+             const std::function<bool()> &finish, double *best_ms, int queue = 0);
 
 // The problem of one group alone: its slices of x, w, bias and out (views into the caller's
 // memory, with the caller's strides), and groups = 1.

@@ -61,9 +61,10 @@ struct Options {
     std::string variant;           // empty: the runtime chooses; else a name from variants()
     void *cuda_stream = nullptr;   // CUstream for conv_transpose1d_device (nullptr: legacy stream)
     // conv_transpose1d_device on a problem the tuning cache does not know: time the tune_candidates
-    // plans the cost model ranks first (rank_plans) on the caller's buffers (a warm-up each, then two
-    // rounds in which each plan runs an untimed call and 5 timed ones back to back; the least of its
-    // rounds' medians), run the fastest, and remember it in the cache (file: $CONVT1D_TUNING_CACHE,
+    // plans the cost model ranks first (rank_plans) on the caller's buffers (a warm-up and a lone call
+    // each, then two rounds in which each plan runs an untimed call and 5 timed samples of 1 to 8 calls
+    // queued back to back on the stream, as many as take 0.2 ms of the fastest plan's lone call, and
+    // waited for once; the least of its rounds' medians a call), run the fastest, and remember it in the cache (file: $CONVT1D_TUNING_CACHE,
     // default ~/.cache/convt1d/tuning.tsv). A CPU Layer's forward does the same with the model's first
     // plan and the variants it prepared weights for (see Layer). The first call of a shape then takes
     // longer, as with cuDNN's benchmark mode; later calls and later processes reuse the choice.
