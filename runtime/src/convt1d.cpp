@@ -410,13 +410,18 @@ Plan fastest(const std::vector<Plan> &plans, const std::function<bool(const Plan
     auto elapsed_ms = [](clock::time_point t0) {
         return std::chrono::duration<double, std::milli>(clock::now() - t0).count();
     };
+    // one call waited for (finish after a failed call too: what was queued before it)
+    auto once = [&](const Plan &plan) {
+        const bool ok = call(plan);
+        return finish() && ok;
+    };
     // warm-up (module loads, allocations), then one call timed alone: the fastest sets the queue
     std::vector<Plan> live;
     double least_alone = std::numeric_limits<double>::infinity();
     for (const Plan &plan : plans) {
-        if (!call(plan) || !finish()) continue;
+        if (!once(plan)) continue;
         const auto t0 = clock::now();
-        if (!call(plan) || !finish()) continue;
+        if (!once(plan)) continue;
         least_alone = std::min(least_alone, elapsed_ms(t0));
         live.push_back(plan);
     }
@@ -425,7 +430,7 @@ Plan fastest(const std::vector<Plan> &plans, const std::function<bool(const Plan
     std::vector<bool> failed(live.size(), false);
     for (int r = 0; r < kTuningRounds; ++r) {
         for (size_t i = 0; i < live.size(); ++i) {
-            if (failed[i] || !call(live[i]) || !finish()) {  // (untimed: after another plan's call)
+            if (failed[i] || !once(live[i])) {  // (untimed: after another plan's call)
                 failed[i] = true;
                 continue;
             }
@@ -433,10 +438,8 @@ Plan fastest(const std::vector<Plan> &plans, const std::function<bool(const Plan
             for (int c = 0; c < kTuningBlock && !failed[i]; ++c) {
                 const auto t0 = clock::now();
                 for (int q = 0; q < queue && !failed[i]; ++q) failed[i] = !call(live[i]);
-                if (failed[i] || !finish()) {
-                    failed[i] = true;
-                    break;
-                }
+                if (!finish()) failed[i] = true;
+                if (failed[i]) break;
                 ms.push_back(elapsed_ms(t0) / queue);
             }
             if (failed[i]) continue;
