@@ -7,7 +7,9 @@
 #                                                    [SANITIZE=0] [SANITIZE_MATCH=awk regex on variant names]
 #                                                    [TESTS=0] [BENCH=0] [TUNE=0] [TORCH=0] [CPU=1]
 #                                                    [NCU="shape:variant ..."] (profiles into $OUT/ncu.txt; the
-#                                                    shapes of SHAPES where given)
+#                                                    shapes of SHAPES where given; NCU_KERNEL=regex the kernel
+#                                                    profiled whole, default the phase kernels' s0_p_pb_block:
+#                                                    e.g. cols_intm for the split columns' chunk kernel)
 #                                                    [SHAPES=file] (the benchmark's and PyTorch's shapes: a list in
 #                                                    bench/shapes.csv's format, e.g. bench/other_layers.csv)
 #   The benchmark's names are convt1d/<shape>/<who>, who one of halide_<variant>, halide_runtime,
@@ -98,13 +100,14 @@ if [ "${SANITIZE:-1}" = 1 ]; then
   rm -f "$OUT/memcheck.tmp"
 fi
 if [ -n "${NCU:-}" ]; then
-  # Nsight Compute on a variant's main kernel (its second launch: a split variant's steady-state chunk)
+  # Nsight Compute on a variant's main kernel (its second launch: a split variant's steady-state chunk;
+  # NCU_KERNEL names another, e.g. the split columns' chunk kernel, cols_intm)
   # and every kernel's duration over one call (ncu's base clocks: read the shares, not the times)
   echo "== ncu"
   for sv in $NCU; do
     shape=${sv%%:*}; v=${sv#*:}
     run=(./build/convt1d run --shape "$shape" ${SHAPES:+--file "$SHAPES"} --device cuda --variant "$v" --reps 1)
-    ncu --kernel-name regex:s0_p_pb_block --launch-skip 1 --launch-count 1 --section SpeedOfLight --section Occupancy \
+    ncu --kernel-name "regex:${NCU_KERNEL:-s0_p_pb_block}" --launch-skip 1 --launch-count 1 --section SpeedOfLight --section Occupancy \
       --section WarpStateStats --section SchedulerStats --metrics sm__inst_executed.sum,sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active,smsp__sass_thread_inst_executed_op_ffma_pred_on.sum,l1tex__data_pipe_lsu_wavefronts.sum,l1tex__data_pipe_lsu_wavefronts_mem_shared_op_ld.sum,l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum,l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum,launch__registers_per_thread \
       "${run[@]}" >> "$OUT/ncu.txt" 2>&1
     ncu --metrics gpu__time_duration.sum "${run[@]}" 2>&1 | awk '/^  _kernel/{k=$1} /gpu__time_duration/{print k, $NF, $(NF-1)}' |
