@@ -262,7 +262,7 @@ TEST(Tuning, TheChoiceIsMeasuredBackToBackAsACallersCallsRun) {
 // stream: `host_bound` spends 3 ms launching and its kernels take nothing; `kernel_bound` 1.5 ms
 // launching and 2 ms of kernels, which start when both its launch and the stream's last work are done;
 // finish() waits for the stream, then 0.5 ms more (a synchronisation's own latency). Each call waited
-// for: 3.5 against 4.0 ms, and `host_bound` won; four calls a sample: 3.1 against 2.6 ms a call.
+// for: 3.5 against 4.0 ms, and `host_bound` won; four calls a sample: 3.1 against 2.5 ms a call.
 TEST(Tuning, GpuCallsAreTimedQueuedAsACallersLoopRunsThem) {
     using clock = std::chrono::steady_clock;
     using ms = std::chrono::duration<double, std::milli>;

@@ -64,10 +64,11 @@ struct Options {
     // plans the cost model ranks first (rank_plans) on the caller's buffers (a warm-up and a lone call
     // each, then two rounds in which each plan runs an untimed call and 5 timed samples of 1 to 8 calls
     // queued back to back on the stream, as many as take 0.2 ms of the fastest plan's lone call, and
-    // waited for once; the least of its rounds' medians a call), run the fastest, and remember it in the cache (file: $CONVT1D_TUNING_CACHE,
-    // default ~/.cache/convt1d/tuning.tsv). A CPU Layer's forward does the same with the model's first
-    // plan and the variants it prepared weights for (see Layer). The first call of a shape then takes
-    // longer, as with cuDNN's benchmark mode; later calls and later processes reuse the choice.
+    // waited for once; the least of its rounds' medians a call), run the fastest, and remember it in
+    // the cache (file: $CONVT1D_TUNING_CACHE, default ~/.cache/convt1d/tuning.tsv). A CPU Layer's
+    // forward does the same with the model's first plan and the variants it prepared weights for (see
+    // Layer). The first call of a shape then takes longer, as with cuDNN's benchmark mode; later calls
+    // and later processes reuse the choice.
     // false: the cached choice if any, else the model's first.
     bool autotune = true;
     int tune_candidates = 4;  // how many of the model's first plans a first call measures (>= 1)
