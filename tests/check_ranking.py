@@ -4,11 +4,15 @@
 A first device-pointer call measures only the cost model's first Options::tune_candidates plans
 (4). A new variant the model ranks high can push the fastest one out of them even where the new one
 is fastest nowhere (NOTES 31 (c): encodec_up1 ran 1.09 ms instead of 0.95). This check ranks every
-shape of the committed GPU summary with this build's list, as the summary's GPU would (its shared
+shape of the committed GPU summaries with this build's list, as each summary's GPU would (its shared
 memory a block, through CONVT1D_ASSUME_SHARED_OPTIN, since CI has no GPU), and fails where no variant
 within 3 % of the measured fastest (of those still in the list) is among the first four.
+A summary cannot judge a shape whose four hold a plan it neither timed nor refused (a variant added to the
+list after its run: the H200's run 113 predates the columns' form, NOTES 61); another summary that timed
+every plan of the shape's four judges it, and a shape that no summary judges fails: a new variant has to be
+measured before it may enter the four.
 
-usage: check_ranking.py CONVT1D_CLI SUMMARY.json
+usage: check_ranking.py CONVT1D_CLI SUMMARY.json [SUMMARY.json ...]
        check_ranking.py CONVT1D_CLI --report MEASURED [MEASURED ...]
 --report: for trying a change to the cost model offline (docs/NOTES.md 59 (b)), a line a shape: where the
 measured fastest falls in the model's ranking, the model's first plan and its measured time, and how much
@@ -43,8 +47,9 @@ def plan_of(name, listed):
     return variant + (" per group" if per_group else "") if variant in listed else None
 
 
-def measured_shapes(path, listed):
-    """(shape -> {plan: ms} of the listed variants, the shape file or None, the env for `convt1d rank`)"""
+def measured_shapes(path, listed, refused=None):
+    """(shape -> {plan: ms} of the listed variants, the shape file or None, the env for `convt1d rank`);
+    refused, where given: shape -> the plans the summary's run refused"""
     shape_file = None
     if ":" in path:
         path, shape_file = path.split(":", 1)
@@ -63,6 +68,8 @@ def measured_shapes(path, listed):
                 plan = plan_of(name, listed) if name not in NOT_VARIANTS and ms is not None else None
                 if plan:
                     shapes.setdefault(shape, {})[plan] = ms
+            if refused is not None:
+                refused[shape] = {plan_of(name, listed) for name in s.get("not_run", {})}
     else:
         optin = SHARED_OPTIN
         for line in open(path):
@@ -100,22 +107,36 @@ def report(cli, paths):
 def main():
     if len(sys.argv) > 2 and sys.argv[2] == "--report":
         return report(sys.argv[1], sys.argv[3:])
-    cli, summary_path = sys.argv[1], sys.argv[2]
-    shapes, _, env = measured_shapes(summary_path, listed_variants(cli))
-    failures, checked = [], 0
-    for shape, measured in shapes.items():
-        fastest = min(measured.values())
-        near = {plan for plan, ms in measured.items() if ms <= fastest * NEAR}
-        ranked = ranking(cli, shape, None, env)
-        checked += 1
-        if not near & set(ranked[:CANDIDATES]):
-            failures.append(f"{shape}: measured fastest {sorted(near)} ({fastest} ms), the tuner's "
-                            f"{CANDIDATES} candidates {ranked[:CANDIDATES]}")
+    cli, listed = sys.argv[1], listed_variants(sys.argv[1])
+    failures, judged, unjudged = [], {}, {}
+    for summary_path in sys.argv[2:]:
+        refused = {}
+        shapes, _, env = measured_shapes(summary_path, listed, refused)
+        name = os.path.basename(summary_path)
+        for shape, measured in shapes.items():
+            fastest = min(measured.values())
+            near = {plan for plan, ms in measured.items() if ms <= fastest * NEAR}
+            four = ranking(cli, shape, None, env)[:CANDIDATES]
+            if near & set(four):
+                judged.setdefault(shape, []).append(name)
+                continue
+            new = [plan for plan in four if plan not in measured and plan not in refused.get(shape, set())]
+            if new:
+                unjudged.setdefault(shape, []).append(f"{name}: the four hold {new}, which it did not time")
+            else:
+                judged.setdefault(shape, []).append(name)
+                failures.append(f"{shape} ({name}): measured fastest {sorted(near)} ({fastest} ms), the tuner's "
+                                f"{CANDIDATES} candidates {four}")
+    for shape, why in unjudged.items():
+        if shape in judged:
+            print(f"ranking: {shape} judged by {judged[shape]}, not by " + "; ".join(why))
+        else:
+            failures.append(f"{shape}: no summary judges it (" + "; ".join(why) + "): time the new plans")
     for f in failures:
         print("ranking:", f)
-    if checked == 0:
+    if not judged:
         sys.exit("ranking: no shape checked")
-    print(f"ranking: {checked} shapes, {len(failures)} without their fastest variant among the candidates")
+    print(f"ranking: {len(judged) + len(set(unjudged) - set(judged))} shapes, {len(failures)} failures")
     if not failures:
         print("ranking: ok")
 

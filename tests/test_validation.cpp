@@ -485,6 +485,24 @@ TEST(Runtime, TheModelCountsEachTapClassAsAKernelOfItsOwn) {
                 0.02 * detail::model_seconds(*one_whole, x7, w7, p));
 }
 
+// An in-place variant's row ends are computed by the variant the model ranks first on a piece of the rows
+// (detail::edge_variant), never by the columns' form, which sums every input position's columns whatever
+// piece of the output it is asked for: chosen there, encodec_up3's and dac_up4's in-place calls took 3.94 and
+// 10.7 ms against 1.11 and 1.97 (H100 runs 175 and 174, NOTES 61).
+TEST(Runtime, RowEndsAreNotComputedByTheColumnsForm) {
+    const float *none = nullptr;
+    struct Layer { int64_t B, C_in, C_out, K, L_in, stride, padding; };
+    for (const Layer &l : {Layer{8, 128, 64, 8, 30000, 4, 0}, Layer{2, 192, 96, 4, 221184, 2, 1}}) {
+        const ConstTensor x = contiguous(none, l.B, l.C_in, l.L_in), w = contiguous(none, l.C_in, l.C_out, l.K);
+        for (const int64_t count : {128, 512, 1024, 4096}) {
+            const Params p = stride_padding(l.stride, l.padding);
+            const detail::VariantEntry *e = detail::edge_variant(x, w, p, count, Device::CUDA);
+            if (!e) continue;  // (a build without CUDA variants)
+            EXPECT_FALSE(detail::columns_form(*e)) << e->name << " for " << count << " outputs at stride " << l.stride;
+        }
+    }
+}
+
 TEST(Validation, ASizeRuleIsReportedBeforeANullPointer) {
     // A zero-length x with no data: the size is the rule the caller broke (the null pointer comes with
     // it), and validate_shapes, which reads no data pointer, checks the same shapes without one.

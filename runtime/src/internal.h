@@ -99,6 +99,8 @@ inline bool general_gpu(const VariantEntry &v) { return std::string(v.family).rf
 // The columns' form on the GPU (cuda_cols, schedules/cuda_cols.cpp): every tap's sums over the input channels
 // at once, into a buffer of B × C_out·K × L_in columns, then the output from them.
 inline bool gpu_cols(const VariantEntry &v) { return std::string(v.family) == "cuda_cols"; }
+// (either device's: cuda_cols, cpu_cols; their work scales with x's rows, not the output piece asked for)
+inline bool columns_form(const VariantEntry &v) { return gpu_cols(v) || std::string(v.family) == "cpu_cols"; }
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // The chunks a variant splits a group's cin_g input channels into (split_ci, the closed form: the
 // generator's conv(.., u)), one launch each; 1 where it does not split.

@@ -115,8 +115,12 @@ double cols_cuda_seconds(const VariantEntry &v, const Figures &f) {
     // stalled on those loads, ncu, H100 run 164)
     const double x_reads = double(tiles);
     // (a group's loads are issued together and consumed in order by its multiply-adds, the next group's issued
-    // after them: unroll_ci / 2 a thread on average)
-    const double in_flight = double(std::min(blocks, slots)) * busy * std::max<int64_t>(unroll / 2, 1) * reg_l * 4;
+    // after them: unroll_ci / 2 a thread on average. Split, a thread's x loads stay in its multiply-adds' loop,
+    // schedules/cuda_cols.cpp: one in flight. Counted at 8, hifigan_b1_up1's chunks of 64 — 2,048 blocks over a
+    // row of 100 positions — were estimated 0.046 ms and took 0.083, H100 run 167; their columns' kernel as long
+    // as the whole form's, 72 us at ncu's clocks, run 174; NOTES 61)
+    const int64_t loads = chunks > 1 ? 1 : std::max<int64_t>(unroll / 2, 1);
+    const double in_flight = double(std::min(blocks, slots)) * busy * loads * reg_l * 4;
     const double rate = std::min(kCopyBytesPerSecond, in_flight / kDramLatencySeconds);
     const double pb = chunks > 1 ? cb * double(chunks) : 0;  // split: the partial columns
     const double memory = (xb * x_reads + wb + (chunks > 1 ? pb : cb)) / rate;
@@ -209,8 +213,12 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         // the list's 8 does (bigvgan_up1's whole 4 × 8 block of 4 unrolled channels, two 96 KiB blocks
         // an SM, 8 warps: 3.41 ms against 2.11 for 12 warps of 8 and 2.18 for 20 warps of 8, H200 runs 47
         // and 48; NOTES 31 (c), 33 (f), 35). (The other families' threads hold several positions' or
-        // taps' loads in flight, counted as the warps.)
-        const double resident_warps = double(per_sm) * ceil_div(threads, 32) *
+        // taps' loads in flight, counted as the warps.) A grid under one wave has the warps its blocks bring, not
+        // those an SM could hold, and a block's busy warps only: hifigan_b1_up1's one row of 100 positions makes
+        // the phase points' 256 blocks, two an SM, each one warp of 25 busy threads; counted as a full SM of
+        // 128-thread blocks they were estimated 0.033-0.038 ms and took 0.089-0.101 (H100 run 167, NOTES 61).
+        const int64_t sharing = std::min(per_sm, ceil_div(blocks, kSMs));
+        const double resident_warps = double(sharing) * ceil_div(warp ? threads : busy, 32) *
                                       (phase ? std::max(v.unroll_ci, 1) / kPhaseUnrollHidingLatency : 1.0);
         const double latency = std::max(1.0, kWarpsToHideLatency / resident_warps);
         // Split over input channels, the chunks are launches one after another (a launch's blocks do not
