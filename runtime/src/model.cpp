@@ -217,6 +217,9 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         // those an SM could hold, and a block's busy warps only: hifigan_b1_up1's one row of 100 positions makes
         // the phase points' 256 blocks, two an SM, each one warp of 25 busy threads; counted as a full SM of
         // 128-thread blocks they were estimated 0.033-0.038 ms and took 0.089-0.101 (H100 run 167, NOTES 61).
+        // (The phase kernels' threads past a row's positions compute too, their sums discarded: ncu counts all
+        // 128 threads' multiply-adds in demucs_up1's blocks of 40 busy, NOTES 61 (j). Counting them here ranks
+        // the same four on the measured shapes, the untuned choice a little worse; not changed unmeasured.)
         const int64_t sharing = std::min(per_sm, ceil_div(blocks, kSMs));
         const double resident_warps = double(sharing) * ceil_div(warp ? threads : busy, 32) *
                                       (phase ? std::max(v.unroll_ci, 1) / kPhaseUnrollHidingLatency : 1.0);
