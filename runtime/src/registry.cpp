@@ -245,7 +245,7 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
 }
 
 bool detail::zero_slots(const VariantEntry &v, int64_t K, const Params &p) {
-    if (std::string(v.family) == "cpu_phase" || std::string(v.family) == "cpu_cols" || gpu_cols(v)) {
+    if (std::string(v.family) == "cpu_phase" || columns_form(v)) {
         return false;  // each phase's own taps, window or not
     }
     const int64_t step = v.only || general_gpu(v) ? tap_step(p.stride, p.dilation) : p.stride;
