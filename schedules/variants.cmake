@@ -89,6 +89,17 @@ set(CONVT1D_SCHEDULE_POINTS
     # where the c8 block took 1.04 (run 33)
     "cuda_phase_l128_r4_c16_p_u8_k256_cf_w2_reg168 cuda_phase 128 4     16     1         1       1     8         168  0  1  256   2  0     0  -"
     "cuda_phase_l128_r4_c16_p_u8_k512_cf_w2_reg168 cuda_phase 128 4     16     1         1       1     8         168  0  1  512   2  0     0  -"
+    # the k512 split with two warps a block and 8 channels a thread (l64 × c8): layers of few positions and many
+    # channels, where the l128 × c16 block leaves most of its threads past the row's end (demucs_up1: x 4 × 2048
+    # × 40, K 8 at stride 4, 40 positions a phase: 40 busy threads of 128, all computing, NOTES 61 (j)). H100
+    # run 178, ms: demucs_up1 0.381 against 0.518 for the k512 point above (cuDNN FP32 0.302); l32 × c8,
+    # l32 × c16 and l32 × c8 at k256 were measured beside it and were fastest nowhere (NOTES 62)
+    "cuda_phase_l64_r4_c8_p_u8_k512_cf_w2_reg168 cuda_phase 64 4      8      1         1       1     8         168  0  1  512   2  0     0  -"
+    # one tap a phase compiled in (pt 1: K <= stride at dilation 1, e.g. a pointwise K 1 at stride 1, or K 2
+    # at stride 4): no second, zero tap a phase as the w2 points run there. H100 run 178, ms: pointwise_k1
+    # (8 × 512 × 2000, K 1) 0.328 against 0.412 for the k256 point (cuDNN FP32 0.310); gaps_s4k2 0.125
+    # against 0.124; its k256 split at 168 registers measured 0.421 and 0.136 and is not built (NOTES 62)
+    "cuda_phase_l128_r4_c16_p_u8_cf_w1     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     1  0     0  -"
     "cuda_phase_l128_r4_c8_p_u4_cf_w2      cuda_phase      128    4     8      1         1       1     4         96   0  1  0     2  0     0  -"
     "cuda_phase_l128_r4_c16_p_u8_cf_w2     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     2  0     0  -"
     "cuda_phase_l128_r4_c16_p_u8_cf_w3     cuda_phase      128    4     16     1         1       1     8         128  0  1  0     3  0     0  -"

@@ -65,8 +65,9 @@ if [ "${SANITIZE:-1}" = 1 ]; then
     if [[ "$v" =~ _k[0-9]+(_|$) ]]; then
       # a variant that splits the input channels over blocks: two chunks and a tail (K 2·stride at
       # dilation 1, a vocoder's layer; a window variant's own K where it is more, e.g. 3·stride − 1 for
-      # phases in classes by their taps)
+      # phases in classes by their taps; a one-tap window's K = stride)
       sk=$((k > 2 * s ? k : 2 * s))
+      if [[ "$k" -le "$s" ]]; then sk=$k; fi  # (one tap a phase compiled in, pt 1: K within it)
       compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 2 --cin 601 --cout 40 \
         --kernel "$sk" --length 200 --stride "$s" --padding 1 --dilation 1 --bias --device cuda --variant "$v" --reps 1 \
         > "$OUT/memcheck.tmp" 2>&1

@@ -55,10 +55,13 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
                computes_geometry(pr) && x_aligned(pr) && whole_channel_block(pr) &&
                phase_taps_fit(pr);
     };
-    int refused_stride = 0, ran_chunks = 0, ran_two_taps = 0, ran_three_taps = 0;
-    auto two_taps_at_dilation_1 = [](Problem &pr) {
+    // Problems whose every phase has `full` taps at dilation 1: two (K = 2·stride, the vocoders'
+    // upsamplers), or one on a variant that computes one tap a phase only (pt 1: K = stride).
+    const int64_t full = v->phase_taps == 1 ? 1 : 2;
+    int refused_stride = 0, ran_chunks = 0, ran_full_taps = 0, ran_three_taps = 0;
+    auto full_taps_at_dilation_1 = [full](Problem &pr) {
         pr.p.dilation = 1;
-        pr.K = 2 * pr.p.stride;
+        pr.K = full * pr.p.stride;
         pr.p.output_padding = std::min<int64_t>(pr.p.output_padding, pr.p.stride - 1);
     };
     for (int i = 0; i < kCases; ++i) {
@@ -77,15 +80,15 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
             pr.C_in = pr.p.groups * (2 * v->split_ci + 1 + i % 7);
             pr.C_out = pr.p.groups * std::max<int64_t>(1, std::min<int64_t>(pr.C_out, 33) / pr.p.groups);
             pr.L_in = std::clamp<int64_t>(pr.L_in, 8, 40);  // (8 or more: L_out >= stride)
-            if (i % 10 == 1) two_taps_at_dilation_1(pr);
+            if (i % 10 == 1) full_taps_at_dilation_1(pr);
             while (pr.L_out() < 1) pr.L_in += 8;
         }
         // A general variant's problems with every phase two taps at dilation 1 (K = 2·stride, the
         // vocoders' upsamplers), which cuda_phase computes in a specialisation of its own (its two taps
-        // unrolled, their x loads shared): one problem in five.
-        const bool two_taps = v->general() && i % 5 == 2;
-        if (two_taps) {
-            two_taps_at_dilation_1(pr);
+        // unrolled, their x loads shared; one tap on a pt 1 variant): one problem in five.
+        const bool full_taps = v->general() && i % 5 == 2;
+        if (full_taps) {
+            full_taps_at_dilation_1(pr);
             pr.p.groups = 1;
             pr.L_in = std::max<int64_t>(pr.L_in, 12);  // L_out >= stride (split variants)
         }
@@ -225,11 +228,12 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         ran_per_group += per_group;
         ran_compiled_in += compiled_in;
         ran_chunks += chunks;
-        ran_two_taps += c.pr.p.dilation == 1 && c.pr.K == 2 * c.pr.p.stride && c.pr.p.groups == 1;
+        ran_full_taps += c.pr.p.dilation == 1 && c.pr.K == full * c.pr.p.stride && c.pr.p.groups == 1;
         ran_three_taps += c.pr.p.dilation == 1 && c.pr.K == 3 * c.pr.p.stride;
     }
     if (v->general()) {
-        EXPECT_GE(ran_two_taps, kCases / 10) << "too few problems with two taps a phase at dilation 1 ran on " << name;
+        EXPECT_GE(ran_full_taps, kCases / 10) << "too few problems with " << full << " taps a phase at dilation 1 ran on "
+                                              << name;
     }
     if (v->device == Device::CPU && v->general() && v->phase_taps == 0) {  // (a window of two taps refuses them)
         EXPECT_GE(ran_three_taps, kCases / 20) << "too few problems with three taps a phase at dilation 1 ran on " << name;
@@ -249,6 +253,7 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         Problem pr{1, 64, 256, 4, 100, Params{}, true};
         pr.p.stride = v->stride > 0 ? v->stride : 2;
         pr.p.padding = 1;
+        if (v->phase_taps > 0) pr.K = std::min<int64_t>(pr.K, v->phase_taps * pr.p.stride);  // (its class)
         if (v->only) {  // at its geometry
             pr.K = v->taps;
             pr.p.stride = std::max(v->stride, 1);

@@ -558,11 +558,12 @@ TEST(Runtime, AVariantWhoseOwnBuffersPass2To31ElementsIsRefused) {
     int checked = 0;
     for (const detail::VariantEntry *v : detail::all_variants()) {
         if (v->device != Device::CUDA || std::string(v->family) != "cuda_phase" || !v->pad_x || v->phase_taps == 0) continue;
+        const int64_t K = std::min<int64_t>(4, v->phase_taps * p.stride);  // (within its taps a phase)
         std::string why;
-        detail::can_run(*v, contiguous(none, 64, 128, 65536), contiguous(none, 128, 128, 4), p, Device::CUDA, &why);
+        detail::can_run(*v, contiguous(none, 64, 128, 65536), contiguous(none, 128, 128, K), p, Device::CUDA, &why);
         EXPECT_EQ(why.find("2^31"), std::string::npos) << v->name << " on C_in 128: " << why;
         why.clear();
-        EXPECT_FALSE(detail::can_run(*v, contiguous(none, 64, 520, 65536), contiguous(none, 520, 128, 4), p,
+        EXPECT_FALSE(detail::can_run(*v, contiguous(none, 64, 520, 65536), contiguous(none, 520, 128, K), p,
                                      Device::CUDA, &why))
             << v->name << " on C_in 520";
         EXPECT_NE(why.find("over 2^31-1 elements"), std::string::npos) << v->name << " on C_in 520: " << why;
@@ -973,7 +974,9 @@ TEST(Runtime, PhaseTapsVariantsComputeTheirClassOnly) {
         std::string why;
         for (int64_t S : {1, 2, 3, 8}) {
             EXPECT_TRUE(runs(T * S, S, 1, S / 2, &why)) << v->name << " K " << T * S << " stride " << S << ": " << why;
-            EXPECT_TRUE(runs(T * S - 1, S, 1, 0, &why)) << v->name << ": " << why;  // the last phase one tap short
+            if (T * S > 1) {  // the last phase one tap short
+                EXPECT_TRUE(runs(T * S - 1, S, 1, 0, &why)) << v->name << ": " << why;
+            }
             why.clear();
             EXPECT_FALSE(runs(T * S + 1, S, 1, 0, &why)) << v->name << " K " << T * S + 1 << " stride " << S;
             EXPECT_NE(why.find("computes at most " + std::to_string(T) + " taps a phase"), std::string::npos) << why;
