@@ -426,7 +426,9 @@ TEST(Runtime, TheModelCountsTheTapsOfPhasesInClasses) {
     // with three taps) the classes' estimate is under the one-kernel window's by about the slots saved;
     // on K = 3·stride (every phase of three taps: the class of two is empty, and skipped) it is the same
     // but for its two more launches; on K = 2·stride (every phase of two: the class of three computes one
-    // phase no output reads) it is under the window's and over the two-slot one's. Shapes only.
+    // phase no output reads) it is under the window's and over the two-slot one's. Shapes only. (With the
+    // class of three at half the channels a thread, tap_classes 2, its K = 3·stride is that class's own
+    // tile: no faster, and within the L1 wavefronts a half tile's window adds, NOTES 62 (d).)
     const float *none = nullptr;
     auto estimate = [&](const std::string &name, int64_t K, int stride) {
         const Params p = stride_padding(stride, 1);
@@ -452,7 +454,12 @@ TEST(Runtime, TheModelCountsTheTapsOfPhasesInClasses) {
             ASSERT_GT(one_k11 * classes_k11 * one_k15 * classes_k15 * one_k10 * classes_k10, 0)
                 << c.name << " or " << v.name << " not ranked";
             EXPECT_LT(classes_k11, 0.85 * one_k11) << c.name << " against " << v.name;  // 11 slots of 15
-            EXPECT_NEAR(classes_k15, one_k15, 0.05 * one_k15) << c.name << " against " << v.name;  // 15 of 15
+            if (detail::class_three_channels(*detail::find_variant(c.name)) == c.reg_co) {
+                EXPECT_NEAR(classes_k15, one_k15, 0.05 * one_k15) << c.name << " against " << v.name;  // 15 of 15
+            } else {
+                EXPECT_GE(classes_k15, 0.95 * one_k15) << c.name << " against " << v.name;
+                EXPECT_LE(classes_k15, 1.15 * one_k15) << c.name << " against " << v.name;
+            }
             EXPECT_LT(classes_k10, 0.95 * one_k10) << c.name << " against " << v.name;  // 13 slots of 15
             EXPECT_GT(classes_k10, 1.1 * 10 / 15 * one_k10) << c.name << " against " << v.name;  // not 10
             ++checked;
@@ -465,7 +472,8 @@ TEST(Runtime, TheModelCountsTheTapsOfPhasesInClasses) {
 // counts each class as a kernel of its own (its blocks, its block's staged weights), so that where the class
 // of three's weights fill a block — K 11 at stride 5 with C_in 1,536 in chunks of 512, 96 KiB of them at 16
 // channels, two blocks an SM — the point with its own tile ranks ahead (measured 1.61 against 1.69 ms, H100
-// run 152), and where they do not (C_in 256, K 7 at stride 3: 0.908 against 0.909) the two are level.
+// run 152), and where they do not (C_in 256, K 7 at stride 3: 0.908 against 0.909) the two are level (within
+// the benchmark's run-to-run spread, 3 %: the window's L1 wavefronts, NOTES 62 (d), put the half tile 2.6 % behind).
 TEST(Runtime, TheModelCountsEachTapClassAsAKernelOfItsOwn) {
     const detail::VariantEntry *one = detail::find_variant("cuda_phase_l128_r4_c16_p_u8_k512_cf_w3c_reg168");
     const detail::VariantEntry *own = detail::find_variant("cuda_phase_l128_r4_c16_p_u8_k512_cf_w3c2_reg168");
@@ -482,7 +490,7 @@ TEST(Runtime, TheModelCountsEachTapClassAsAKernelOfItsOwn) {
     p = stride_padding(3, 2);
     const ConstTensor x7 = contiguous(none, 4, 256, 16000), w7 = contiguous(none, 256, 128, 7);
     EXPECT_NEAR(detail::model_seconds(*own_whole, x7, w7, p), detail::model_seconds(*one_whole, x7, w7, p),
-                0.02 * detail::model_seconds(*one_whole, x7, w7, p));
+                0.03 * detail::model_seconds(*one_whole, x7, w7, p));
 }
 
 // An in-place variant's row ends are computed by the variant the model ranks first on a piece of the rows
