@@ -183,9 +183,10 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         // one per load. A window's loads (phase_taps) take twice that, each kind: ncu of the k512 window
         // point's chunk kernel at 64 × 8 and 128 × 16 (bigvgan24k_up2, H100 run 181) counts 7.2-7.7 L1
         // wavefronts a warp per 16-byte x load of 4 positions a lane, and 2.0 per 16-byte broadcast weight
-        // load, so 1.40 and 0.98 wavefronts × 4 per multiply-add instruction (1.5 and 1.0 here; counted as
-        // the other kinds, 0.75 and 0.5, which ranked the 64 × 8 tile first on four layers where it ran
-        // 1.3-1.5× the 128 × 16's time, H100 run 178; NOTES 62)
+        // load, so 1.40 and 0.98 wavefronts × 4 per multiply-add instruction (1.5 and 1.0 here). Counted as
+        // the other kinds, 0.75 and 0.5, both under the issue cost, the 64 × 8 tile entered 16 of 49 fours
+        // and came first on mimi_up3 and batch64_short, measured 1.47× and 1.42× their fastest (H100 run 178;
+        // NOTES 62)
         const double window_wavefronts = window_taps > 0 ? 2.0 : 1.0;
         const double x_wavefronts = x_loads * (warp ? 1 : std::max(v.reg_l, 1)) * window_wavefronts;
         const double l1 = 4 * (x_wavefronts + w_instr * window_wavefronts) / F;
