@@ -296,12 +296,11 @@ const detail::VariantEntry *detail::edge_variant(const ConstTensor &x, const Con
     const VariantEntry *best = nullptr;
     double best_s = 0;
     for (const VariantEntry &v : kVariantTable) {
-        if (named_only(v) || in_place(v) || !can_run(v, x, w, p, d, nullptr)) continue;
         // (not the columns' form: it sums every input position's columns whatever piece of the output it is
         // asked for, x's whole rows where the model sees the piece's. With the model of NOTES 61 it ranked first
         // on encodec_up3's and dac_up4's ends, and their in-place point took 3.94 and 10.7 ms against 1.11 and
         // 1.97 with the phase point at the ends; H100 runs 175 and 174)
-        if (columns_form(v)) continue;
+        if (named_only(v) || in_place(v) || columns_form(v) || !can_run(v, x, w, p, d, nullptr)) continue;
         const double s = model_seconds(v, piece, w, q);
         if (!best || s < best_s) best = &v, best_s = s;  // ties: the earlier entry of the list
     }
