@@ -118,6 +118,7 @@ public:
     GeneratorParam<int> phase_taps{"phase_taps", 0};  // closed form: at most this many taps a phase, x's tap step 1 (below); 0 = any
     GeneratorParam<int> lanes{"lanes", 0};  // cpu_phase: 1, the tile's output channels in the vector lanes (schedules)
     GeneratorParam<int> tap_classes{"tap_classes", 0};  // cuda_phase, phase_taps 3: 1 or 2, the phases by their taps in two sums (below; 2: schedules/schedule.h)
+    GeneratorParam<int> grid_chunks{"grid_chunks", 0};  // cuda_phase with split_ci and phase_taps: 1, the chunks in one grid (schedules)
     // cpu_phase: 1 = its weights by blocks (wtile, below) are an input, wpacked, prepared once per layer
     // by the convt1d_pack_weights generator (convt1d::Layer), instead of gathered from w in every call
     GeneratorParam<int> packed_w{"packed_w", 0};
@@ -659,7 +660,7 @@ public:
                  out.dim(2).extent(), cin_g, classes, phase_first};
         Knobs knobs{tile_l, reg_l, reg_co, ungrouped != 0, stage_w != 0, pad_x != 0, unroll_ci, taps, dil,
                     fixed_stride, fixed_padding, exact, stage_out, co_first != 0, split_ci, phase_taps, lanes != 0,
-                    int(tap_classes)};
+                    int(tap_classes), grid_chunks != 0};
         s.cols = cols;
         s.cols_w = cols_w;
         s.cols_r = cols_r;

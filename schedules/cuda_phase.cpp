@@ -2,7 +2,7 @@
 // padding) is a run-time value; the math is the closed form (generators/convt1d_generator.cpp):
 // each phase p a plain correlation over its ⌈K / step⌉ landing taps, no tap tested.
 //
-// Two kernels (three with pad_x; with split_ci a launch per chunk):
+// Two kernels (three with pad_x; with split_ci a launch per chunk, or with grid_chunks the chunks in one grid):
 //   1. planes(q, p, co, b[, u]): a block is one phase p, one batch row, reg_co channels and
 //      tile_l·reg_l positions q of that phase (and with split_ci one chunk u of the input
 //      channels). Its threads accumulate reg_l consecutive positions × reg_co channels in registers
@@ -138,8 +138,6 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         // acc: the thread's accumulators (registers); planes: the kernel's output in global memory, one
         // plane per phase (and per chunk u where split).
         Func acc = sums, planes = sums.in(s.merged);
-        // (the chunks u, where split, a serial loop of launches: fused into the grid, the accumulators'
-        // index kept a run-time term and LLVM left them in local memory, 128-256 bytes of stack)
         planes.compute_root().split(s.co, cb, cr, block_co, TailStrategy::GuardWithIf);
         if (folded) {
             planes.rename(s.p, pb);  // a block's tile runs over the batch rows (the generator)
@@ -159,7 +157,26 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         // of a one-warp block, then the blocks (channel blocks innermost with co_first)
         std::vector<VarOrRVar> order{cr, rq, tq};
         if (warp) order.push_back(lt);
-        if (k.co_first) {
+        if (k.grid_chunks) {
+            // The chunks as the grid's third dimension (blockIdx.z), the tiles and phases (and rows) fused in its
+            // second: one launch, where a launch a chunk ran each chunk's grid alone, under one wave on layers of
+            // few positions (demucs_up1's 64 × 8 point: 512 blocks of two warps a chunk, 7.7 warps an SM, FMA
+            // pipe 48 %: ncu, H100 run 182). Measured against the launches (H100 run 184, raw/h100-2026-12-07-
+            // run184-grid-chunks-ab.txt, two alternations, ms): that point 1.00-1.22× faster on the 12 layers it
+            // runs (demucs_up1 0.372 -> 0.330, batch64_short 0.154 -> 0.126, wide 2.76 -> 2.45), but the 128 × 16
+            // points 5-12 % slower on the large layers (dac_up1's k512 3.56 -> 3.80, encodec_up1's 0.696 ->
+            // 0.785): their one kernel holds every chunk's code at 168 registers, with 28 bytes of spills (ptxas),
+            // where the launches' kernels used 153-156 (NOTES 63 (e)). So a knob, for the 64 × 8 point.
+            // (u fused with the phases instead, Halide could not bound the unrolled window of x's channels by a
+            // constant: u was then a quotient of the fused block index. Without a window, p and b fused, LLVM
+            // kept the accumulators in local memory, 256 bytes of stack (PTX). The runtime refuses a grid past
+            // 65,535 blocks in y.)
+            if (chunk == 0 || window_taps == 0 || !k.co_first) {
+                throw CompileError("cuda_phase schedule: grid_chunks needs split_ci, phase_taps and co_first");
+            }
+            order.insert(order.end(), {cb, qb, pb, s.u});
+            planes.reorder(order).fuse(qb, pb, qb).gpu_blocks(cb, qb, s.u);
+        } else if (k.co_first) {
             order.insert(order.end(), {cb, qb, pb});
             planes.reorder(order).gpu_blocks(cb, qb, pb);
         } else {

@@ -111,7 +111,8 @@ struct Knobs {
     bool co_first;
     // Input channels per block (closed form): the reduction over input channels written as chunks of
     // split_ci (the generator's conv(.., u), added in order with the bias by merged; cuda_phase computes
-    // each chunk in a launch of its own, and the output's kernel adds them) (0: all input channels in
+    // each chunk in a launch of its own, or with grid_chunks all in one grid, and the output's kernel adds
+    // them) (0: all input channels in
     // one block).
     int split_ci;
     // Taps a phase compiled in (cuda_phase; 0 = any): conv is then indexed by x's position under the
@@ -126,6 +127,9 @@ struct Knobs {
     // 1: both classes at reg_co channels a thread; 2: the class of three at reg_co / 2 (its own tile:
     // twice the blocks, and its staged weights, 3 taps × reg_co / 2, under the class of two's 2 × reg_co).
     int tap_classes;
+    // With split_ci and phase_taps (cuda_phase): the chunks as the planes kernel's blockIdx.z, one launch for
+    // them all, instead of a launch a chunk (schedules/cuda_phase.cpp).
+    bool grid_chunks;
 };
 
 // Which indexing of the accumulator a schedule takes (generators/convt1d_generator.cpp): by phase,

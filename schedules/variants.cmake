@@ -16,7 +16,8 @@
 #   regs       register cap the CUDA kernels are JIT-compiled with
 #   so         stage_out (CUDA): 1 outputs through shared memory in position order, 2 one plane per phase
 #   cf         co_first: channel blocks innermost in the grid
-#   split      cuda_phase: input channels per block (split-K; 0 = all)
+#   split      cuda_phase: input channels per block (split-K; 0 = all), each chunk a launch of its own;
+#              with a `g` (512g: grid_chunks) the chunks in one launch's grid (blockIdx.z), with phase_taps only
 #   pt         cuda_phase: taps a phase compiled in (0 = any): problems whose phases have at most pt
 #              taps and whose dilation divides the stride (x's tap step 1: every K ≤ pt·stride at
 #              dilation 1), x read as aligned 16-byte windows; others are refused (run by the rest)
@@ -93,8 +94,11 @@ set(CONVT1D_SCHEDULE_POINTS
     # channels, where the l128 × c16 block leaves most of its threads past the row's end (demucs_up1: x 4 × 2048
     # × 40, K 8 at stride 4, 40 positions a phase: 40 busy threads of 128, all computing, NOTES 61 (j)). H100
     # run 178, ms: demucs_up1 0.381 against 0.518 for the k512 point above (cuDNN FP32 0.302); l32 × c8,
-    # l32 × c16 and l32 × c8 at k256 were measured beside it and were fastest nowhere (NOTES 62)
-    "cuda_phase_l64_r4_c8_p_u8_k512_cf_w2_reg168 cuda_phase 64 4      8      1         1       1     8         168  0  1  512   2  0     0  -"
+    # l32 × c16 and l32 × c8 at k256 were measured beside it and were fastest nowhere (NOTES 62); l64 × c16
+    # neither (run 182). Its chunks in one grid (512g): demucs_up1 0.372 -> 0.330, batch64_short 0.154 -> 0.126,
+    # and 1.00-1.13× on the other 10 layers it runs; the 128 × 16 points so measured 5-12 % slower on the
+    # large layers, so they launch a chunk at a time (H100 run 184, NOTES 63 (e))
+    "cuda_phase_l64_r4_c8_p_u8_k512g_cf_w2_reg168 cuda_phase 64 4     8      1         1       1     8         168  0  1  512g  2  0     0  -"
     # one tap a phase compiled in (pt 1: K <= stride at dilation 1, e.g. a pointwise K 1 at stride 1, or K 2
     # at stride 4): no second, zero tap a phase as the w2 points run there. H100 run 178, ms: pointwise_k1
     # (8 × 512 × 2000, K 1) 0.328 against 0.412 for the k256 point (cuDNN FP32 0.310); gaps_s4k2 0.125

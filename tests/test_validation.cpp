@@ -580,6 +580,31 @@ TEST(Runtime, AVariantWhoseOwnBuffersPass2To31ElementsIsRefused) {
     EXPECT_GT(checked, 0) << "no folded-rows point (cuda_phase with pad_x and phase_taps)";
 }
 
+TEST(Runtime, ASplitPointWhoseGridPassesCudasLimitIsRefused) {
+    if (!has_cuda_variants()) GTEST_SKIP() << kNoCudaVariants;
+    // A split point with its chunks in one grid (grid_chunks) launches them in blockIdx.z and a phase's tiles
+    // × the phases (× the rows where not folded) in blockIdx.y, which CUDA bounds at 65,535 blocks (schedules/cuda_phase.cpp).
+    // One row of 5 M positions at stride 8 is 9,800-19,500 tiles of 512 or 256 a phase, 78,000-156,000 in y:
+    // refused, with that reason, before anything runs; 1 M positions, 15,600-31,300: not for that reason. Shapes only (8 input and
+    // 16 output channels keep every buffer under 2^31 elements).
+    const Params p = stride_padding(8, 4);
+    const float *none = nullptr;
+    int checked = 0;
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        if (v->device != Device::CUDA || std::string(v->family) != "cuda_phase" || v->split_ci == 0 || !v->grid_chunks) continue;
+        std::string why;
+        detail::can_run(*v, contiguous(none, 1, 8, 1000000), contiguous(none, 8, 16, 16), p, Device::CUDA, &why);
+        EXPECT_EQ(why.find("CUDA's limit"), std::string::npos) << v->name << " on 1 M positions: " << why;
+        why.clear();
+        EXPECT_FALSE(detail::can_run(*v, contiguous(none, 1, 8, 5000000), contiguous(none, 8, 16, 16), p,
+                                     Device::CUDA, &why))
+            << v->name << " on 5 M positions";
+        EXPECT_NE(why.find("CUDA's limit 65535"), std::string::npos) << v->name << " on 5 M positions: " << why;
+        ++checked;
+    }
+    EXPECT_GT(checked, 0) << "no split point with its chunks in one grid (grid_chunks)";
+}
+
 // Two processes record into one tuning cache at the same time; a third reads it meanwhile. The
 // file must always parse: every line three fields, a known variant, a positive time.
 TEST(TuningCache, TwoWritersNeverLeaveAMalformedFile) {

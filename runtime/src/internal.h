@@ -53,6 +53,7 @@ struct VariantEntry {
     int phase_taps;     // cuda_phase: at most this many taps a phase, dilation dividing the stride (0 = any)
     int tap_classes;    // cuda_phase, phase_taps 3: 1, the phases of three taps and of two in kernels of their own;
                         // 2, the class of three at reg_co / 2 channels a thread (schedules/schedule.h)
+    int grid_chunks;    // cuda_phase with split_ci: 1, the chunks in one launch's grid (else a launch each)
     const char *family; // the schedule family (schedules/schedule.h): cpu, cpu_phase, cuda, cuda_warp,
                         // cuda_phase, auto
     PipelineFn fn;
@@ -130,6 +131,7 @@ inline int64_t halide_stride(const ConstTensor &t, int d) {
 // rounding (47 KiB where no device is found; defined in cuda_driver.cpp).
 int64_t shared_bytes(const VariantEntry &v, const ConstTensor &x, const ConstTensor &w, const Params &p);
 constexpr int64_t kSharedDefault = 48 * 1024;
+constexpr int64_t kMaxGridYZ = 65535;  // CUDA's blocks in a grid's y and z
 int64_t shared_limit();
 
 // A variant the cost model does not rank (a caller names it, or a measurement takes it): the

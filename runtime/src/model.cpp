@@ -146,7 +146,9 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);  // a block's positions
 
     const double taps_per_phase = double(ceil_div(f.K, step));
-    const int64_t chunks = input_chunks(v, f.cin_g);  // one launch each, in turn
+    const int64_t chunks = input_chunks(v, f.cin_g);
+    // split, a launch a chunk in turn, or with grid_chunks the chunks' blocks in one grid
+    const bool chunks_in_grid = phase && v.split_ci > 0 && v.grid_chunks;
     const int64_t cin_block = phase && v.split_ci > 0 ? std::min<int64_t>(v.split_ci, f.cin_g) : f.cin_g;
     // One kernel's arithmetic time: its blocks of reg_co channels a thread over `phases` phases, each
     // position executing taps_per_output taps (its window, where phase_taps, of window_taps), a block
@@ -199,7 +201,8 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         const int64_t tiles = v.phase_taps > 0 && v.pad_x
                                   ? ceil_div(f.B * folded_pitch((f.L_out - 1) / S, v.phase_taps), block_tile)
                                   : ceil_div(positions, block_tile) * f.B;
-        const int64_t blocks = tiles * ceil_div(f.C_out, reg_co) * phases;
+        // (split, every chunk's blocks in one grid: schedules/cuda_phase.cpp)
+        const int64_t blocks = tiles * ceil_div(f.C_out, reg_co) * phases * (chunks_in_grid ? chunks : 1);
         const int64_t per_sm = blocks_per_sm(threads, regs, shared);
         const int64_t slots = kSMs * per_sm;
         // Waves × one block's time. A block's busy threads (those of its positions the problem has) each
@@ -231,14 +234,15 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         const double resident_warps = double(sharing) * ceil_div(warp ? threads : busy, 32) *
                                       (phase ? std::max(v.unroll_ci, 1) / kPhaseUnrollHidingLatency : 1.0);
         const double latency = std::max(1.0, kWarpsToHideLatency / resident_warps);
-        // Split over input channels, the chunks are launches one after another (a launch's blocks do not
-        // share waves with the next's), each over cin_block channels but the last, over what is left:
-        // C_in 768 in chunks of 512 is one launch of 512 channels and one of 256, 1.5 launches' work where
-        // counting whole chunks made it 2 (a DAC-24k layer: the 512 point ranked 7th at 3.39 ms, and
-        // measured fastest, 3.64 against 3.73 for the 256 point and 3.99 for the point the tuner ran; H100
-        // run 123, NOTES 51)
-        const double launches_work = double(chunks - 1) + double(f.cin_g - (chunks - 1) * cin_block) / cin_block;
-        return double(ceil_div(blocks, slots)) * launches_work * block * std::max(issue, l1) * latency;
+        // Split over input channels, each chunk sums cin_block channels but the last, over what is left: C_in
+        // 768 in chunks of 512 is 1.5 chunks' work where counting whole chunks made it 2 (a DAC-24k layer: the
+        // 512 point ranked 7th at 3.39 ms, and measured fastest, 3.64 against 3.73 for the 256 point and 3.99
+        // for the point the tuner ran; H100 run 123, NOTES 51). Launched in turn, a chunk's blocks do not share
+        // waves with the next's; in one grid, they do, and a grid of one wave takes one whole chunk's block.
+        const double work = double(chunks - 1) + double(f.cin_g - (chunks - 1) * cin_block) / cin_block;
+        const double waves = chunks_in_grid ? std::max(1.0, double(ceil_div(blocks, slots)) * work / chunks)
+                                            : double(ceil_div(blocks, slots)) * work;
+        return waves * block * std::max(issue, l1) * latency;
     };
     double arithmetic = 0;
     if (v.tap_classes) {
@@ -280,7 +284,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         // writes out
         bytes += ob * chunks;
         serial_bytes += (chunks + 1) * ob;
-        kernels += int(chunks) + 1;  // a launch per chunk, the output's
+        kernels += int(chunks_in_grid ? 1 : chunks) + 1;  // the chunks' launches (one, in a grid), the output's
     } else if (phase) {
         bytes += ob;  // the planes written
         serial_bytes += 2 * ob;  // read by the output's kernel, out written

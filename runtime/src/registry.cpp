@@ -95,7 +95,7 @@ const std::vector<VariantInfo> &variants() {
     static const std::vector<VariantInfo> list = [] {
         std::vector<VariantInfo> l;
         for (const detail::VariantEntry &v : detail::kVariantTable) {
-            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0, v.stage_out, v.lanes != 0, v.split_ci, v.phase_taps, v.tap_classes != 0, v.family});
+            l.push_back({v.name, v.device, v.tile_l, v.reg_l, v.reg_co, v.ungrouped != 0, v.stage_w != 0, v.pad_x != 0, v.autoscheduled != 0, v.taps, v.dil, v.max_regs, v.stride, v.padding, v.odd_dilation != 0, v.only != 0, v.stage_out, v.lanes != 0, v.split_ci, v.phase_taps, v.tap_classes != 0, v.grid_chunks != 0, v.family});
         }
         return l;
     }();
@@ -233,6 +233,25 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         const __int128 copy = v.pad_x ? (__int128)B * slots * channels : 0;
         const __int128 planes = (__int128)B * positions * std::min(S, L_out) * ceil_div(C_out, reg_co) * reg_co * chunks;
         if (!intermediates_fit({{"x's copy", copy}, {"the phase planes", planes}}, why)) return false;
+        // A split point with its chunks in one grid (grid_chunks, schedules/cuda_phase.cpp) has them in its
+        // planes' blockIdx.z and the tiles × phases (× rows) in blockIdx.y, which CUDA bounds at 65,535 blocks: a
+        // tile of a phase's positions (the rows folded into them with x's copy; else a row's, the rows beside
+        // the phases).
+        if (v.split_ci > 0 && v.grid_chunks) {
+            const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);
+            const bool folded = v.phase_taps > 0 && v.pad_x;
+            const int64_t tiles = folded ? ceil_div(B * positions, tile) : ceil_div(positions, tile);
+            const int64_t y = tiles * std::min(S, L_out) * (folded ? 1 : B);
+            if (y > kMaxGridYZ || chunks > kMaxGridYZ) {
+                if (why) {
+                    *why = "its grid would need " + std::to_string(std::max(y, chunks)) + " blocks in y or z (CUDA's limit " +
+                           std::to_string(kMaxGridYZ) + "): " + std::to_string(tiles) + " tiles of " + std::to_string(tile) +
+                           " positions × " + std::to_string(std::min(S, L_out)) + (folded ? " phases" : " phases × " + std::to_string(B) + " rows") +
+                           ", " + std::to_string(chunks) + " chunks";
+                }
+                return false;
+            }
+        }
     }
     if (const int64_t need = shared_bytes(v, x, w, p), limit = shared_limit(); need > limit) {
         if (why) {

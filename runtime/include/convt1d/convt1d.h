@@ -197,6 +197,7 @@ struct VariantInfo {
                          // 0 = any. None of K, stride, dilation or padding is compiled in.
     bool tap_classes = false;  // cuda_phase with phase_taps 3: the phases in two kernels by their taps, those
                                // with three and those with two (or fewer), each summing its own slots only
+    bool grid_chunks = false;  // cuda_phase with split_ci: the chunks launched as one grid (else a launch each)
     std::string family;  // schedule family: cpu, cpu_phase, cpu_cols (the columns: few output channels),
                          // cuda, cuda_warp, cuda_phase (the general GPU family: every geometry at run
                          // time), cuda_cols (the columns on the GPU: few output channels), auto
