@@ -62,7 +62,7 @@ if [ "${SANITIZE:-1}" = 1 ]; then
       rc=$?
       echo "$v stride=$s groups=$g ${pg:+per-group }rc=$rc $(grep -E 'ERROR SUMMARY|computes groups|bytes of shared|convt1d: ' "$OUT/memcheck.tmp" | head -1)"
     done
-    if [[ "$v" =~ _k[0-9]+(_|$) ]]; then
+    if [[ "$v" =~ _k[0-9]+g?(_|$) ]]; then
       # a variant that splits the input channels over blocks: two chunks and a tail (K 2·stride at
       # dilation 1, a vocoder's layer; a window variant's own K where it is more, e.g. 3·stride − 1 for
       # phases in classes by their taps; a one-tap window's K = stride)

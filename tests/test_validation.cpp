@@ -605,6 +605,34 @@ TEST(Runtime, ASplitPointWhoseGridPassesCudasLimitIsRefused) {
     EXPECT_GT(checked, 0) << "no split point with its chunks in one grid (grid_chunks)";
 }
 
+TEST(Runtime, AGridOfRowsPastCudasLimitIsRefusedWhereTheRowsAreNotFolded) {
+    if (!has_cuda_variants()) GTEST_SKIP() << kNoCudaVariants;
+    // A phase point whose rows are not folded into its positions (no window with x's copy) puts the phases ×
+    // the rows in its planes' blockIdx.z, which CUDA bounds at 65,535 (schedules/cuda_phase.cpp): 20,000 rows at
+    // stride 4 are 80,000, refused with that reason before anything runs; 10,000 rows are 40,000, and the
+    // folded points put all rows in their tiles. Shapes only.
+    const Params p = stride_padding(4, 2);
+    const float *none = nullptr;
+    int unfolded = 0;
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        if (v->device != Device::CUDA || std::string(v->family) != "cuda_phase") continue;
+        const bool folded = v->phase_taps > 0 && v->pad_x;
+        std::string why;
+        detail::can_run(*v, contiguous(none, 10000, 8, 64), contiguous(none, 8, 16, 8), p, Device::CUDA, &why);
+        EXPECT_EQ(why.find("CUDA's limit"), std::string::npos) << v->name << " on 10,000 rows: " << why;
+        why.clear();
+        const bool runs = detail::can_run(*v, contiguous(none, 20000, 8, 64), contiguous(none, 8, 16, 8), p, Device::CUDA, &why);
+        if (folded) {
+            EXPECT_EQ(why.find("CUDA's limit"), std::string::npos) << v->name << " on 20,000 rows: " << why;
+        } else {
+            EXPECT_FALSE(runs) << v->name << " on 20,000 rows";
+            EXPECT_NE(why.find("CUDA's limit 65535"), std::string::npos) << v->name << " on 20,000 rows: " << why;
+            ++unfolded;
+        }
+    }
+    EXPECT_GT(unfolded, 0) << "no cuda_phase point without folded rows";
+}
+
 // Two processes record into one tuning cache at the same time; a third reads it meanwhile. The
 // file must always parse: every line three fields, a known variant, a positive time.
 TEST(TuningCache, TwoWritersNeverLeaveAMalformedFile) {

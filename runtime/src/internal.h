@@ -54,6 +54,7 @@ struct VariantEntry {
     int tap_classes;    // cuda_phase, phase_taps 3: 1, the phases of three taps and of two in kernels of their own;
                         // 2, the class of three at reg_co / 2 channels a thread (schedules/schedule.h)
     int grid_chunks;    // cuda_phase with split_ci: 1, the chunks in one launch's grid (else a launch each)
+    int co_first;       // CUDA: 1, the channel blocks innermost in the grid (blockIdx.x; cuda_phase: the tiles in y)
     const char *family; // the schedule family (schedules/schedule.h): cpu, cpu_phase, cuda, cuda_warp,
                         // cuda_phase, auto
     PipelineFn fn;

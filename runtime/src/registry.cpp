@@ -233,24 +233,27 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         const __int128 copy = v.pad_x ? (__int128)B * slots * channels : 0;
         const __int128 planes = (__int128)B * positions * std::min(S, L_out) * ceil_div(C_out, reg_co) * reg_co * chunks;
         if (!intermediates_fit({{"x's copy", copy}, {"the phase planes", planes}}, why)) return false;
-        // A split point with its chunks in one grid (grid_chunks, schedules/cuda_phase.cpp) has them in its
-        // planes' blockIdx.z and the tiles × phases (× rows) in blockIdx.y, which CUDA bounds at 65,535 blocks: a
-        // tile of a phase's positions (the rows folded into them with x's copy; else a row's, the rows beside
-        // the phases).
-        if (v.split_ci > 0 && v.grid_chunks) {
-            const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);
-            const bool folded = v.phase_taps > 0 && v.pad_x;
-            const int64_t tiles = folded ? ceil_div(B * positions, tile) : ceil_div(positions, tile);
-            const int64_t y = tiles * std::min(S, L_out) * (folded ? 1 : B);
-            if (y > kMaxGridYZ || chunks > kMaxGridYZ) {
-                if (why) {
-                    *why = "its grid would need " + std::to_string(std::max(y, chunks)) + " blocks in y or z (CUDA's limit " +
-                           std::to_string(kMaxGridYZ) + "): " + std::to_string(tiles) + " tiles of " + std::to_string(tile) +
-                           " positions × " + std::to_string(std::min(S, L_out)) + (folded ? " phases" : " phases × " + std::to_string(B) + " rows") +
-                           ", " + std::to_string(chunks) + " chunks";
-                }
-                return false;
+        // The planes' grid (schedules/cuda_phase.cpp), whose y and z CUDA bounds at 65,535 blocks: a block a tile
+        // of a phase's positions (the rows folded into them with phase_taps and x's copy; else a row's, the rows
+        // beside the phases: p and b fused) and reg_co channels. With co_first the tiles in y, the phases (× rows)
+        // in z; else the channel blocks in y; with grid_chunks the tiles × phases (× rows) in y, the chunks in z.
+        // (One row of 5 M positions at stride 8 passes it with grid_chunks; a batch of 20,000 short rows at
+        // stride 4 without folded rows.)
+        const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);
+        const bool folded = v.phase_taps > 0 && v.pad_x;
+        const int64_t tiles = folded ? ceil_div(B * positions, tile) : ceil_div(positions, tile);
+        const int64_t phases = std::min(S, L_out) * (folded ? 1 : B);
+        const int64_t y = v.grid_chunks ? tiles * phases : v.co_first ? tiles : ceil_div(C_out, reg_co);
+        const int64_t z = v.grid_chunks ? chunks : phases;
+        if (y > kMaxGridYZ || z > kMaxGridYZ) {
+            if (why) {
+                *why = "its grid would need " + std::to_string(std::max(y, z)) + " blocks in y or z (CUDA's limit " +
+                       std::to_string(kMaxGridYZ) + "): " + std::to_string(tiles) + " tiles of " + std::to_string(tile) +
+                       " positions, " + std::to_string(std::min(S, L_out)) + " phases" +
+                       (folded ? "" : " × " + std::to_string(B) + " rows") +
+                       (v.grid_chunks ? ", " + std::to_string(chunks) + " chunks" : "");
             }
+            return false;
         }
     }
     if (const int64_t need = shared_bytes(v, x, w, p), limit = shared_limit(); need > limit) {
