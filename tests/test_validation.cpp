@@ -574,7 +574,7 @@ TEST(Runtime, AVariantWhoseOwnBuffersPass2To31ElementsIsRefused) {
     const Params p = stride_padding(2, 1);
     int checked = 0;
     for (const detail::VariantEntry *v : detail::all_variants()) {
-        if (v->device != Device::CUDA || std::string(v->family) != "cuda_phase" || !v->pad_x || v->phase_taps == 0) continue;
+        if (v->device != Device::CUDA || std::string(v->family) != "cuda_phase" || !detail::folds_rows(*v)) continue;
         const int64_t K = std::min<int64_t>(4, v->phase_taps * p.stride);  // (within its taps a phase)
         const std::string fits = refusal(*v, 64, 128, 65536, 128, K, p), over = refusal(*v, 64, 520, 65536, 128, K, p);
         EXPECT_EQ(fits.find("2^31"), std::string::npos) << v->name << " on C_in 128: " << fits;
@@ -614,7 +614,7 @@ TEST(Runtime, AGridOfRowsPastCudasLimitIsRefusedWhereTheRowsAreNotFolded) {
     int unfolded = 0;
     for (const detail::VariantEntry *v : detail::all_variants()) {
         if (v->device != Device::CUDA || std::string(v->family) != "cuda_phase") continue;
-        const bool folded = v->phase_taps > 0 && v->pad_x;
+        const bool folded = detail::folds_rows(*v);
         const std::string fits = refusal(*v, 10000, 8, 64, 16, 8, p), over = refusal(*v, 20000, 8, 64, 16, 8, p);
         EXPECT_EQ(fits.find("CUDA's limit"), std::string::npos) << v->name << " on 10,000 rows: " << fits;
         if (folded) {

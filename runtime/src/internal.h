@@ -119,6 +119,13 @@ inline bool in_place(const VariantEntry &v) {
     return (v.only || (std::string(v.family) == "cuda_phase" && v.phase_taps > 0)) && !v.pad_x;
 }
 
+// A phase variant whose batch rows are folded into its planes' positions (the taps a phase compiled in and x's
+// copy: one run of B × pitch slots a phase, generators/convt1d_generator.cpp), so that its tiles run across rows;
+// else each row's positions are tiled alone, the rows beside the phases.
+inline bool folds_rows(const VariantEntry &v) { return v.phase_taps > 0 && v.pad_x; }
+// A GPU block's positions along L (its threads × the positions a thread holds).
+inline int64_t block_positions(const VariantEntry &v) { return int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1); }
+
 // The stride a Halide buffer over dimension d (PyTorch order) of t has: the caller's, except for a
 // dimension of extent 1, which is never stepped and gets the dense stride (1 innermost).
 inline int64_t halide_stride(const ConstTensor &t, int d) {

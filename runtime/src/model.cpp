@@ -143,12 +143,12 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
     if (v.phase_taps > 0) taps = double(v.phase_taps * step) / f.K;  // phase_taps a phase, zeros past K
     // (with tap_classes each class's slots, below)
     const int64_t positions = phase ? ceil_div(f.L_out, S) : f.L_out;  // per phase for cuda_phase
-    const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);  // a block's positions
+    const int64_t tile = block_positions(v);
 
     const double taps_per_phase = double(ceil_div(f.K, step));
     const int64_t chunks = input_chunks(v, f.cin_g);
     // split, a launch a chunk in turn, or with grid_chunks the chunks' blocks in one grid
-    const bool chunks_in_grid = phase && v.split_ci > 0 && v.grid_chunks;
+    const bool chunks_in_grid = v.grid_chunks != 0;  // (a cuda_phase point with split_ci and phase_taps only)
     const int64_t cin_block = phase && v.split_ci > 0 ? std::min<int64_t>(v.split_ci, f.cin_g) : f.cin_g;
     // One kernel's arithmetic time: its blocks of reg_co channels a thread over `phases` phases, each
     // position executing taps_per_output taps (its window, where phase_taps, of window_taps), a block
@@ -198,7 +198,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         const int regs = std::max(v.max_regs, 32);
         // Tiles of a phase: each batch row's positions rounded up to whole tiles, or with phase_taps and
         // x's copy (pad_x) the rows folded into one run of B × pitch positions (schedules/geometry.h)
-        const int64_t tiles = v.phase_taps > 0 && v.pad_x
+        const int64_t tiles = folds_rows(v)
                                   ? ceil_div(f.B * folded_pitch((f.L_out - 1) / S, v.phase_taps), block_tile)
                                   : ceil_div(positions, block_tile) * f.B;
         // (split, every chunk's blocks in one grid: schedules/cuda_phase.cpp)

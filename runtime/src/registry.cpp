@@ -239,8 +239,8 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         // in z; else the channel blocks in y; with grid_chunks the tiles × phases (× rows) in y, the chunks in z.
         // (One row of 5 M positions at stride 8 passes it with grid_chunks; a batch of 20,000 short rows at
         // stride 4 without folded rows.)
-        const int64_t tile = int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1);
-        const bool folded = v.phase_taps > 0 && v.pad_x;
+        const int64_t tile = block_positions(v);
+        const bool folded = folds_rows(v);
         const int64_t tiles = folded ? ceil_div(B * positions, tile) : ceil_div(positions, tile);
         const int64_t phases = std::min(S, L_out) * (folded ? 1 : B);
         const int64_t y = v.grid_chunks ? tiles * phases : v.co_first ? tiles : ceil_div(C_out, reg_co);
