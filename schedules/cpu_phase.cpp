@@ -366,7 +366,7 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // (Prepared once per layer instead, packed_w: the convt1d_pack_weights generator, the same schedule.)
     if (s.wtile.defined()) {
         s.wtile.compute_root();
-        schedule_cpu_phase_weights(target, s.wtile, tile_co);
+        schedule_cpu_phase_weights(target, s.wtile, s.wz, s.K, tile_co);
     }
 
     // ---- kernel 2: the output in position order ---------------------------------------------------
@@ -420,10 +420,10 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     s.out.split(lr, lo, li, vec, TailStrategy::GuardWithIf).vectorize(li);
 }
 
-void schedule_cpu_phase_weights(const Target &, Func wtile, int tile_co) {
+void schedule_cpu_phase_weights(const Target &target, Func wtile, Func wz, const Expr &K, int tile_co) {
     // A task per block and 64 input channels (a group's blocks are few: 4 on grouped_cpu; 256 tasks on
     // the vocoder layers' 512 channels × 32 blocks of 8), phase by phase (k_p computed once a phase), the
-    // channels in vectors (gathers K floats apart): a task writes 64 input channels' run of its block,
+    // channels in vectors (from the task's copy of w's rows, below): a task writes 64 input channels' run of its block,
     // 4 KiB contiguous a phase, and reads each channel's rows of the block (256-512 bytes, 16 KiB apart
     // on dac_up1_cpu). Tried (NOTES 44 (d), 45 (c)): a task per 16 input channels whole, phase by phase,
     // the channel's blocks in w's order (w read in order; a task's writes 1 KiB runs spread over the
@@ -439,6 +439,27 @@ void schedule_cpu_phase_weights(const Target &, Func wtile, int tile_co) {
         .fuse(wa[3], wco, wt)
         .vectorize(wa[0], tile_co, TailStrategy::GuardWithIf)
         .parallel(wt);
+    // The task's rows of w copied first (wrows: its block's tile_co channels × every tap × its 64 input
+    // channels, 32 KiB at K 16 with 8 channels), stored with the channels innermost, so that wtile's
+    // vectors of channels are dense loads where they were gathers K floats apart: w read along its taps
+    // in vectors of kv, the block's channels unrolled, whose strided stores Halide makes one interleaving
+    // store (a transpose in registers, checked in the stmt). Below kv taps (kb64's 3) the copy stays
+    // scalar: rounded up to a vector its clamped loads took twice the gathers' time. The pack alone on
+    // the H100 machine's CPU (AVX-512, tile_co 8; medians, ms, 16 threads / 1 thread; run 187,
+    // raw/h100-2026-12-07-run187-cpu-weights-pack-ab.txt): dac_up1_cpu's weights 0.140 -> 0.116 /
+    // 1.59 -> 0.88, encodec_up1_cpu's the same, bigvgan_up1_cpu's 0.136 -> 0.138 / 0.79 -> 0.42; wide_cpu's
+    // and kb64_cpu's level (0.088-0.089, 0.024-0.026 / 0.18, 0.031-0.035).
+    const int kv = std::min(target.natural_vector_size<float>(), 8);
+    Func wrows = wz.in(wtile);
+    const std::vector<Var> ra = wrows.args();  // k, co_g, ci
+    Var ko("ko"), ki("ki");
+    wrows.compute_at(wtile, wt)
+        .reorder_storage(ra[1], ra[0], ra[2]);
+    wrows.specialize(K >= kv)
+        .split(ra[0], ko, ki, kv, TailStrategy::RoundUp)
+        .reorder(ki, ra[1], ko, ra[2])
+        .vectorize(ki)
+        .unroll(ra[1]);
 }
 
 }  // namespace convt1d
