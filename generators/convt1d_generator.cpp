@@ -703,7 +703,7 @@ public:
         wpacked(j, m, ci, cb, p) = weight_block(wz, phase, tap_step, j, m, ci, cb, A);
         w.dim(0).set_stride(1);
         pin_weight_blocks(wpacked, A);
-        schedule_cpu_phase_weights(get_target(), wpacked, wz, K, A);
+        schedule_cpu_phase_weights(get_target(), wpacked, A, wz, K);
     }
 };
 

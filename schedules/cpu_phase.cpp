@@ -366,7 +366,10 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     // (Prepared once per layer instead, packed_w: the convt1d_pack_weights generator, the same schedule.)
     if (s.wtile.defined()) {
         s.wtile.compute_root();
-        schedule_cpu_phase_weights(target, s.wtile, s.wz, s.K, tile_co);
+        // (without the rows' copy of the pack generator's schedule: a call runs this wtile only where it
+        // cannot prepare the weights, a stride far past K among them, and there the copy spans every tap
+        // the phases reach, stride × taps: 137 GB on one of the fuzzer's problems)
+        schedule_cpu_phase_weights(target, s.wtile, tile_co);
     }
 
     // ---- kernel 2: the output in position order ---------------------------------------------------
@@ -420,11 +423,11 @@ void schedule_cpu_phase(const Target &target, Stages &s, const Knobs &k) {
     s.out.split(lr, lo, li, vec, TailStrategy::GuardWithIf).vectorize(li);
 }
 
-void schedule_cpu_phase_weights(const Target &target, Func wtile, Func wz, const Expr &K, int tile_co) {
+void schedule_cpu_phase_weights(const Target &target, Func wtile, int tile_co, Func wz, const Expr &K) {
     // A task per block and 64 input channels (a group's blocks are few: 4 on grouped_cpu; 256 tasks on
     // the vocoder layers' 512 channels × 32 blocks of 8), phase by phase (k_p computed once a phase), the
-    // channels in vectors (from the task's copy of w's rows, below): a task writes 64 input channels' run of its block,
-    // 4 KiB contiguous a phase, and reads each channel's rows of the block (256-512 bytes, 16 KiB apart
+    // channels in vectors (from the task's copy of w's rows, below): a task writes 64 input channels' run
+    // of its block, 4 KiB contiguous a phase, and reads each channel's rows of the block (256-512 bytes, 16 KiB apart
     // on dac_up1_cpu). Tried (NOTES 44 (d), 45 (c)): a task per 16 input channels whole, phase by phase,
     // the channel's blocks in w's order (w read in order; a task's writes 1 KiB runs spread over the
     // whole buffer, 32 tasks). On this AMD VM's 2 threads it was 0-6 % faster a call (the pack alone on
@@ -439,16 +442,19 @@ void schedule_cpu_phase_weights(const Target &target, Func wtile, Func wz, const
         .fuse(wa[3], wco, wt)
         .vectorize(wa[0], tile_co, TailStrategy::GuardWithIf)
         .parallel(wt);
-    // The task's rows of w copied first (wrows: its block's tile_co channels × every tap × its 64 input
-    // channels, 32 KiB at K 16 with 8 channels), stored with the channels innermost, so that wtile's
+    // Given wz (the pack generator: its taps are bounded by the runtime's check of the packed size,
+    // prepare_weights), the task's rows of w copied first (wrows: its block's tile_co channels × every tap
+    // × its 64 input channels, 32 KiB at K 16 with 8 channels), stored with the channels innermost, so that wtile's
     // vectors of channels are dense loads where they were gathers K floats apart: w read along its taps
     // in vectors of kv, the block's channels unrolled, whose strided stores Halide makes one interleaving
-    // store (a transpose in registers, checked in the stmt). Below kv taps (kb64's 3) the copy stays
-    // scalar: rounded up to a vector its clamped loads took twice the gathers' time. The pack alone on
+    // store (a transpose in registers, checked in the stmt). Below kv taps (kb64's 3, wide's 4) the copy
+    // stays scalar: rounded up to a vector, its clamped loads of the taps past K are gathers (2.6-7× the
+    // time of the gathers before, one thread, K 3 to 8, rounded to AVX-512's 16). The pack alone on
     // the H100 machine's CPU (AVX-512, tile_co 8; medians, ms, 16 threads / 1 thread; run 187,
     // raw/h100-2026-12-07-run187-cpu-weights-pack-ab.txt): dac_up1_cpu's weights 0.140 -> 0.116 /
     // 1.59 -> 0.88, encodec_up1_cpu's the same, bigvgan_up1_cpu's 0.136 -> 0.138 / 0.79 -> 0.42; wide_cpu's
     // and kb64_cpu's level (0.088-0.089, 0.024-0.026 / 0.18, 0.031-0.035).
+    if (!wz.defined()) return;
     const int kv = std::min(target.natural_vector_size<float>(), 8);
     Func wrows = wz.in(wtile);
     const std::vector<Var> ra = wrows.args();  // k, co_g, ci

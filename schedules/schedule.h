@@ -183,10 +183,10 @@ void schedule_cpu_phase(const Halide::Target &target, Stages &s, const Knobs &k)
 // the columns' form on the GPU (schedules/cuda_cols.cpp)
 void schedule_cuda_cols(const Halide::Target &target, Stages &s, const Knobs &k);
 // cpu_phase's weights by blocks of tile_co channels (Stages::wtile, or the convt1d_pack_weights
-// generator's output: the same Func, args j, m, ci, cb, p), computed at the root by the caller; wz the
-// weights it reads (k, co_g, ci), K their taps.
-void schedule_cpu_phase_weights(const Halide::Target &target, Halide::Func wtile, Halide::Func wz,
-                                const Halide::Expr &K, int tile_co);
+// generator's output: the same Func, args j, m, ci, cb, p), computed at the root by the caller; given wz,
+// the weights it reads (k, co_g, ci), and K, their taps, each task copies its rows of them first.
+void schedule_cpu_phase_weights(const Halide::Target &target, Halide::Func wtile, int tile_co,
+                                Halide::Func wz = Halide::Func(), const Halide::Expr &K = Halide::Expr());
 
 inline void apply_schedule(const std::string &family, const Halide::Target &target, Stages &s,
                            const Knobs &k) {
