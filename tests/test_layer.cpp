@@ -138,6 +138,29 @@ TEST(Layer, AStrideFarBeyondKIsNotPrepared) {
     EXPECT_TRUE(c.check(c.out));
 }
 
+// A stride far past the row (one input position: L_out = K at any stride): the call cannot prepare the
+// weights (their packed size grows with the stride), so the variant gathers them in its own pipeline, for
+// the phases the output has. The pack generator's copy of w's rows, given to that pipeline too, spanned
+// every tap the phases could reach there, stride × taps: Halide refused a 137 GB buffer (NOTES 64 (b)).
+TEST(Layer, AStrideFarPastTheRowGathersOnlyThePhasesTheOutputHas) {
+    std::mt19937_64 rng(test_seed() + 75);
+    Problem pr{1, 64, 4, 3, 1, Params{}, true};
+    pr.p.stride = 100000000;
+    Case c(pr, rng);
+    for (const std::string &name : {"cpu_phase", "cpu_phase_w2"}) {  // (w2: what the runtime chooses here)
+        SCOPED_TRACE(name);
+        std::fill(c.out.begin(), c.out.end(), std::numeric_limits<float>::quiet_NaN());
+        Options o = cpu();
+        o.variant = name;
+        RunInfo direct;
+        const Status st = conv_transpose1d(c.tx, c.tw, c.bias_ptr(), c.to, c.pr.p, o, &direct);
+        ASSERT_TRUE(st.ok) << st.message;
+        EXPECT_EQ(direct.variant, name);
+        EXPECT_FALSE(direct.weights_prepared_in_call);
+        EXPECT_TRUE(c.check(c.out));
+    }
+}
+
 // Layers shared by 8 threads (forward is const, the prepared weights read-only): 8 × 200 calls over 6
 // layers, each result bit-identical to the layer's single-threaded one.
 TEST(Layer, SharedByEightThreads) {
