@@ -1,11 +1,13 @@
 // A probe of cpu_phase's weights' gather alone (the convt1d_cpu_phase_pack generator: what a cpu_phase call
 // does to w before its sums, and what a convt1d::Layer does once): its time on the machine it runs on, min
 // and median of 31 calls, and its result checked against w itself (dilation 1). Not part of the library or
-// its tests; build by hand against one target's pack object, e.g. for AVX-512 (A = 8 channels a block):
-//   build/schedules/convt1d_generator -n convt1d_cpu_phase_pack -d 0 -g convt1d_pack_weights \
-//     -f convt1d_cpu_phase_pack -e object,c_header -o /tmp/pk \
+// its tests; build by hand against one target's pack object, e.g. for AVX-512 (A = 8 channels a block),
+// the generator (one command)
+//   build/schedules/convt1d_generator -n convt1d_cpu_phase_pack -d 0 -g convt1d_pack_weights
+//     -f convt1d_cpu_phase_pack -e object,c_header -o /tmp/pk
 //     target=x86-64-linux-sse41-avx-avx2-fma-f16c-avx512-avx512_skylake-user_context-no_runtime reg_co=8
-//   g++ -O2 -std=c++17 -I/tmp/pk -I<halide>/include tools/pack_probe.cpp /tmp/pk/convt1d_cpu_phase_pack.o \
+// then the probe (one command)
+//   g++ -O2 -std=c++17 -I/tmp/pk -I<halide>/include tools/pack_probe.cpp /tmp/pk/convt1d_cpu_phase_pack.o
 //     build/libconvt1d.a -lpthread -ldl -o pack_probe
 // (AVX2: the avx2 target and A = 4.) Run: ./pack_probe C_in C_out K stride padding A [threads] [fresh]
 // (fresh 1: a new output buffer each call, as a pipeline's own allocation). docs/NOTES.md 64 (b).
@@ -14,6 +16,7 @@
 #include "HalideRuntime.h"
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
