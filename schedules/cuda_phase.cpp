@@ -55,8 +55,17 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     // conv(q, p, co): the batch rows folded into q, x's rows copied one after another (the generator);
     // without pad_x a phase_taps variant reads x where it lies instead, a row at a time (conv(q, p, co, b))
     const bool folded = window_taps > 0 && k.pad_x;
-    if (tile_l < 32 || tile_l > 1024 || reg_co < kVec || reg_co % kVec != 0 || reg_l < 1 || unroll < 1) {
-        throw CompileError("cuda_phase schedule: tile_l 32..1024, reg_co a multiple of 4, reg_l and unroll_ci >= 1");
+    // A window point of fewer than 64 threads along its positions (tile_l 16, 32) has 64 / tile_l threads along
+    // its channels, each reg_co of them (schedules/geometry.h): a block of two warps over a short tile of
+    // positions, its staged weights those of all its channels. For a layer of one short row (hifigan_b1_up1: 1 ×
+    // 100 positions at stride 8, 104 slots a phase) a tile of 128 positions × 16 channels leaves 24 slots idle where
+    // 256 × 8 left 152: the 32 × 2-thread point 0.049-0.052 ms against 0.066-0.070 for the 64 × 8 one and 0.056 for
+    // the columns' form, the runtime's choice before (H100 run 193, two alternations; NOTES 65). Tiles of 64 positions
+    // (16 × 4 threads) and 32 × 2 on layers of a few short rows lost (demucs_up1 0.43-0.44 and 0.36 against 0.33 ms):
+    // not in the list.
+    const int co_threads = warp ? 1 : window_co_threads(tile_l, window_taps);
+    if (tile_l * co_threads < 32 || tile_l > 1024 || reg_co < kVec || reg_co % kVec != 0 || reg_l < 1 || unroll < 1) {
+        throw CompileError("cuda_phase schedule: tile_l 32..1024 (16 with a window), reg_co a multiple of 4, reg_l and unroll_ci >= 1");
     }
     if (!k.stage_w || !k.ungrouped || k.only || k.stride || k.padding >= 0 || k.taps || k.stage_out) {
         throw CompileError("cuda_phase schedule: staged weights, one group, no compiled-in geometry, no stage_out");
@@ -138,7 +147,9 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         // acc: the thread's accumulators (registers); planes: the kernel's output in global memory, one
         // plane per phase (and per chunk u where split).
         Func acc = sums, planes = sums.in(s.merged);
-        planes.compute_root().split(s.co, cb, cr, block_co, TailStrategy::GuardWithIf);
+        Var ct("ct");
+        planes.compute_root().split(s.co, cb, cr, block_co * co_threads, TailStrategy::GuardWithIf);
+        if (co_threads > 1) planes.split(cr, ct, cr, block_co, TailStrategy::GuardWithIf);
         if (folded) {
             planes.rename(s.p, pb);  // a block's tile runs over the batch rows (the generator)
         } else {
@@ -156,6 +167,7 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         // loops innermost first: the channels and positions of a thread, its thread (or lane), the tiles
         // of a one-warp block, then the blocks (channel blocks innermost with co_first)
         std::vector<VarOrRVar> order{cr, rq, tq};
+        if (co_threads > 1) order.push_back(ct);
         if (warp) order.push_back(lt);
         if (k.grid_chunks) {
             // The chunks as the grid's third dimension (blockIdx.z), the tiles and phases (and rows) fused in its
@@ -188,6 +200,7 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
             planes.gpu_lanes(tq);
         } else {
             planes.gpu_threads(tq);
+            if (co_threads > 1) planes.gpu_threads(ct);
         }
         planes.unroll(rq).unroll(cr);
 
@@ -259,14 +272,17 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
         const std::vector<Var> wa = wphase.args();  // m, co, ci, p
         wphase.compute_at(planes, block)
             .store_in(MemoryType::GPUShared)
-            .bound_storage(wa[1], block_co)
-            .bound_extent(wa[1], block_co)
+            .bound_storage(wa[1], block_co * co_threads)
+            .bound_extent(wa[1], block_co * co_threads)
             .reorder_storage(wa[1], wa[0], wa[2], wa[3])
             .reorder(wa[1], wa[2], wa[0], wa[3])
             .fuse(wa[1], wa[2], t)
-            .split(t, t, ti, warp ? 32 : tile_l, TailStrategy::GuardWithIf);
+            .split(t, t, ti, warp ? 32 : tile_l * co_threads, TailStrategy::GuardWithIf);
         if (warp) {
             wphase.gpu_lanes(ti);
+        } else if (co_threads > 1) {
+            Var tj("tj");
+            wphase.split(ti, tj, ti, tile_l).gpu_threads(ti, tj);
         } else {
             wphase.gpu_threads(ti);
         }

@@ -31,6 +31,12 @@ inline int tap_inverse(int stride, int dilation) {
     return int((t0 % m + m) % m);  // r0 = gcd(a, m) = 1
 }
 
+// The threads along a block's output channels (each reg_co of them) of a window point (phase_taps > 0, family
+// cuda_phase) of fewer than 64 threads along its positions: 64 / tile_l, so that a block of a short tile of
+// positions is still two warps, over 64 / tile_l times the channels (schedules/cuda_phase.cpp; the runtime's
+// shared-memory count and cost model take the same figure). 1 elsewhere.
+inline int window_co_threads(int tile_l, int phase_taps) { return phase_taps > 0 && tile_l > 0 && tile_l < 64 ? 64 / tile_l : 1; }
+
 // The folded rows' pitch (phase_taps = taps, generators/convt1d_generator.cpp): a row's positions of a
 // phase, last_q + 1 with last_q = (L_out − 1) / stride, the phases' offsets into x (two more) and the
 // window's halo (taps − 1), in whole 16-byte vectors. A template so that the generator builds it as a

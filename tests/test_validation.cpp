@@ -919,6 +919,28 @@ TEST(Runtime, AWindowCountsItsCompiledInTapsInTheSharedMemoryItNeeds) {
     if (default_variant("cuda_phase_l128_r4_c16_p_u8_cf_w3")) EXPECT_GT(checked, 1);
 }
 
+// A window point of fewer than 64 threads along its positions has 64 / tile_l threads along its channels
+// (schedules/geometry.h), and its block stages the weights of all of them: reg_co × 64 / tile_l channels × its
+// window's taps × a chunk's input channels. The runtime counts the same bytes (counted as one thread's reg_co
+// channels, it would let a block past the device's shared memory be launched, and the launch fail).
+TEST(Runtime, AWindowPointOfFewPositionThreadsStagesTheWeightsOfAllItsChannelThreads) {
+    int checked = 0;
+    for (const detail::VariantEntry *v : detail::all_variants()) {
+        if (v->device != Device::CUDA || v->phase_taps < 1 || v->tile_l >= 64 || v->tap_classes) continue;
+        const int co_threads = 64 / v->tile_l;
+        ASSERT_GT(co_threads, 1) << v->name;
+        const Params p = stride_padding(4, 1);
+        const int64_t K = int64_t(v->phase_taps) * p.stride, C_in = 1000;
+        const int64_t channels = v->split_ci > 0 ? std::min<int64_t>(v->split_ci, C_in) : C_in;
+        alignas(16) static float buf[4];
+        EXPECT_EQ(detail::shared_bytes(*v, contiguous(buf, 1, C_in, 64), contiguous(buf, C_in, 8, K), p),
+                  int64_t(v->reg_co) * co_threads * v->phase_taps * channels * 4)
+            << v->name;
+        ++checked;
+    }
+    if (default_variant("cuda_phase_l32_r4_c8_p_u8_k256g_cf_w2_reg168")) EXPECT_GT(checked, 0);
+}
+
 // The launches opt in to the shared memory the device allows beyond the 48 KiB every kernel gets
 // (Halide 21's runtime does not: such a launch failed with CUDA_ERROR_INVALID_VALUE): every variant
 // that stages its weights runs a problem whose block needs more than 48 KiB and matches the reference.

@@ -193,7 +193,9 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         const double x_wavefronts = x_loads * (warp ? 1 : std::max(v.reg_l, 1)) * window_wavefronts;
         const double l1 = 4 * (x_wavefronts + w_instr * window_wavefronts) / F;
         // ---- grid fill ---------------------------------------------------------------------------
-        const int threads = warp ? 32 : std::max(v.tile_l, 32);
+        // (a window point of under 64 position threads: 64 / tile_l threads along its channels, schedules/geometry.h)
+        const int co_threads = warp ? 1 : window_co_threads(v.tile_l, window_taps);
+        const int threads = warp ? 32 : std::max(v.tile_l * co_threads, 32);
         const int64_t block_tile = warp ? int64_t(32) * std::max(v.reg_l, 1) * std::max(v.tile_l / 32, 1) : tile;
         const int regs = std::max(v.max_regs, 32);
         // Tiles of a phase: each batch row's positions rounded up to whole tiles, or with phase_taps and
@@ -202,7 +204,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
                                   ? ceil_div(f.B * folded_pitch((f.L_out - 1) / S, v.phase_taps), block_tile)
                                   : ceil_div(positions, block_tile) * f.B;
         // (split, every chunk's blocks in one grid: schedules/cuda_phase.cpp)
-        const int64_t blocks = tiles * ceil_div(f.C_out, reg_co) * phases * (chunks_in_grid ? chunks : 1);
+        const int64_t blocks = tiles * ceil_div(f.C_out, int64_t(reg_co) * co_threads) * phases * (chunks_in_grid ? chunks : 1);
         const int64_t per_sm = blocks_per_sm(threads, regs, shared);
         const int64_t slots = kSMs * per_sm;
         // Waves × one block's time. A block's busy threads (those of its positions the problem has) each
@@ -212,7 +214,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         // ceil(blocks / slots) such waves (a grid of whole waves: executed ÷ the FMA rate).
         const double thread_macs = double(std::max(v.reg_l, 1)) * reg_co * cin_block * taps_per_output *
                                    (warp ? std::max(v.tile_l / 32, 1) : 1);
-        const int64_t busy = std::min<int64_t>(threads, ceil_div(std::min(positions, block_tile), std::max(v.reg_l, 1)));
+        const int64_t busy = std::min<int64_t>(threads, ceil_div(std::min(positions, block_tile), std::max(v.reg_l, 1)) * co_threads);
         const double block = block_seconds(busy, thread_macs, per_sm);
         // Latency: a scheduler issues every clock only with a warp to switch to while another waits on
         // its loads (a shared or L1 load's 30 clocks and more; a thread's accumulators cover the FFMA's
