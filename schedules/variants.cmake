@@ -105,9 +105,9 @@ set(CONVT1D_SCHEDULE_POINTS
     # positions × 16 channels for a single short row (HiFi-GAN's first upsampler at batch 1, 100 positions: 104
     # slots a phase, which the 64 × 8 tile of 256 left 152 idle). H100 runs 193-194, ms: hifigan_b1_up1
     # 0.049-0.052 against 0.066-0.070 for the point above and 0.056 for the columns' form (cuDNN FP32 0.056);
-    # level on batch64_short (0.122-0.124 against 0.125-0.130 for the 128 × 16 k512 point); elsewhere slower. 16 × 4 threads (tiles of 64 positions),
-    # at chunks of 128 or 256 and 8 or 4 channels a thread, were fastest nowhere (demucs_up1 0.43-0.44 against
-    # 0.33; NOTES 65)
+    # level on batch64_short (0.122-0.124 against 0.125-0.130 for the 128 × 16 k512 point); elsewhere slower.
+    # 16 × 4 threads (tiles of 64 positions), at chunks of 128 or 256 and 8 or 4 channels a thread, were fastest
+    # nowhere (demucs_up1 0.43-0.44 against 0.33; NOTES 65)
     "cuda_phase_l32_r4_c8_p_u8_k256g_cf_w2_reg168 cuda_phase 32 4     8      1         1       1     8         168  0  1  256g  2  0     0  -"
     # one tap a phase compiled in (pt 1: K <= stride at dilation 1, e.g. a pointwise K 1 at stride 1, or K 2
     # at stride 4): no second, zero tap a phase as the w2 points run there. H100 run 178, ms: pointwise_k1

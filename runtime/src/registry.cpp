@@ -132,9 +132,11 @@ int64_t detail::shared_bytes(const VariantEntry &v, const ConstTensor &x, const 
     const int64_t cin_g = x.shape[1] / p.groups;
     const int64_t channels = closed && v.split_ci ? std::min<int64_t>(v.split_ci, cin_g) : cin_g;
     // (where the phases are in two kernels by their taps, a block of the larger class: the class of three's
-    // channels × 3 taps, or the class of two's reg_co × 2 — with tap_classes 2, 8 × 3 under 16 × 2)
-    const int64_t per_channel = v.tap_classes ? std::max<int64_t>(class_three_channels(v) * 3, int64_t(v.reg_co) * 2)
-                                              : int64_t(v.reg_co) * window_co_threads(v.tile_l, v.phase_taps) * taps;
+    // channels × 3 taps, or the class of two's reg_co × 2 — with tap_classes 2, 8 × 3 under 16 × 2; a window point
+    // of fewer than 64 position threads stages the channels of all its 64 / tile_l channel threads, geometry.h)
+    const int64_t co_threads = window_co_threads(v.tile_l, v.phase_taps);
+    const int64_t per_channel = co_threads * (v.tap_classes ? std::max<int64_t>(class_three_channels(v) * 3, int64_t(v.reg_co) * 2)
+                                                            : int64_t(v.reg_co) * taps);
     const int64_t weights = v.stage_w ? per_channel * channels * 4 : 0;
     // the staged outputs: the block's tile_l·reg_l positions × reg_co channels, by phase planes
     // padded by 32 / stride floats each (32 floats per channel)
