@@ -18,6 +18,17 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-suite-out}"
 mkdir -p "$OUT"
+# The device tool returns at most 8 files from $OUT: on exit every file but the benchmark's and PyTorch's
+# JSON, the benchmark's text and the tuner's log is packed into one, more.tar.gz (tests.log, memcheck.txt,
+# tuning.tsv, ncu.txt, gpu.txt, torch.txt; `tar xzf more.tar.gz`). Run 191's files came back cut without it.
+pack_more() {
+  local keep='^(bench_gpu\.json|bench_gpu\.txt|torch\.json|tune\.txt|cpu_runs\.tar\.gz|more\.tar\.gz)$' files
+  files=$(cd "$OUT" && find . -maxdepth 1 -type f -printf '%f\n' | grep -Ev "$keep")
+  if [ -n "$files" ]; then
+    (cd "$OUT" && tar czf more.tar.gz $files && rm -f $files)
+  fi
+}
+trap pack_more EXIT
 # cuDNN on the GPU machine is PyTorch's copy
 if cudnn_lib=$(python3 -c 'import nvidia.cudnn, os; print(os.path.join(list(nvidia.cudnn.__path__)[0], "lib"))' 2>/dev/null); then
   export LD_LIBRARY_PATH="$cudnn_lib:${LD_LIBRARY_PATH:-}"
