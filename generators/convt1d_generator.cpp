@@ -31,12 +31,14 @@
 // gather of w that a block of one phase can hold compactly. step and dx⁻¹ mod step are run-time
 // inputs (tap_step, tap_inverse: the runtime computes them, schedules/geometry.h; requirements below
 // check them), so K, stride, dilation and padding all stay run-time values.
-// A variant may compile in a class of problems instead (phase_taps = T: at most T taps a phase, the
-// dilation dividing the stride, so x's step between a phase's taps is 1): conv is then indexed by x's
-// position under the phase's first tap, i = q + base, tap m reads x[i − m] in every phase, and the
-// output reads the planes at l / stride + base(p), each phase's base a Func of its own (phase_base).
-// And its batch rows are folded into that index: conv(n, p, co) with n = b·pitch + i − first, x's
-// rows laid one after another (xrows), so that a schedule's tiles of n run across the rows.
+// A variant may compile in a class of problems instead (phase_taps = T: at most T taps a phase; in place
+// or on the CPU the dilation dividing the stride, so x's step between a phase's taps is 1): conv is then
+// indexed by x's position under the phase's first tap, i = q + base, tap m reads x[i − m·dx] in every
+// phase, and the output reads the planes at l / stride + base(p), each phase's base a Func of its own
+// (phase_base). And its batch rows are folded into that index: conv(n, p, co) with n = b·pitch + i − first
+// at dx = 1, x's rows laid one after another (xrows), so that a schedule's tiles of n run across the rows;
+// with dx > 1 each row of x is dx rows of the copy by the residue of i − first modulo dx, in which a
+// phase's taps are consecutive slots again.
 // A variant may split the sum over input channels into chunks (split_ci, split-K): conv(.., u) is then
 // chunk u's sum, and the output reads merged = bias + Σ_u conv(.., u), the chunks added in order.
 #include "Halide.h"
@@ -324,10 +326,16 @@ public:
             if (by_cols && (windowed || (split_ci > 0 && family.value() == "cpu_cols"))) {
                 throw CompileError("the columns' families take no phase_taps (cpu_cols no split_ci)");
             }
+            // A CUDA window point with x's copy (pad_x, not in place) takes any dilation: its copy lays x's rows
+            // out by the residue of their positions modulo dx (below), so that a phase's taps step by one slot
+            // there whatever x's step between them. In place, and on the CPU, dx stays 1 (the dilation dividing
+            // the stride), their code as before.
+            const bool any_dilation = windowed && family.value() == "cuda_phase" && !in_place;
             if (windowed) {
-                add_requirement(dx == 1 && (K - 1) / step + 1 <= int(phase_taps), "this variant computes at most",
-                                int(phase_taps), "taps a phase with the dilation dividing the stride, got K", K,
-                                "stride", this->stride, "dilation", this->dilation);
+                add_requirement((any_dilation || dx == 1) && (K - 1) / step + 1 <= int(phase_taps),
+                                "this variant computes at most", int(phase_taps),
+                                any_dilation ? "taps a phase, got K" : "taps a phase with the dilation dividing the stride, got K",
+                                K, "stride", this->stride, "dilation", this->dilation);
             }
             Expr taps_max = windowed ? Expr(int(phase_taps)) : select(two_taps, 2, three_taps, 3, (K - 1) / step + 1);
             // A phase sums its own taps, k_p + m·step < K, not the rounded-up slots (taps_max: T of a
@@ -427,6 +435,12 @@ public:
                 // padding + stride − 1]).
                 const Expr pbase = padding / stride;
                 phase_base(p) = base;
+                // x's step between a phase's taps, dx = dilation / gcd(stride, dilation): 1 where the dilation
+                // divides the stride (every point in place or on the CPU: the constant), else a run-time value,
+                // stated 1 at dilation 1 so that a schedule's specialisation there (schedules/cuda_phase.cpp)
+                // keeps the code of dx = 1. A phase's offset phase_base(p) = ⌊(p + padding − k_p·dilation) /
+                // stride⌋ lies in [pbase − dx, pbase + 1]: k_p < step, and (step − 1)·dilation / stride < dx.
+                const Expr xdx = any_dilation ? select(this->dilation == 1, 1, max(dx, 1)) : Expr(1);
                 // (the stride's max, as the pitch's below: with the stride's sign unknown the tiles' first
                 // slot was a select; the phase by the same divisor, one division for both)
                 const Expr s_pos = max(stride, 1);
@@ -437,7 +451,7 @@ public:
                 const Expr q4 = l / 4 * 4 / s_pos, r4 = l - q4 * s_pos, wrap = r4 >= s_pos;
                 const Expr pl = clamp(select(stride >= 3, select(wrap, r4 - s_pos, r4), l % s_pos), 0, phases - 1);
                 const Expr ql = select(stride >= 3, q4 + select(wrap, 1, 0), l / s_pos) +
-                                clamp(phase_base(pl), pbase - 1, pbase + 1);
+                                clamp(phase_base(pl), pbase - xdx, pbase + 1);
                 // The batch rows and channels counted from 0 (as the runtime passes them), so that a block's
                 // first channel is a multiple of its channels (a run-time first channel left its weights'
                 // 16-byte shared loads unproven aligned: 4 scalar loads each) and, folded, row 0's first
@@ -470,25 +484,40 @@ public:
                     // rounding up to its own (dac_up1: 4 rows × 865 positions a phase in 7 tiles of 512,
                     // not 8). A window of x at n reads slots n − m ≥ b·pitch: its own row, whose halo
                     // slots hold the x before `first` + taps − 1.
-                    // Rows span the positions l / stride + phase_base(p), phase_base(p) in [pbase − 1, pbase + 1],
-                    // and taps − 1 slots of halo before them (schedules/geometry.h, folded_pitch).
-                    const Expr first = pbase - 1 - (int(phase_taps) - 1);
+                    // With dx > 1 (any_dilation) each row of x is dx rows of the copy, row b·dx + ρ's slot s
+                    // holding x[b, first + ρ + s·dx]: position i = first + ρ + s·dx and its taps' i − m·dx
+                    // lie in one row of the copy, slots s and s − m, so that the windows are as at dx = 1
+                    // (the sums' kernel does not see dx) and only the copy and the output's reads of the
+                    // planes divide by it (dilated_d4: K 3 at stride 1, dilation 4; NOTES 66).
+                    // Rows span the positions l / stride + phase_base(p), phase_base(p) in [pbase − dx, pbase + 1],
+                    // and (taps − 1)·dx positions of halo before them (schedules/geometry.h, folded_pitch).
+                    const Expr first = pbase - int(phase_taps) * xdx;
                     // (the max states what holds, pitch > 0, for Halide's bounds of b·pitch: with its sign
                     // unknown the tiles' first slot was a select, and the thread's accumulators were indexed
                     // by a run-time term, in local memory: ptxas)
-                    const Expr pitch = max(folded_pitch((out.dim(0).extent() - 1) / stride, int(phase_taps)), 4);
+                    const Expr pitch = max(folded_pitch((out.dim(0).extent() - 1) / stride, int(phase_taps), xdx), 4);
+                    const Expr rows = x.dim(2).extent() * xdx;
                     Var n("n");
                     Func xrows("xrows");
                     // (row and slot by one unsigned division: Halide's signed floor division and modulus by
                     // a run-time value are two divisions with their sign corrections a value; one unsigned
                     // division took 1-2 % off a long-row layer's call, dac_up4 2.39 -> 2.36 ms, H200 run 47.
-                    // The slots before row 0, n < 0, are row 0's halo, read as x[0, first + n]. The row of n is
+                    // The slots before row 0, n < 0, are row 0's halo, read as x[0, first + n·dx]. The row of n is
                     // its aligned group's, n / 4 · 4: the pitch is a multiple of 4, so a group's 4 slots lie in one
                     // row, and a schedule that gives a thread a group divides once, not 4 times)
-                    Expr row = clamp(cast<int>(cast<uint32_t>(max(n / 4 * 4, 0)) / cast<uint32_t>(pitch)), 0,
-                                     x.dim(2).extent() - 1);
-                    xrows(n, ci_v) = xz(n - row * pitch + first, ci_v, row);
+                    Expr row = clamp(cast<int>(cast<uint32_t>(max(n / 4 * 4, 0)) / cast<uint32_t>(pitch)), 0, rows - 1);
+                    const Expr batch_row = row / xdx, residue = row - batch_row * xdx;
+                    xrows(n, ci_v) = xz(first + residue + (n - row * pitch) * xdx, ci_v, batch_row);
                     xz = xrows;
+                    // The planes' slot of x's position i under a phase's first tap in batch row b: row b·dx + ρ's
+                    // slot s, i − first = ρ + s·dx (at dx = 1, b·pitch + i − first); promised inside the rows
+                    // for Halide's bounds of the planes where dx is a run-time value (its division bounded
+                    // by the divisor's least value, 1: the planes' region would run a row's length past them).
+                    auto plane_slot = [&](const Expr &row_b, const Expr &i) -> Expr {
+                        const Expr v = i - first;  // >= (taps − 1)·dx
+                        const Expr at = (row_b * xdx + v % xdx) * pitch + v / xdx;
+                        return any_dilation ? unsafe_promise_clamped(at, 0, rows * pitch - 1) : at;
+                    };
                     // Split, the channels a chunk reads are promised inside x's, rounded up to whole groups of
                     // unroll_ci (a no-op: the test above keeps every channel read below that), so that Halide's
                     // bounds of x's copy stop at them: without it they are whole chunks of channels, kb64's 128
@@ -500,7 +529,7 @@ public:
                     };
                     if (!tap_classes) {
                         accumulate({q, p, co}, cast(acc_t, weight(rc.x, ci_c)) * cast(acc_t, xrows(q - rc.x, read_c(ci_c))),
-                                   {b * pitch + ql - first, pl, co});
+                                   {plane_slot(b, ql), pl, co});
                     } else {
                         // The phases in two classes by their taps (tap_classes): the phases whose first tap
                         // k_p < K − 2·step have three (k_p, k_p + step, k_p + 2·step), the others two or fewer,
@@ -535,7 +564,7 @@ public:
                         // run-time values) took 196-230 us against 56-66 for the one class's (ncu, H100 run 126)
                         phase_first(p) = select(phase.lands, phase.k_p, -1);
                         const Expr kl = clamp(phase_first(pl), -1, step - 1);
-                        const Expr at = b * pitch + ql - first;
+                        const Expr at = plane_slot(b, ql);
                         std::vector<Expr> at3{at, clamp(kl, 0, n3 - 1), co}, at2{at, clamp(kl - three, 0, n2 - 1), co};
                         if (chunk > 0) {
                             // the bias, then each chunk's sums added in turn (as accumulate's merged above)

@@ -80,6 +80,10 @@ void pad_x(Stages &s, const Knobs &k) {
         s.xz.gpu_blocks(xl, a[1], a[2]);
     } else {
         s.xz.gpu_blocks(xl, a[1]);  // x's batch rows folded into one (phase_taps, the generator)
+        // at dilation 1 the copy's rows are x's own; at others, dx rows a batch row by the residue of the taps'
+        // step in x (the generator's xrows): a division by that run-time step for each group of 4 slots, and
+        // x read dx apart, in a branch of its own
+        s.xz.specialize(s.dilation == 1);
     }
 }
 

@@ -14,12 +14,14 @@
 //      Results go to phase planes (q innermost), written densely.
 //   2. out(l, co, b) = planes(l / stride, l % stride, co, b), or where split bias + Σ_u planes(..,
 //      u): the planes back in position order (coalesced stores), the chunks' partial sums added.
-// phase_taps (a class of problems, NOTES 29): at most that many taps a phase and the dilation
-// dividing the stride, so that x's index is i − m in every phase; conv is indexed by i, and a
-// thread's window of x is read as aligned vectors into registers. Its batch rows are folded into i
-// (the generator: planes(n, p, co[, u]), x's copy one row of B × pitch slots per input channel), so
-// that a block's tile runs across the rows' boundaries and only the last tile of a phase is partly
-// idle, not the last of every row (NOTES 33). Without pad_x (the `_inplace` points) there is no copy:
+// phase_taps (a class of problems, NOTES 29): at most that many taps a phase, x's index i − m·dx in
+// every phase (dx = dilation / gcd(stride, dilation), 1 where the dilation divides the stride); conv
+// is indexed by i, and a thread's window of x is read as aligned vectors into registers. Its batch
+// rows are folded into i (the generator: planes(n, p, co[, u]), x's copy one row of B × pitch slots
+// per input channel; dx rows a batch row by i's residue modulo dx where dx > 1, in which a phase's
+// taps are consecutive slots: NOTES 66), so that a block's tile runs across the rows' boundaries and
+// only the last tile of a phase is partly idle, not the last of every row (NOTES 33). Without pad_x
+// (the `_inplace` points, dx 1 only) there is no copy:
 // the windows are x's own aligned vectors, read where x lies, a block within one row, and the runtime
 // passes each row's middle (whose windows lie inside x) and computes the ends with another variant;
 // for long rows, where x's pass is a tenth of the call (NOTES 41).
@@ -125,17 +127,22 @@ void schedule_cuda_phase(const Target &, Stages &s, const Knobs &k, bool warp) {
     }
     s.out.unroll(li).gpu_threads(tl);
     if (window_taps > 0) {
+        // At dilation 1 (and wherever in place) x's step between a phase's taps is 1, and the output's reads
+        // of the planes need no division by it (the generator's plane_slot); at other dilations, where x's copy
+        // splits its rows by that step, one branch of its own (the dilated layers' output, 2 divisions by the
+        // run-time step a position).
+        Stage out = folded ? s.out.specialize(s.dilation == 1) : Stage(s.out);
         // a thread's 4 positions' phases and plane positions from one division (the generator's form at
         // strides of 3 and more; PTX 8 divisions and 8 remainders -> 2; with x's rows at one division a
         // group, run 93: dac_up1's split point 3.54 -> 3.44 ms, stride4's w2 point 0.926 -> 0.902)
-        s.out.specialize(s.stride >= 3);
+        out.specialize(s.stride >= 3);
         // at stride 2 (dac_up4, bigvgan_up3, wide; every K = 4 upsampler) the phase and the plane
         // position are a mask and a shift, not a division and a remainder by the run-time stride for each
         // of a thread's positions (PTX 196 -> 114 instructions; ncu run 101: dac_up4's output kernel at half
         // the copy rate in the stride < 3 branch). Measured (run 103, raw/h200-2026-12-04-run102-103-out-stride2-
         // ab.txt, two alternations against the build before): dac_up4's in-place point 1.96 -> 1.92 ms, its
         // runtime 1.96/2.02 -> 1.92/1.91; wide's w2 points 1-3 %; bigvgan_up3 and kb79 about 1 %
-        s.out.specialize(s.stride == 2);
+        out.specialize(s.stride == 2);
     }
 
     // ---- kernel 1 (a kernel a class with tap_classes): the phase planes -------------------------

@@ -38,12 +38,14 @@ inline int tap_inverse(int stride, int dilation) {
 inline int window_co_threads(int tile_l, int phase_taps) { return phase_taps > 0 && tile_l > 0 && tile_l < 64 ? 64 / tile_l : 1; }
 
 // The folded rows' pitch (phase_taps = taps, generators/convt1d_generator.cpp): a row's positions of a
-// phase, last_q + 1 with last_q = (L_out − 1) / stride, the phases' offsets into x (two more) and the
-// window's halo (taps − 1), in whole 16-byte vectors. A template so that the generator builds it as a
-// Halide Expr and the runtime's cost model (runtime/src/model.cpp) counts the same tiles.
+// phase, last_q + 1 with last_q = (L_out − 1) / stride, the phases' offsets into x (dx + 1 more) and the
+// window's halo ((taps − 1)·dx), over dx rows of the copy where x's step between a phase's taps is dx > 1
+// (the row's positions i − first in [(taps − 1)·dx, last_q + 1 + taps·dx], a slot every dx of them), in
+// whole 16-byte vectors: at dx = 1, last_q + taps + 2 slots rounded up. A template so that the generator
+// builds it as a Halide Expr and the runtime (runtime/src/registry.cpp, model.cpp) counts the same slots.
 template <typename I>
-I folded_pitch(I last_q, int taps) {
-    return (last_q + taps + 5) / 4 * 4;
+I folded_pitch(I last_q, int taps, I dx) {
+    return ((last_q + 1) / dx + taps + 4) / 4 * 4;
 }
 
 }  // namespace convt1d

@@ -20,8 +20,9 @@
 #   split      cuda_phase: input channels per block (split-K; 0 = all), each chunk a launch of its own;
 #              with a `g` (512g: grid_chunks) the chunks in one launch's grid (blockIdx.z), with phase_taps only
 #   pt         cuda_phase: taps a phase compiled in (0 = any): problems whose phases have at most pt
-#              taps and whose dilation divides the stride (x's tap step 1: every K ≤ pt·stride at
-#              dilation 1), x read as aligned 16-byte windows; others are refused (run by the rest)
+#              taps (every K ≤ pt·stride at dilation 1), x read as aligned 16-byte windows; others are
+#              refused (run by the rest). In place (pad_x 0) and on the CPU the dilation must divide the
+#              stride (x's tap step 1); with x's copy any dilation (the copy split by x's tap step)
 #   ln         lanes (cpu_phase): 1 the tile's output channels in the vector lanes, x broadcast; 0 its positions
 #   tc         tap classes (cuda_phase with pt 3, pad_x): 1 the phases computed in two kernels by their taps,
 #              those with three and those with two, each summing its own (K = 2·stride + 1: 11 taps a
@@ -79,8 +80,8 @@ set(CONVT1D_SCHEDULE_POINTS
     "cuda_phase_l128_r4_c8_p_u4_cf         cuda_phase      128    4     8      1         1       1     4         96   0  1  0     0  0     0  -"
     "cuda_phase_l128_r4_c8_u4              cuda_phase      128    4     8      1         1       0     4         96   0  0  0     0  0     0  -"
     "cuda_phase_l128_r1_c32_p_u4           cuda_phase      128    1     32     1         1       1     4         96   0  0  0     0  0     0  -"
-    # general CUDA by phase, at most two taps a phase with the dilation dividing the stride (the
-    # vocoders' K = 2·stride at dilation 1; K, stride and padding at run time): x as aligned 16-byte
+    # general CUDA by phase, at most two taps a phase (the vocoders' K = 2·stride at dilation 1; K,
+    # stride, padding and, since NOTES 66, dilation at run time): x as aligned 16-byte
     # windows (NOTES 29). Run 24 (H200, ms, before the phases' offsets were tabulated): dac_up1 4.60
     # -> 4.45, bigvgan_up1 2.36 -> 2.32 (r4 × c16, 256-channel chunks, 168 registers); encodec_up1
     # 1.14 -> 1.03, bigvgan_up3 1.31 -> 1.21 (r4 × c8); wide's general 2.59 -> 2.42 (r4 × c16 whole).

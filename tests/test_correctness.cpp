@@ -45,10 +45,12 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     ASSERT_TRUE(!staged_out || v->ungrouped) << name << ": the draws below assume one group";
     auto whole_channel_block = [&](const Problem &pr) { return !staged_out || pr.C_out / pr.p.groups >= v->reg_co; };
     // A variant with the taps a phase compiled in (phase_taps) computes problems with at most that many
-    // taps a phase and the dilation dividing the stride: four of five problems are drawn so.
+    // taps a phase and, but for a window point that takes any dilation (its copy of x split by the taps'
+    // step in x), the dilation dividing the stride: four of five problems are drawn so.
     auto phase_taps_fit = [&](const Problem &pr) {
         const int64_t step = pr.p.stride / std::gcd(pr.p.stride, pr.p.dilation);
-        return v->phase_taps == 0 || (pr.p.dilation == pr.p.stride / step && (pr.K + step - 1) / step <= v->phase_taps);
+        const bool dilation_fits = v->window_any_dilation() || pr.p.dilation == pr.p.stride / step;
+        return v->phase_taps == 0 || (dilation_fits && (pr.K + step - 1) / step <= v->phase_taps);
     };
     auto computes = [&](const Problem &pr) {
         return computes_stride(pr.p.stride) && (!v->odd_dilation || pr.p.dilation % 2 == 1) &&
@@ -58,7 +60,7 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
     // Problems whose every phase has `full` taps at dilation 1: two (K = 2·stride, the vocoders'
     // upsamplers), or one on a variant that computes one tap a phase only (pt 1: K = stride).
     const int64_t full = v->phase_taps == 1 ? 1 : 2;
-    int refused_stride = 0, ran_chunks = 0, ran_full_taps = 0, ran_three_taps = 0;
+    int refused_stride = 0, ran_chunks = 0, ran_full_taps = 0, ran_three_taps = 0, ran_dilated = 0;
     auto full_taps_at_dilation_1 = [full](Problem &pr) {
         pr.p.dilation = 1;
         pr.K = full * pr.p.stride;
@@ -102,9 +104,10 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
             while (pr.L_out() < 1) pr.L_in += 8;
         }
         if (v->phase_taps > 0 && i % 5 != 0 && !phase_taps_fit(pr)) {
-            // the dilation a divisor of the stride (1, or their gcd), K within phase_taps steps
-            pr.p.dilation = i % 3 == 0 ? std::gcd(pr.p.stride, pr.p.dilation) : 1;
-            const int64_t step = pr.p.stride / pr.p.dilation;
+            // the dilation a divisor of the stride (1, or their gcd) or, on a point that takes any dilation, the
+            // one drawn in one of three, K within phase_taps steps
+            if (!v->window_any_dilation() || i % 3 != 0) pr.p.dilation = i % 3 == 0 ? std::gcd(pr.p.stride, pr.p.dilation) : 1;
+            const int64_t step = pr.p.stride / std::gcd(pr.p.stride, pr.p.dilation);
             pr.K = 1 + int64_t(rng() % (v->phase_taps * step));
             pr.p.output_padding = std::min<int64_t>(pr.p.output_padding, std::max(pr.p.stride, pr.p.dilation) - 1);
             while (pr.L_out() < 1) pr.L_in += 8;
@@ -230,6 +233,12 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         ran_chunks += chunks;
         ran_full_taps += c.pr.p.dilation == 1 && c.pr.K == full * c.pr.p.stride && c.pr.p.groups == 1;
         ran_three_taps += c.pr.p.dilation == 1 && c.pr.K == 3 * c.pr.p.stride;
+        ran_dilated += c.pr.p.dilation / std::gcd(c.pr.p.stride, c.pr.p.dilation) > 1;  // x's step between taps > 1
+    }
+    if (v->window_any_dilation()) {
+        EXPECT_GE(ran_dilated, kCases / 20) << "too few problems whose taps step more than 1 in x (the dilation not "
+                                               "dividing the stride) ran on "
+                                            << name;
     }
     if (v->general()) {
         EXPECT_GE(ran_full_taps, kCases / 10) << "too few problems with " << full << " taps a phase at dilation 1 ran on "

@@ -1033,9 +1033,10 @@ TEST(Runtime, CpuPhaseComputesGroupsInOneCall) {
 }
 
 // A variant with the taps a phase compiled in (phase_taps) runs any K, stride and padding with at most
-// that many taps a phase and the dilation dividing the stride, and refuses others with the rule.
+// that many taps a phase and, in place or on the CPU, the dilation dividing the stride, and refuses others
+// with the rule; a CUDA window point with x's copy takes any dilation (its copy split by the taps' step in x).
 TEST(Runtime, PhaseTapsVariantsComputeTheirClassOnly) {
-    int checked = 0;
+    int checked = 0, any = 0;
     const float *none = nullptr;
     for (const detail::VariantEntry *v : detail::all_variants()) {
         if (v->phase_taps == 0) continue;
@@ -1061,11 +1062,22 @@ TEST(Runtime, PhaseTapsVariantsComputeTheirClassOnly) {
         // the dilation dividing the stride: stride 4, dilation 2 has step 2, x's tap step 1
         EXPECT_TRUE(runs(2 * T, 4, 2, 1, &why)) << v->name << ": " << why;
         why.clear();
-        EXPECT_FALSE(runs(2, 4, 3, 0, &why)) << v->name << ": dilation 3 does not divide stride 4";
-        EXPECT_NE(why.find("with the dilation dividing the stride"), std::string::npos) << why;
+        // dilation 3 at stride 4 (x's tap step 3, step 4) and 4 at stride 1 (K 3: dilated_d4's class, x's step 4)
+        const bool any_dilation = detail::window_any_dilation(*v);
+        EXPECT_EQ(runs(2, 4, 3, 0, &why), any_dilation) << v->name << ": dilation 3 at stride 4: " << why;
+        if (!any_dilation) EXPECT_NE(why.find("with the dilation dividing the stride"), std::string::npos) << why;
+        why.clear();
+        EXPECT_EQ(runs(std::min(T, 3), 1, 4, 4, &why), any_dilation) << v->name << ": dilation 4 at stride 1: " << why;
+        why.clear();
+        if (any_dilation) {  // (still at most T taps a phase: K T + 1 at stride 1)
+            EXPECT_FALSE(runs(T + 1, 1, 4, 4, &why)) << v->name;
+            EXPECT_NE(why.find("computes at most " + std::to_string(T) + " taps a phase"), std::string::npos) << why;
+            ++any;
+        }
         ++checked;
     }
     if (default_variant("cuda_phase_l128_r4_c8_p_u4_cf_w2")) EXPECT_GT(checked, 0);
+    if (default_variant("cuda_phase_l128_r4_c16_p_u8_cf_w3")) EXPECT_GT(any, 0);
 }
 
 // A variant that stages its outputs shifts its last channel block inwards instead of guarding each

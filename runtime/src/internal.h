@@ -2,6 +2,7 @@
 #pragma once
 
 #include "convt1d/convt1d.h"
+#include "geometry.h"
 
 #include <cstdint>
 #include <functional>
@@ -123,6 +124,15 @@ inline bool in_place(const VariantEntry &v) {
 // copy: one run of B × pitch slots a phase, generators/convt1d_generator.cpp), so that its tiles run across rows;
 // else each row's positions are tiled alone, the rows beside the phases.
 inline bool folds_rows(const VariantEntry &v) { return v.phase_taps > 0 && v.pad_x; }
+// A CUDA window point with x's copy takes any dilation: the copy splits each row of x into dx = dilation /
+// gcd(stride, dilation) rows by the residue of its positions, in which a phase's taps are consecutive slots
+// (generators/convt1d_generator.cpp). The other window points (in place, or on the CPU) need dx = 1.
+inline bool window_any_dilation(const VariantEntry &v) { return folds_rows(v) && std::string(v.family) == "cuda_phase"; }
+// A folded window point's slots a batch row of x (its dx rows of the copy, folded_pitch each: schedules/geometry.h)
+inline int64_t folded_row_slots(const VariantEntry &v, int64_t L_out, const Params &p) {
+    const int64_t S = std::max<int64_t>(p.stride, 1), dx = window_any_dilation(v) ? tap_x_step(int(S), int(p.dilation)) : 1;
+    return dx * folded_pitch((std::max<int64_t>(L_out, 1) - 1) / S, v.phase_taps, dx);
+}
 // A GPU block's positions along L (its threads × the positions a thread holds).
 inline int64_t block_positions(const VariantEntry &v) { return int64_t(std::max(v.tile_l, 32)) * std::max(v.reg_l, 1); }
 

@@ -201,7 +201,7 @@ double cuda_seconds(const VariantEntry &v, const Figures &f, const ConstTensor &
         // Tiles of a phase: each batch row's positions rounded up to whole tiles, or with phase_taps and
         // x's copy (pad_x) the rows folded into one run of B × pitch positions (schedules/geometry.h)
         const int64_t tiles = folds_rows(v)
-                                  ? ceil_div(f.B * folded_pitch((f.L_out - 1) / S, v.phase_taps), block_tile)
+                                  ? ceil_div(f.B * folded_row_slots(v, f.L_out, f.p), block_tile)
                                   : ceil_div(positions, block_tile) * f.B;
         // (split, every chunk's blocks in one grid: schedules/cuda_phase.cpp)
         const int64_t blocks = tiles * ceil_div(f.C_out, int64_t(reg_co) * co_threads) * phases * (chunks_in_grid ? chunks : 1);

@@ -197,15 +197,19 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         return false;
     }
     if (v.phase_taps > 0) {
-        // at most phase_taps taps a phase (⌈K / step⌉, step = stride / gcd(stride, dilation)), and x's
-        // step between a phase's taps 1 (dilation / gcd == 1: the dilation divides the stride)
+        // at most phase_taps taps a phase (⌈K / step⌉, step = stride / gcd(stride, dilation)), and, but for a
+        // window point whose copy of x takes any dilation (internal.h), x's step between a phase's taps 1
+        // (dilation / gcd == 1: the dilation divides the stride)
         const int64_t step = tap_step(p.stride, p.dilation), K = w.shape[2];
-        if (p.dilation != p.stride / step || (K + step - 1) / step > v.phase_taps) {
+        const bool any_dilation = window_any_dilation(v);
+        if ((!any_dilation && p.dilation != p.stride / step) || (K + step - 1) / step > v.phase_taps) {
             if (why) {
-                *why = "computes at most " + std::to_string(v.phase_taps) +
-                       " taps a phase with the dilation dividing the stride (K <= " + std::to_string(v.phase_taps) +
-                       "·stride at dilation 1), got K = " + std::to_string(K) + ", stride = " +
-                       std::to_string(p.stride) + ", dilation = " + std::to_string(p.dilation);
+                *why = "computes at most " + std::to_string(v.phase_taps) + " taps a phase" +
+                       (any_dilation ? " (K <= " + std::to_string(v.phase_taps) + "·stride / gcd(stride, dilation))"
+                                     : " with the dilation dividing the stride (K <= " + std::to_string(v.phase_taps) +
+                                           "·stride at dilation 1)") +
+                       ", got K = " + std::to_string(K) + ", stride = " + std::to_string(p.stride) +
+                       ", dilation = " + std::to_string(p.dilation);
             }
             return false;
         }
@@ -228,7 +232,7 @@ bool detail::can_run(const VariantEntry &v, const ConstTensor &x, const ConstTen
         const int64_t chunks = input_chunks(v, cin_g), unroll = std::max(v.unroll_ci, 1);
         const int64_t channels = v.split_ci > 0 ? std::min(chunks * v.split_ci, ceil_div(cin_g, unroll) * unroll) : cin_g;
         // a row's slots: the folded rows' pitch (phase_taps), else x's positions and the taps' reach
-        const int64_t slots = v.phase_taps > 0 ? folded_pitch((L_out - 1) / S, v.phase_taps) + v.phase_taps
+        const int64_t slots = v.phase_taps > 0 ? folded_row_slots(v, L_out, p) + v.phase_taps
                                                : L_in + p.dilation * (K - 1) + 2 * S + 16;
         const int64_t positions = v.phase_taps > 0 ? slots : (L_out - 1) / S + 1;  // a plane's, per row
         const int64_t C_out = w.shape[1] * p.groups, reg_co = std::max(v.reg_co, 1);

@@ -208,6 +208,9 @@ struct VariantInfo {
     // Reads x in place (`only`, or a cuda_phase variant with phase_taps, without pad_x): x's rows on
     // 16-byte boundaries, the row ends computed by another variant.
     bool in_place() const { return (only || (family == "cuda_phase" && phase_taps > 0)) && !pad_x; }
+    // A window point (phase_taps) that copies x (pad_x) on the GPU takes any dilation: its copy splits x's rows
+    // by the residue of the taps' step in x. The other window points need the dilation to divide the stride.
+    bool window_any_dilation() const { return family == "cuda_phase" && phase_taps > 0 && pad_x; }
 };
 // Every schedule variant compiled into this library (from schedules/variants.cmake).
 const std::vector<VariantInfo> &variants();
