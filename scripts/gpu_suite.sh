@@ -93,6 +93,19 @@ if [ "${SANITIZE:-1}" = 1 ]; then
       > "$OUT/memcheck.tmp" 2>&1
     echo "$v K=$k dilation=$d rc=$? $(grep -E 'ERROR SUMMARY' "$OUT/memcheck.tmp" | head -1)"
   done | tee -a "$OUT/memcheck.txt"
+  echo "== compute-sanitizer (memcheck) on the window points that take any dilation (x's copy split by the taps' step in x)"
+  # (cuda_phase with phase_taps and x's copy, \$7 "padded": stride 3 at dilation 2, x's step 2 between a phase's
+  # taps, K 3T − 1; stride 1 at dilation 4, K T: dilated_d4's class; NOTES 66)
+  ./build/convt1d variants | awk '$2=="cuda" && $1 ~ /'"${SANITIZE_MATCH:-.}"'/ && $7=="padded" && $10 ~ /^phase_taps<=/{split($10, f, /[=,]/); print $1, f[2]}' |
+  while read -r v t; do
+    for sdk in "3 2 $((3 * t - 1))" "1 4 $t"; do
+      read -r s d k <<< "$sdk"
+      compute-sanitizer --tool memcheck --error-exitcode 9 ./build/convt1d run --batch 3 --cin 33 --cout 69 \
+        --kernel "$k" --length 999 --stride "$s" --padding 2 --dilation "$d" --output-padding 1 --bias --device cuda \
+        --variant "$v" --reps 1 > "$OUT/memcheck.tmp" 2>&1
+      echo "$v stride=$s dilation=$d K=$k rc=$? $(grep -E 'ERROR SUMMARY|convt1d: ' "$OUT/memcheck.tmp" | head -1)"
+    done
+  done | tee -a "$OUT/memcheck.txt"
   echo "== compute-sanitizer (memcheck) on the compiled-in padding of every variant that has one"
   ./build/convt1d variants | awk '$2=="cuda" && $1 ~ /'"${SANITIZE_MATCH:-.}"'/ && $10 ~ /^padding=/{split($10, f, /[=,]/); print $1, f[2], f[4], $NF}' |
   while read -r v pad d s; do
