@@ -204,6 +204,7 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
                               : !computes_geometry(c.pr)       ? "computes K = "
                               : !x_aligned(c.pr)               ? "reads x in place as 16-byte vectors"
                               : !whole_channel_block(c.pr)     ? "(its last channel block is shifted inwards)"
+                              : v->window_any_dilation()       ? "taps a phase (K <= "
                                                                : "taps a phase with the dilation dividing the stride";
             ASSERT_NE(st.message.find(why), std::string::npos) << st.message;
             for (float e : c.out) ASSERT_TRUE(std::isnan(e)) << "a refused call wrote its output";
