@@ -106,7 +106,11 @@ TEST_P(EveryVariant, MatchesFloat64ReferenceOnRandomProblems) {
         if (v->phase_taps > 0 && i % 5 != 0 && !phase_taps_fit(pr)) {
             // the dilation a divisor of the stride (1, or their gcd) or, on a point that takes any dilation, the
             // one drawn in one of three, K within phase_taps steps
-            if (!v->window_any_dilation() || i % 3 != 0) pr.p.dilation = i % 3 == 0 ? std::gcd(pr.p.stride, pr.p.dilation) : 1;
+            if (i % 3 != 0) {
+                pr.p.dilation = 1;
+            } else if (!v->window_any_dilation()) {
+                pr.p.dilation = std::gcd(pr.p.stride, pr.p.dilation);
+            }
             const int64_t step = pr.p.stride / std::gcd(pr.p.stride, pr.p.dilation);
             pr.K = 1 + int64_t(rng() % (v->phase_taps * step));
             pr.p.output_padding = std::min<int64_t>(pr.p.output_padding, std::max(pr.p.stride, pr.p.dilation) - 1);
